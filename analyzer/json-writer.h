@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Streaming JSON writer (after bpftool's json_writer.h).
+ *
+ * Writes straight into a large buffer flushed to a FILE *, so traces of
+ * any length stream with constant memory.  Commas come from the nesting
+ * state; escaping happens in one place; numbers are formatted by hand (no
+ * printf on the hot path).  Write errors are sticky and reported once by
+ * jw_close(), so callers need not check every call.
+ *
+ * Usage:
+ *	struct jw *w = jw_open(fp, true);
+ *	jw_begin_object(w);
+ *	jw_name(w, "ts"); jw_ts_us(w, 1234567);   // "ts":1234.567
+ *	jw_str_field(w, "ph", "X");
+ *	jw_end_object(w);
+ *	err = jw_close(w);                        // -EIO, -EINVAL or 0
+ */
+#ifndef AU_JSON_WRITER_H
+#define AU_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct jw;
+
+/**
+ * jw_open - start a writer on @fp
+ * @fp: output stream; the caller keeps ownership (jw_close() does not fclose)
+ * @pretty: newline and indent per element (for summaries); false writes
+ *          one compact event per line when jw_newline() is used
+ *
+ * Returns the writer, freed by jw_close().
+ */
+struct jw *jw_open(FILE *fp, bool pretty);
+/**
+ * jw_close - flush and free
+ * Returns 0, -EIO if any write failed, -EINVAL if objects/arrays were left
+ * open (or closed more than opened).
+ */
+int jw_close(struct jw *w);
+/** jw_flush - write the buffer out now */
+void jw_flush(struct jw *w);
+/** jw_error - true once a write has failed */
+bool jw_error(const struct jw *w);
+
+void jw_begin_object(struct jw *w);
+void jw_end_object(struct jw *w);
+void jw_begin_array(struct jw *w);
+void jw_end_array(struct jw *w);
+/** Emit a newline between top-level array elements (compact mode) */
+void jw_newline(struct jw *w);
+
+/** The key of the next value inside an object */
+void jw_name(struct jw *w, const char *name);
+
+void jw_string(struct jw *w, const char *s);      /* NULL writes null */
+void jw_string_len(struct jw *w, const char *s, size_t len);
+void jw_u64(struct jw *w, uint64_t v);
+void jw_i64(struct jw *w, int64_t v);
+void jw_double(struct jw *w, double v);           /* %.6g-like, finite only */
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/** A hex string "0x7ffe..." (addresses exceed 2^53) */
+void jw_hex(struct jw *w, uint64_t v);
+/** Nanoseconds written as microseconds with 3 decimals: 1234567 -> 1234.567 */
+void jw_ns_as_us(struct jw *w, uint64_t ns);
+
+/* name + value shorthands */
+void jw_str_field(struct jw *w, const char *name, const char *s);
+void jw_u64_field(struct jw *w, const char *name, uint64_t v);
+void jw_i64_field(struct jw *w, const char *name, int64_t v);
+void jw_double_field(struct jw *w, const char *name, double v);
+void jw_bool_field(struct jw *w, const char *name, bool v);
+void jw_null_field(struct jw *w, const char *name);
+void jw_hex_field(struct jw *w, const char *name, uint64_t v);
+void jw_us_field(struct jw *w, const char *name, uint64_t ns);
+
+#endif /* AU_JSON_WRITER_H */

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * asym: the async-uftrace symbolizer.
+ *
+ * Turns one ELF binary (and its DWARF) into a table of functions with the
+ * roles an async analysis needs: which functions poll a future (async fn
+ * bodies, async blocks, hand-written Future::poll, combinators), which are
+ * runtime entry points (task poll, spawn, wake, park, ...), how big each
+ * future's state machine is, where it awaits, and how to tell Ready from
+ * Pending in a captured return value.
+ *
+ * The library never prints and never exits: functions return 0 or a
+ * negative error code (see asym_strerror()); pointer returns give NULL and
+ * set errno.  Diagnostics go through the callback set by asym_set_print().
+ *
+ * Addresses are "relative" the way uftrace's .sym files are: st_value minus
+ * the (page aligned) vaddr of the first PT_LOAD segment.  A recorded address
+ * A therefore maps to rel = A - start of the module's line in sid-*.map, for
+ * PIE and non-PIE binaries alike.
+ *
+ * Structs declared here are read-only views owned by the asym_binary they
+ * came from; they stay valid until asym_binary_free().
+ */
+#ifndef ASYM_H
+#define ASYM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes, numbered away from errno values. */
+#define ASYM_ERRORS                                                            \
+	_PE(NOT_ELF, "not an ELF file")                                        \
+	_PE(NO_SYMTAB, "no symbol table (stripped binary)")                    \
+	_PE(NO_DWARF, "no DWARF debug info (build with debuginfo)")            \
+	_PE(BAD_DWARF, "DWARF could not be read")                              \
+	_PE(NOT_FOUND, "no such function")                                     \
+	_PE(UNSUPPORTED, "unsupported binary (only 64-bit x86-64 ELF)")
+
+#define _PE(code, str) ASYM_ERR_##code,
+enum asym_errno {
+	ASYM_ERR_START = -100000,
+	ASYM_ERRORS
+	ASYM_ERR_END,
+};
+#undef _PE
+
+/**
+ * asym_strerror - text of an error code
+ * @err: a negative code returned by this library (asym or -errno)
+ *
+ * Returns a static string; never NULL.
+ */
+const char *asym_strerror(int err);
+
+enum asym_print_level { ASYM_WARN, ASYM_INFO, ASYM_DEBUG };
+typedef int (*asym_print_fn)(enum asym_print_level level, const char *fmt, va_list ap);
+/**
+ * asym_set_print - route the library's messages
+ * @fn: callback, or NULL to silence; the default prints warnings to stderr
+ *      with the prefix "asym: "
+ *
+ * Returns the previous callback.
+ */
+asym_print_fn asym_set_print(asym_print_fn fn);
+
+/* What a function is, as far as async analysis cares. */
+#define ASYM_ROLES                                                             \
+	_PR(NONE, "none")                 /* ordinary function */              \
+	_PR(ASYNC_FN, "async_fn")         /* body of an async fn (its poll) */ \
+	_PR(ASYNC_BLOCK, "async_block")   /* body of an async block */         \
+	_PR(FUTURE_IMPL, "future_impl")   /* hand-written <T as Future>::poll */ \
+	_PR(TASK_POLL, "task_poll")       /* runtime polls a task's root future */ \
+	_PR(SPAWN, "spawn")               /* a task is created */              \
+	_PR(SPAWN_BLOCKING, "spawn_blocking") /* a blocking-pool job is created */ \
+	_PR(BLOCK_ON, "block_on")         /* a thread drives a root future */  \
+	_PR(WAKE, "wake")                 /* Waker::wake (consumes the waker) */ \
+	_PR(WAKE_BY_REF, "wake_by_ref")   /* Waker::wake_by_ref */             \
+	_PR(WAKER_CLONE, "waker_clone")                                        \
+	_PR(WAKER_DROP, "waker_drop")                                          \
+	_PR(SCHEDULE, "schedule")         /* runtime queues a woken task */    \
+	_PR(TASK_COMPLETE, "task_complete")                                    \
+	_PR(TASK_DROP, "task_drop")                                            \
+	_PR(TASK_ABORT, "task_abort")                                          \
+	_PR(PARK, "park")                 /* worker thread goes idle */        \
+	_PR(UNPARK, "unpark")             /* someone wakes a parked worker */  \
+	_PR(WORKER_START, "worker_start")                                      \
+	_PR(WORKER_STOP, "worker_stop")                                        \
+	_PR(BLOCKING_CALL, "blocking_call") /* std sleep/lock/io: blocks a worker */
+
+#define _PR(code, str) ASYM_ROLE_##code,
+enum asym_role { ASYM_ROLES ASYM_ROLE_NR };
+#undef _PR
+
+/** asym_role_name - the role's name as printed and in JSON ("async_fn") */
+const char *asym_role_name(enum asym_role role);
+
+/* asym_func.flags */
+#define ASYM_F_FUTURE      (1u << 0) /* a poll function: ASYNC_FN, ASYNC_BLOCK or FUTURE_IMPL */
+#define ASYM_F_COMBINATOR  (1u << 1) /* library combinator (join, select, timeout, ...) */
+#define ASYM_F_RUNTIME     (1u << 2) /* defined in a runtime/std crate, not the user's */
+#define ASYM_F_USER        (1u << 3) /* defined in the program's own crate(s) */
+#define ASYM_F_DWARF       (1u << 4) /* role was decided from DWARF types */
+
+/* How the Ready/Pending discriminant comes back from a poll function. */
+enum asym_ret_kind {
+	ASYM_RET_UNKNOWN = 0, /* returned through memory or not described: infer */
+	ASYM_RET_REG,         /* discriminant lies in rax: see ret_shift/bits/pending */
+};
+
+/* One suspension point of an async state machine. */
+struct asym_await {
+	const char *file;      /* source file of the .await (path as in DWARF) */
+	int line;              /* its line, 0 if unknown */
+	unsigned state;        /* coroutine state value (Suspend0 = 3, ...) */
+	uint64_t awaitee_offset; /* offset of the awaited future inside the env */
+	uint64_t awaitee_size;   /* its size in bytes, 0 if unknown */
+	const char *awaitee;   /* readable type of the awaited future, or NULL */
+	uint64_t call_addr;    /* relative address of the call polling it, 0 if not found */
+};
+
+struct asym_func {
+	uint64_t addr;          /* relative start address */
+	uint64_t size;          /* bytes of code */
+	const char *symbol;     /* linkage (mangled) name */
+	const char *name;       /* demangled, crate hashes removed */
+	/* For futures: the name to show ("demo::my_test",
+	 * "demo::main::{async_block#0}", "<handfuture::Countdown as Future>");
+	 * for others equal to name. */
+	const char *label;
+	const char *crate;      /* crate the function belongs to, or NULL */
+	const char *file;       /* declaration file, or NULL */
+	int line;               /* declaration line, 0 if unknown */
+	enum asym_role role;
+	unsigned flags;         /* ASYM_F_* */
+	const char *runtime;    /* runtime a runtime role belongs to ("tokio"), else NULL */
+	uint64_t future_size;   /* byte size of the state machine / Self, 0 if unknown */
+	/* Ready/Pending decoding: with ASYM_RET_REG, the poll returned
+	 * Pending iff ((rax >> ret_shift) & mask(ret_bits)) == ret_pending. */
+	enum asym_ret_kind ret_kind;
+	uint8_t ret_shift;
+	uint8_t ret_bits;
+	uint64_t ret_pending;
+	unsigned n_awaits;
+	const struct asym_await *awaits; /* sorted by state */
+};
+
+struct asym_binary;
+
+/* asym_binary_flags() bits */
+#define ASYM_BIN_SYMTAB   (1u << 0) /* has .symtab (not stripped) */
+#define ASYM_BIN_DWARF    (1u << 1) /* has DWARF .debug_info */
+#define ASYM_BIN_MCOUNT   (1u << 2) /* code calls mcount/__fentry__ */
+#define ASYM_BIN_RUST     (1u << 3) /* Rust symbols found */
+#define ASYM_BIN_PIE      (1u << 4) /* ET_DYN */
+
+/**
+ * asym_binary_open - read and classify one ELF file
+ * @path: file to read
+ * @out: receives the new object
+ *
+ * Reads the symbol table, demangles, classifies every function from DWARF
+ * and the runtime tables, finds sizes and await points.  A stripped binary
+ * or one without DWARF still opens (with fewer facts; see
+ * asym_binary_flags()); only an unreadable or non-ELF file fails.
+ *
+ * Returns 0 or a negative error.  *@out has to be freed with
+ * asym_binary_free().
+ */
+int asym_binary_open(const char *path, struct asym_binary **out);
+
+/** asym_binary_free - release everything; accepts NULL */
+void asym_binary_free(struct asym_binary *bin);
+
+unsigned asym_binary_flags(const struct asym_binary *bin);
+/** Hex build-id of the file, or NULL; owned by @bin. */
+const char *asym_binary_build_id(const struct asym_binary *bin);
+/** Main runtime detected from the symbols: "tokio", "async-std", "smol",
+ *  "futures" or "unknown". */
+const char *asym_binary_runtime(const struct asym_binary *bin);
+
+/** Number of functions (every function symbol with a nonzero size). */
+size_t asym_binary_func_count(const struct asym_binary *bin);
+/** Function @idx, in ascending address order; NULL when out of range. */
+const struct asym_func *asym_binary_func(const struct asym_binary *bin, size_t idx);
+/** The function whose [addr, addr+size) contains @rel_addr, or NULL. */
+const struct asym_func *asym_binary_lookup(const struct asym_binary *bin, uint64_t rel_addr);
+
+/* What the recording needs; asym_binary_record_options() modes. */
+enum asym_record_mode {
+	ASYM_RECORD_DEFAULT, /* async structure + enough calls to explain slow polls */
+	ASYM_RECORD_FULL,    /* every function */
+};
+
+/**
+ * asym_binary_record_options - uftrace record options for this binary
+ * @bin: the binary to be recorded
+ * @mode: how much to record
+ * @out: one option per line is written here (e.g. "-A", "REGEX@arg1", ...
+ *       each argv word on its own line), ready for a shell loop
+ *
+ * Returns 0 or a negative error.
+ */
+int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
+			       FILE *out);
+
+/**
+ * asym_demangle - readable Rust (legacy or v0) or C++ name without hashes
+ * @sym: a linkage name
+ *
+ * Returns a malloc'ed string the caller frees with free(), or NULL with
+ * errno set (EINVAL when @sym is not a mangled name).
+ */
+char *asym_demangle(const char *sym);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ASYM_H */
