@@ -1,1 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * async-uftrace report DIR [--json]: the report (or summary JSON) on stdout.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "analyze.h"
+#include "commands.h"
+#include "utils.h"
+
+static void report_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: async-uftrace report [OPTIONS] DIR\n"
+		"\n"
+		"Prints what the recording says, most important first (doc/report.md).\n"
+		"\n"
+		"options:\n"
+		"  -j, --json           print the summary JSON instead (doc/summary.md)\n"
+		"  -b, --binary PATH    the program, if it moved since the recording\n"
+		"  -q, --quiet          no warnings\n"
+		"  -h, --help           this text\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "binary", required_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct au_analyze_opts opts = { .report = stdout };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jb:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.summary = stdout;
+			opts.report = NULL;
+			break;
+		case 'b':
+			opts.binary = optarg;
+			break;
+		case 'q':
+			au_quiet = 1;
+			break;
+		case 'h':
+			report_usage(stdout);
+			return AU_EXIT_OK;
+		default:
+			report_usage(stderr);
+			return AU_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		report_usage(stderr);
+		return AU_EXIT_USAGE;
+	}
+	opts.dir = argv[optind];
+	return au_analyze_run(&opts);
+}

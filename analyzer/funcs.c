@@ -1,1 +1,143 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Joining uftrace's symbols with the symbolizer's roles.
+ */
+#define PR_FMT "funcs"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "funcs.h"
+#include "utils.h"
+
+/* Names are kept for the whole run: strings live in one arena-like list. */
+static const char *readable_name(const char *sym)
+{
+	char *d = asym_demangle(sym);
+
+	return d ? d : xstrdup(sym);
+}
+
+static bool same_build_id(const struct au_module *mod, const struct asym_binary *bin)
+{
+	const char *bid = asym_binary_build_id(bin);
+
+	/* Without both ids there is nothing to compare: trust the path. */
+	if (!mod->build_id || !bid)
+		return true;
+	return strcmp(mod->build_id, bid) == 0;
+}
+
+static struct asym_binary *open_module(const struct au_module *mod, const char *override)
+{
+	const char *path = mod->main && override ? override : mod->path;
+	struct asym_binary *bin = NULL;
+	int err;
+
+	if (!path || path[0] == '[' || access(path, R_OK) != 0) {
+		if (mod->main)
+			pr_warn("%s: cannot read the program (%s): functions are named but not "
+				"classified; pass --binary PATH", path ? path : "?", strerror(errno));
+		return NULL;
+	}
+	err = asym_binary_open(path, &bin);
+	if (err < 0) {
+		if (mod->main)
+			pr_warn("%s: %s", path, asym_strerror(err));
+		return NULL;
+	}
+	if (!same_build_id(mod, bin)) {
+		pr_warn("%s: build-id differs from the recording (rebuilt since?): not using it",
+			path);
+		asym_binary_free(bin);
+		return NULL;
+	}
+	if (mod->main && !(asym_binary_flags(bin) & ASYM_BIN_DWARF))
+		pr_warn("%s: no DWARF debug info: futures cannot be told from closures; "
+			"build with debuginfo (scripts/cargo-mcount)", path);
+	return bin;
+}
+
+static void fill_from_sym(struct au_funcinfo *fi, const struct asym_func *af)
+{
+	fi->sym = af;
+	fi->name = af->name ? af->name : af->symbol;
+	fi->label = af->label ? af->label : fi->name;
+	fi->role = af->role;
+	fi->flags = af->flags;
+	fi->task_arg = af->task_arg;
+}
+
+int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary)
+{
+	size_t nmod = au_data_nr_modules(data);
+	uint32_t classified = 0;
+
+	memset(funcs, 0, sizeof(*funcs));
+	funcs->n = au_data_nr_funcs(data);
+	funcs->v = xcalloc(funcs->n ? funcs->n : 1, sizeof(*funcs->v));
+	funcs->nr_bins = nmod;
+	funcs->bins = xcalloc(nmod ? nmod : 1, sizeof(*funcs->bins));
+	funcs->runtime = "unknown";
+
+	for (uint32_t m = 0; m < nmod; m++) {
+		const struct au_module *mod = au_data_module(data, m);
+		struct asym_binary *bin = NULL;
+
+		/* Only the program itself carries Rust async code worth the
+		 * cost of a DWARF walk; libraries keep their .sym names. */
+		if (mod->main)
+			bin = open_module(mod, binary);
+		funcs->bins[m] = bin;
+		if (bin && mod->main) {
+			funcs->runtime = asym_binary_runtime(bin);
+			funcs->classified = (asym_binary_flags(bin) & ASYM_BIN_DWARF) != 0;
+		}
+
+		for (uint32_t i = 0; i < mod->nr_funcs; i++) {
+			uint32_t idx = mod->first_func + i;
+			const struct au_func *f = au_data_func(data, idx);
+			struct au_funcinfo *fi = &funcs->v[idx];
+			const struct asym_func *af = bin ? asym_binary_lookup(bin, f->addr) : NULL;
+
+			if (af && af->addr == f->addr) {
+				fill_from_sym(fi, af);
+				classified++;
+			} else {
+				fi->name = readable_name(f->name);
+				fi->label = fi->name;
+			}
+			if (fi->flags & ASYM_F_FUTURE)
+				funcs->nr_futures++;
+		}
+	}
+	return classified ? 0 : -1;
+}
+
+void au_funcs_free(struct au_funcs *funcs)
+{
+	if (!funcs->v)
+		return;
+	for (uint32_t i = 0; i < funcs->n; i++) {
+		if (!funcs->v[i].sym)
+			free((char *)funcs->v[i].name);
+	}
+	for (uint32_t m = 0; m < funcs->nr_bins; m++)
+		asym_binary_free(funcs->bins[m]);
+	free(funcs->bins);
+	free(funcs->v);
+	memset(funcs, 0, sizeof(*funcs));
+}
+
+int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval)
+{
+	const struct asym_func *af = fi->sym;
+	uint64_t mask;
+
+	if (!af || af->ret_kind != ASYM_RET_REG || af->ret_bits == 0)
+		return -1;
+	mask = af->ret_bits >= 64 ? ~0ull : (1ull << af->ret_bits) - 1;
+	return ((retval >> af->ret_shift) & mask) == af->ret_pending ? 1 : 0;
+}

@@ -1,1 +1,500 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Call stacks, polls, futures and waits, rebuilt from time-ordered records.
+ */
+#define PR_FMT "model"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "utils.h"
+
+/* One open call on a thread's shadow stack. */
+struct frame {
+	int32_t func;
+	uint16_t depth;
+	uint8_t nargs;
+	uint64_t addr;
+	uint64_t start;
+	uint64_t args[AU_MAX_ARGS];
+	/* set when this call polls a future */
+	struct au_future *future;
+	/* the innermost child future that returned Pending during this poll */
+	int32_t pending_child;
+	uint64_t pending_child_self;
+};
+
+struct thread_state {
+	struct frame *stack;
+	size_t depth, cap;
+	bool seen;
+	uint64_t last_time;
+};
+
+struct au_model {
+	struct au_data *data;
+	const struct au_funcs *funcs;
+	struct au_sink *sinks, **sink_tail;
+	struct thread_state *threads;
+	size_t nr_threads;
+
+	/* live futures: (func, self) -> instance */
+	struct au_future **hash;
+	size_t hash_size, live;
+	uint64_t next_future_id;
+
+	/* per-function aggregates, indexed through stats_of[func] */
+	int32_t *stats_of;
+	struct au_future_stats *stats;
+	size_t nr_stats, cap_stats;
+
+	uint64_t first_time, last_time, records, truncated;
+	bool warned_noself;
+};
+
+#define for_each_sink(m, s) for (struct au_sink *s = (m)->sinks; s; s = s->next)
+
+struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs)
+{
+	struct au_model *m = xcalloc(1, sizeof(*m));
+
+	m->data = data;
+	m->funcs = funcs;
+	m->sink_tail = &m->sinks;
+	m->nr_threads = au_data_nr_threads(data);
+	m->threads = xcalloc(m->nr_threads ? m->nr_threads : 1, sizeof(*m->threads));
+	m->hash_size = 1024;
+	m->hash = xcalloc(m->hash_size, sizeof(*m->hash));
+	m->stats_of = xmalloc((funcs->n ? funcs->n : 1) * sizeof(*m->stats_of));
+	for (uint32_t i = 0; i < funcs->n; i++)
+		m->stats_of[i] = -1;
+	return m;
+}
+
+void au_model_free(struct au_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->hash_size; i++) {
+		struct au_future *f = m->hash[i], *next;
+
+		for (; f; f = next) {
+			next = f->hnext;
+			free(f);
+		}
+	}
+	for (size_t i = 0; i < m->nr_threads; i++)
+		free(m->threads[i].stack);
+	free(m->threads);
+	free(m->hash);
+	free(m->stats_of);
+	free(m->stats);
+	free(m);
+}
+
+void au_model_add_sink(struct au_model *m, struct au_sink *sink)
+{
+	sink->next = NULL;
+	*m->sink_tail = sink;
+	m->sink_tail = &sink->next;
+}
+
+const struct au_data *au_model_data(const struct au_model *m) { return m->data; }
+const struct au_funcs *au_model_funcs(const struct au_model *m) { return m->funcs; }
+size_t au_model_nr_stats(const struct au_model *m) { return m->nr_stats; }
+uint64_t au_model_first_time(const struct au_model *m) { return m->first_time; }
+uint64_t au_model_last_time(const struct au_model *m) { return m->last_time; }
+uint64_t au_model_records(const struct au_model *m) { return m->records; }
+uint64_t au_model_truncated_calls(const struct au_model *m) { return m->truncated; }
+
+const struct au_future_stats *au_model_stats(const struct au_model *m, size_t idx)
+{
+	return idx < m->nr_stats ? &m->stats[idx] : NULL;
+}
+
+const char *au_model_func_name(const struct au_model *m, int32_t func)
+{
+	if (func < 0 || (uint32_t)func >= m->funcs->n)
+		return "(unknown)";
+	return m->funcs->v[func].name;
+}
+
+static const struct au_funcinfo *finfo(const struct au_model *m, int32_t func)
+{
+	if (func < 0 || (uint32_t)func >= m->funcs->n)
+		return NULL;
+	return &m->funcs->v[func];
+}
+
+static bool is_future(const struct au_model *m, int32_t func)
+{
+	const struct au_funcinfo *fi = finfo(m, func);
+
+	return fi && (fi->flags & ASYM_F_FUTURE);
+}
+
+/* ---- live futures ---- */
+
+static size_t future_hash(const struct au_model *m, int32_t func, uint64_t self)
+{
+	uint64_t h = (self >> 3) * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uint32_t)func * 0xc2b2ae3d27d4eb4full;
+
+	return (h >> 17) & (m->hash_size - 1);
+}
+
+static void future_rehash(struct au_model *m)
+{
+	size_t old_size = m->hash_size;
+	struct au_future **old = m->hash;
+
+	m->hash_size *= 2;
+	m->hash = xcalloc(m->hash_size, sizeof(*m->hash));
+	for (size_t i = 0; i < old_size; i++) {
+		struct au_future *f = old[i], *next;
+
+		for (; f; f = next) {
+			size_t h = future_hash(m, f->func, f->self);
+
+			next = f->hnext;
+			f->hnext = m->hash[h];
+			m->hash[h] = f;
+		}
+	}
+	free(old);
+}
+
+static struct au_future *future_get(struct au_model *m, int32_t func, uint64_t self)
+{
+	size_t h = future_hash(m, func, self);
+	struct au_future *f;
+
+	for (f = m->hash[h]; f; f = f->hnext) {
+		if (f->func == func && f->self == self)
+			return f;
+	}
+	if (m->live >= m->hash_size) {
+		future_rehash(m);
+		h = future_hash(m, func, self);
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->id = ++m->next_future_id;
+	f->func = func;
+	f->self = self;
+	f->last_result = AU_POLL_UNKNOWN;
+	f->await.child_func = -1;
+	f->hnext = m->hash[h];
+	m->hash[h] = f;
+	m->live++;
+	return f;
+}
+
+static struct au_future_stats *stats_for(struct au_model *m, int32_t func)
+{
+	if (m->stats_of[func] < 0) {
+		au_grow(&m->stats, &m->cap_stats, m->nr_stats, sizeof(*m->stats));
+		memset(&m->stats[m->nr_stats], 0, sizeof(*m->stats));
+		m->stats[m->nr_stats].func = func;
+		m->stats_of[func] = m->nr_stats++;
+	}
+	return &m->stats[m->stats_of[func]];
+}
+
+/* Fold a finished instance into its function's aggregate and free it. */
+static void future_end(struct au_model *m, struct au_future *f, uint64_t end)
+{
+	struct au_future_stats *st = stats_for(m, f->func);
+	size_t h = future_hash(m, f->func, f->self);
+	struct au_future **pp;
+
+	for_each_sink(m, s) {
+		if (s->ops->future_end)
+			s->ops->future_end(s, m, f, end);
+	}
+	st->instances++;
+	st->completed += f->completed;
+	st->wait_ns += f->wait_ns;
+	st->busy_ns += f->busy_ns;
+	if (f->max_poll_ns > st->max_poll_ns)
+		st->max_poll_ns = f->max_poll_ns;
+
+	for (pp = &m->hash[h]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	}
+	m->live--;
+	free(f);
+}
+
+/* Which await of @parent is suspended on the child future at @child_self. */
+static const struct asym_await *match_await(const struct au_model *m, int32_t parent,
+					    uint64_t parent_self, int32_t child,
+					    uint64_t child_self)
+{
+	const struct au_funcinfo *pfi = finfo(m, parent), *cfi = finfo(m, child);
+	const struct asym_func *af = pfi ? pfi->sym : NULL;
+	const struct asym_await *by_offset = NULL, *by_name = NULL;
+	unsigned n_offset = 0, n_name = 0;
+
+	if (!af || !af->n_awaits)
+		return NULL;
+	for (unsigned i = 0; i < af->n_awaits; i++) {
+		const struct asym_await *aw = &af->awaits[i];
+		bool name_ok = cfi && aw->awaitee && strstr(aw->awaitee, cfi->label);
+
+		/* The awaitee lives inside the parent's state machine, so
+		 * its address tells the suspension point apart even when one
+		 * function awaits the same kind of future twice. */
+		if (child_self >= parent_self && child_self - parent_self == aw->awaitee_offset) {
+			if (!by_offset || (name_ok && !(by_offset->awaitee && cfi &&
+							strstr(by_offset->awaitee, cfi->label))))
+				by_offset = aw;
+			n_offset++;
+		}
+		if (name_ok) {
+			by_name = aw;
+			n_name++;
+		}
+	}
+	if (by_offset)
+		return by_offset;
+	if (n_name == 1)
+		return by_name;
+	if (af->n_awaits == 1)
+		return &af->awaits[0];
+	return NULL;
+}
+
+/* ---- call stacks ---- */
+
+static struct thread_state *thread_of(struct au_model *m, uint32_t idx)
+{
+	struct thread_state *t = &m->threads[idx];
+
+	if (!t->seen) {
+		t->seen = true;
+		for_each_sink(m, s) {
+			if (s->ops->thread)
+				s->ops->thread(s, m, idx);
+		}
+	}
+	return t;
+}
+
+/* The nearest poll frame below the top of the stack, or NULL. */
+static struct frame *enclosing_poll(struct thread_state *t, size_t below)
+{
+	while (below-- > 0) {
+		if (t->stack[below].future)
+			return &t->stack[below];
+	}
+	return NULL;
+}
+
+static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool has_ret,
+		      uint64_t retval, bool truncated)
+{
+	struct thread_state *t = &m->threads[thread];
+	struct frame *fr = &t->stack[--t->depth];
+	struct au_call call = {
+		.thread = thread,
+		.func = fr->func,
+		.addr = fr->addr,
+		.start = fr->start,
+		.end = end,
+		.depth = fr->depth,
+		.truncated = truncated,
+		.nargs = fr->nargs,
+		.has_retval = has_ret,
+		.retval = retval,
+	};
+	struct au_poll poll;
+	struct au_future *f = fr->future;
+
+	memcpy(call.args, fr->args, sizeof(call.args));
+	if (truncated)
+		m->truncated++;
+
+	if (f) {
+		const struct au_funcinfo *fi = finfo(m, fr->func);
+		uint64_t dur = end - fr->start;
+		int res = has_ret ? au_funcs_poll_result(fi, retval) : -1;
+
+		memset(&poll, 0, sizeof(poll));
+		poll.future = f;
+		poll.thread = thread;
+		poll.start = fr->start;
+		poll.end = end;
+		poll.result = res;
+		poll.wait_start = f->polls ? f->last_end : 0;
+		poll.outermost = enclosing_poll(t, t->depth) == NULL;
+		poll.prev_await = f->await;
+		f->polls++;
+		poll.number = f->polls;
+		f->busy_ns += dur;
+		if (dur > f->max_poll_ns)
+			f->max_poll_ns = dur;
+		if (poll.wait_start && fr->start >= poll.wait_start)
+			f->wait_ns += fr->start - poll.wait_start;
+		f->last_end = end;
+		f->last_result = res;
+		poll.await.child_func = -1;
+		if (res != AU_POLL_READY && fr->pending_child >= 0) {
+			poll.await.child_func = fr->pending_child;
+			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
+						      fr->pending_child_self);
+		}
+		f->await = poll.await;
+		call.poll = &poll;
+
+		struct au_future_stats *st = stats_for(m, fr->func);
+		st->polls++;
+		if (res == AU_POLL_READY)
+			st->ready_polls++;
+		else if (res == AU_POLL_PENDING)
+			st->pending_polls++;
+		else
+			st->unknown_polls++;
+
+		/* Tell the enclosing poll which child left it pending. */
+		if (res != AU_POLL_READY) {
+			struct frame *parent = enclosing_poll(t, t->depth);
+
+			if (parent) {
+				parent->pending_child = fr->func;
+				parent->pending_child_self = f->self;
+			}
+		}
+	}
+
+	for_each_sink(m, s) {
+		if (s->ops->call)
+			s->ops->call(s, m, &call);
+	}
+	if (f) {
+		for_each_sink(m, s) {
+			if (s->ops->poll)
+				s->ops->poll(s, m, &poll);
+		}
+		if (poll.result == AU_POLL_READY) {
+			f->completed = true;
+			future_end(m, f, end);
+		}
+	}
+}
+
+static void push_frame(struct au_model *m, uint32_t thread, const struct au_record *rec)
+{
+	struct thread_state *t = &m->threads[thread];
+	struct frame *fr;
+
+	au_grow(&t->stack, &t->cap, t->depth, sizeof(*t->stack));
+	fr = &t->stack[t->depth++];
+	memset(fr, 0, sizeof(*fr));
+	fr->func = rec->func;
+	fr->depth = rec->depth;
+	fr->addr = rec->addr;
+	fr->start = rec->time;
+	fr->nargs = rec->nargs;
+	memcpy(fr->args, rec->args, sizeof(fr->args));
+	fr->pending_child = -1;
+
+	if (is_future(m, rec->func)) {
+		uint64_t self = rec->nargs ? rec->args[0] : 0;
+
+		if (!rec->nargs && !m->warned_noself) {
+			pr_warn("%s: polled without its self argument recorded: its instances "
+				"cannot be told apart (record with profile.sh)",
+				au_model_func_name(m, rec->func));
+			m->warned_noself = true;
+		}
+		fr->future = future_get(m, rec->func, self);
+		if (!fr->future->polls)
+			fr->future->first_start = rec->time;
+	}
+}
+
+void au_model_record(struct au_model *m, const struct au_record *rec)
+{
+	struct thread_state *t;
+
+	if (rec->thread >= m->nr_threads)
+		return;
+	t = thread_of(m, rec->thread);
+	m->records++;
+
+	if (rec->type == AU_REC_LOST) {
+		/* The frames open before the loss may have ended unseen:
+		 * close them at the last time known on this thread. */
+		while (t->depth)
+			pop_frame(m, rec->thread, t->last_time, false, 0, true);
+		for_each_sink(m, s) {
+			if (s->ops->lost)
+				s->ops->lost(s, m, rec->thread, t->last_time, rec->addr);
+		}
+		return;
+	}
+	if (rec->type != AU_REC_ENTRY && rec->type != AU_REC_EXIT)
+		return;
+
+	if (!m->first_time || rec->time < m->first_time)
+		m->first_time = rec->time;
+	if (rec->time > m->last_time)
+		m->last_time = rec->time;
+	t->last_time = rec->time;
+
+	if (rec->type == AU_REC_ENTRY) {
+		/* A shallower entry means exits went missing (filtered or lost). */
+		while (t->depth && t->stack[t->depth - 1].depth >= rec->depth)
+			pop_frame(m, rec->thread, rec->time, false, 0, true);
+		push_frame(m, rec->thread, rec);
+		return;
+	}
+
+	/* EXIT: close deeper frames whose exits were lost, then this one. */
+	while (t->depth && t->stack[t->depth - 1].depth > rec->depth)
+		pop_frame(m, rec->thread, rec->time, false, 0, true);
+	if (t->depth && t->stack[t->depth - 1].depth == rec->depth &&
+	    (t->stack[t->depth - 1].func == rec->func || rec->func < 0))
+		pop_frame(m, rec->thread, rec->time, rec->nargs > 0, rec->args[0], false);
+	/* else: an exit without its entry (recording started inside it) */
+}
+
+static int cmp_future_id(const void *a, const void *b)
+{
+	const struct au_future *fa = *(struct au_future *const *)a;
+	const struct au_future *fb = *(struct au_future *const *)b;
+
+	return fa->id < fb->id ? -1 : fa->id > fb->id;
+}
+
+void au_model_finish(struct au_model *m)
+{
+	for (size_t i = 0; i < m->nr_threads; i++) {
+		struct thread_state *t = &m->threads[i];
+
+		while (t->depth)
+			pop_frame(m, i, t->last_time, false, 0, true);
+	}
+	/* Futures still alive end at their last poll, in id order so the
+	 * output does not depend on hash layout. */
+	if (m->live) {
+		size_t n = 0, live = m->live;
+		struct au_future **all = xmalloc(live * sizeof(*all));
+
+		for (size_t i = 0; i < m->hash_size; i++) {
+			for (struct au_future *f = m->hash[i]; f; f = f->hnext)
+				all[n++] = f;
+		}
+		qsort(all, n, sizeof(*all), cmp_future_id);
+		for (size_t i = 0; i < n; i++)
+			future_end(m, all[i], all[i]->last_end);
+		free(all);
+	}
+	for_each_sink(m, s) {
+		if (s->ops->finish)
+			s->ops->finish(s, m);
+	}
+}

@@ -1,1 +1,117 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The human report: what a person reads in a terminal after profiling.
+ * Every number here is also in the summary JSON (doc/report.md).
+ */
+#define PR_FMT "report"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "summary-internal.h"
+#include "utils.h"
+#include "writers.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define REPORT_FUTURES 15
+
+/* "1.234 ms"-style duration in a fixed-width field. */
+static const char *dur(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= 1000000000ull)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000ull)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1000ull)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	return buf;
+}
+
+static void print_await(FILE *fp, const struct au_model *m, const struct au_await *aw)
+{
+	if (aw->site && aw->site->line)
+		fprintf(fp, " at %s:%d", aw->site->file, aw->site->line);
+	if (aw->child_func >= 0)
+		fprintf(fp, " on %s", au_model_funcs(m)->v[aw->child_func].label);
+}
+
+void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
+{
+	struct au_summary *sum = container_of(sink, struct au_summary, sink);
+	const struct au_data *data = au_model_data(m);
+	const struct au_data_info *info = au_data_info(data);
+	const struct au_data_errors *errs = au_data_errors(data);
+	uint64_t first = au_model_first_time(m), last = au_model_last_time(m);
+	char b1[32], b2[32], b3[32];
+	const char *prog = info->exename ? strrchr(info->exename, '/') : NULL;
+
+	au_summary_futures(sum, m);
+	prog = prog ? prog + 1 : info->exename ? info->exename : "?";
+	fprintf(fp, "%s: %s, %zu threads, %llu records, %llu lost, runtime %s\n", prog,
+		dur(b1, sizeof(b1), last > first ? last - first : 0), au_data_nr_threads(data),
+		(unsigned long long)au_model_records(m), (unsigned long long)errs->lost_records,
+		au_model_funcs(m)->runtime);
+	if (!au_model_funcs(m)->classified)
+		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
+
+	fprintf(fp, "\nFutures by busy time (time inside polls):\n");
+	fprintf(fp, "  %-44s %-11s %6s %6s %12s %12s %12s\n", "future", "kind", "inst", "polls",
+		"busy", "waiting", "max poll");
+	for (size_t i = 0; i < sum->nr_futures && i < REPORT_FUTURES; i++) {
+		const struct au_sum_future *f = &sum->futures[i];
+
+		fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %12s %12s\n", f->name,
+			au_summary_kind(f->fi), (unsigned long long)f->instances,
+			(unsigned long long)f->polls, dur(b1, sizeof(b1), f->busy_ns),
+			dur(b2, sizeof(b2), f->wait_ns), dur(b3, sizeof(b3), f->max_poll_ns));
+	}
+	if (sum->nr_futures > REPORT_FUTURES)
+		fprintf(fp, "  ... %zu more in the summary JSON\n", sum->nr_futures - REPORT_FUTURES);
+	if (!sum->nr_futures)
+		fprintf(fp, "  (no future was polled)\n");
+
+	if (sum->nr_waits) {
+		fprintf(fp, "\nLongest waits (poll end to next poll):\n");
+		for (size_t i = 0; i < sum->nr_waits; i++) {
+			const struct au_sum_span *s = &sum->waits[i];
+
+			fprintf(fp, "  %12s  %s #%llu", dur(b1, sizeof(b1), s->dur),
+				au_model_funcs(m)->v[s->func].label,
+				(unsigned long long)s->instance);
+			print_await(fp, m, &s->await);
+			fputc('\n', fp);
+		}
+	}
+	if (sum->nr_polls) {
+		fprintf(fp, "\nLongest polls:\n");
+		for (size_t i = 0; i < sum->nr_polls && i < 5; i++) {
+			const struct au_sum_span *s = &sum->polls[i];
+
+			fprintf(fp, "  %12s  %s #%llu on thread %u\n", dur(b1, sizeof(b1), s->dur),
+				au_model_funcs(m)->v[s->func].label,
+				(unsigned long long)s->instance,
+				au_data_thread(data, s->thread)->tid);
+		}
+	}
+	fprintf(fp, "\nThreads:\n  %-8s %-18s %8s %12s %6s\n", "tid", "name", "polls", "busy",
+		"util");
+	for (uint32_t i = 0; i < au_data_nr_threads(data); i++) {
+		const struct au_thread *th = au_data_thread(data, i);
+		uint64_t span = th->last_time > th->first_time ? th->last_time - th->first_time : 0;
+		uint64_t polls = i < sum->nr_threads ? sum->threads[i].polls : 0;
+		uint64_t busy = i < sum->nr_threads ? sum->threads[i].busy_ns : 0;
+
+		fprintf(fp, "  %-8u %-18.18s %8llu %12s %5.1f%%\n", th->tid,
+			th->name ? th->name : (th->tid == th->pid ? "main" : "-"),
+			(unsigned long long)polls, dur(b1, sizeof(b1), busy),
+			span ? 100.0 * busy / span : 0.0);
+	}
+	if (errs->bad_records || errs->truncated_files || errs->lost_records)
+		fprintf(fp, "\nInput problems: %llu corrupt records skipped, %llu truncated files, "
+			"%llu records lost by uftrace\n",
+			(unsigned long long)errs->bad_records,
+			(unsigned long long)errs->truncated_files,
+			(unsigned long long)errs->lost_records);
+}

@@ -1,1 +1,320 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Chrome Trace Event JSON, as Perfetto imports it (formats.md, part 2).
+ *
+ * - Every call is a complete slice ("X") on its thread, written when it
+ *   ends; Perfetto sorts by time, so streaming order does not matter.
+ * - Every future instance gets an async track (b/e under id2.local, so it
+ *   stays inside the process): one slice for its lifetime named after the
+ *   future, and nested "poll" and "wait" slices.
+ * - Timestamps are microseconds with three decimals, so nanoseconds survive.
+ */
+#define PR_FMT "trace-json"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-writer.h"
+#include "utils.h"
+#include "writers.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+struct trace_json {
+	struct au_sink sink;
+	struct jw *w;
+	bool started;
+	uint32_t pid;
+};
+
+static const char *basename_of(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : path ? path : "program";
+}
+
+static uint32_t thread_pid(const struct au_model *m, uint32_t thread)
+{
+	const struct au_thread *th = au_data_thread(au_model_data(m), thread);
+
+	return th && th->pid ? th->pid : au_data_pid(au_model_data(m));
+}
+
+static uint32_t thread_tid(const struct au_model *m, uint32_t thread)
+{
+	const struct au_thread *th = au_data_thread(au_model_data(m), thread);
+
+	return th ? th->tid : 0;
+}
+
+static void event_head(struct jw *w, const char *ph, const char *name, uint32_t pid)
+{
+	jw_newline(w);
+	jw_begin_object(w);
+	jw_str_field(w, "ph", ph);
+	jw_str_field(w, "name", name);
+	jw_u64_field(w, "pid", pid);
+}
+
+static void metadata(struct jw *w, const char *what, uint32_t pid, int64_t tid, const char *name,
+		     int64_t sort_index)
+{
+	event_head(w, "M", what, pid);
+	if (tid >= 0)
+		jw_u64_field(w, "tid", tid);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	if (name)
+		jw_str_field(w, "name", name);
+	else
+		jw_i64_field(w, "sort_index", sort_index);
+	jw_end_object(w);
+	jw_end_object(w);
+}
+
+static void start(struct trace_json *tj, const struct au_model *m)
+{
+	const struct au_data_info *info = au_data_info(au_model_data(m));
+	struct jw *w = tj->w;
+
+	tj->started = true;
+	tj->pid = au_data_pid(au_model_data(m));
+	jw_begin_object(w);
+	jw_name(w, "traceEvents");
+	jw_begin_array(w);
+	metadata(w, "process_name", tj->pid, -1, basename_of(info->exename), 0);
+}
+
+static void on_thread(struct au_sink *s, const struct au_model *m, uint32_t thread)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	const struct au_thread *th = au_data_thread(au_model_data(m), thread);
+	uint32_t pid = thread_pid(m, thread), tid = thread_tid(m, thread);
+	char buf[32];
+	const char *name = th ? th->name : NULL;
+
+	if (!tj->started)
+		start(tj, m);
+	if (pid != tj->pid)
+		metadata(tj->w, "process_name", pid, -1,
+			 basename_of(au_data_info(au_model_data(m))->exename), 0);
+	if (!name) {
+		snprintf(buf, sizeof(buf), tid == pid ? "main" : "thread %u", tid);
+		name = buf;
+	}
+	metadata(tj->w, "thread_name", pid, tid, name, 0);
+	/* The main thread first, then by tid, as a person reads them. */
+	metadata(tj->w, "thread_sort_index", pid, tid, NULL, tid == pid ? 0 : (int64_t)thread + 1);
+}
+
+static const char *result_name(enum au_poll_result r)
+{
+	return r == AU_POLL_READY ? "Ready" : r == AU_POLL_PENDING ? "Pending" : "unknown";
+}
+
+static void await_args(struct jw *w, const struct au_model *m, const struct au_await *aw)
+{
+	if (aw->site && aw->site->line) {
+		jw_name(w, "await");
+		jw_begin_object(w);
+		jw_str_field(w, "file", aw->site->file);
+		jw_i64_field(w, "line", aw->site->line);
+		jw_end_object(w);
+	}
+	if (aw->child_func >= 0)
+		jw_str_field(w, "on", au_model_funcs(m)->v[aw->child_func].label);
+}
+
+static void on_call(struct au_sink *s, const struct au_model *m, const struct au_call *call)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+	char unknown[32];
+	const char *name;
+
+	if (call->func >= 0) {
+		name = au_model_func_name(m, call->func);
+	} else {
+		snprintf(unknown, sizeof(unknown), "0x%llx", (unsigned long long)call->addr);
+		name = unknown;
+	}
+	event_head(w, "X", name, thread_pid(m, call->thread));
+	jw_str_field(w, "cat", call->poll ? "poll" : "call");
+	jw_u64_field(w, "tid", thread_tid(m, call->thread));
+	jw_us_field(w, "ts", call->start);
+	jw_us_field(w, "dur", call->end - call->start);
+	if (call->poll || call->nargs || call->has_retval || call->truncated) {
+		jw_name(w, "args");
+		jw_begin_object(w);
+		if (call->poll) {
+			const struct au_poll *p = call->poll;
+
+			jw_str_field(w, "future", au_model_funcs(m)->v[call->func].label);
+			jw_hex_field(w, "self", p->future->self);
+			jw_u64_field(w, "instance", p->future->id);
+			jw_u64_field(w, "poll", p->number);
+			jw_str_field(w, "result", result_name(p->result));
+			if (p->result != AU_POLL_READY)
+				await_args(w, m, &p->await);
+		} else {
+			for (unsigned i = 0; i < call->nargs && i < AU_MAX_ARGS; i++) {
+				char key[8];
+
+				snprintf(key, sizeof(key), "arg%u", i + 1);
+				jw_hex_field(w, key, call->args[i]);
+			}
+		}
+		if (call->has_retval)
+			jw_hex_field(w, "retval", call->retval);
+		if (call->truncated)
+			jw_bool_field(w, "no_exit_recorded", true);
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+}
+
+static void async_event(struct jw *w, const char *ph, const char *name, uint32_t pid,
+			uint64_t id, uint64_t ts)
+{
+	event_head(w, ph, name, pid);
+	jw_str_field(w, "cat", "future");
+	jw_name(w, "id2");
+	jw_begin_object(w);
+	jw_hex_field(w, "local", id);
+	jw_end_object(w);
+	jw_us_field(w, "ts", ts);
+}
+
+static void on_poll(struct au_sink *s, const struct au_model *m, const struct au_poll *p)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	const struct au_funcinfo *fi = &au_model_funcs(m)->v[p->future->func];
+	uint32_t pid = tj->pid; /* futures may move between threads */
+	struct jw *w = tj->w;
+
+	if (p->number == 1) {
+		async_event(w, "b", fi->label, pid, p->future->id, p->start);
+		jw_name(w, "args");
+		jw_begin_object(w);
+		jw_hex_field(w, "self", p->future->self);
+		jw_str_field(w, "function", fi->name);
+		if (fi->sym && fi->sym->file) {
+			jw_str_field(w, "file", fi->sym->file);
+			jw_i64_field(w, "line", fi->sym->line);
+		}
+		if (fi->sym && fi->sym->future_size)
+			jw_u64_field(w, "size_bytes", fi->sym->future_size);
+		jw_end_object(w);
+		jw_end_object(w);
+	} else if (p->wait_start && p->start >= p->wait_start) {
+		async_event(w, "b", "wait", pid, p->future->id, p->wait_start);
+		jw_name(w, "args");
+		jw_begin_object(w);
+		jw_u64_field(w, "wait_ns", p->start - p->wait_start);
+		await_args(w, m, &p->prev_await);
+		jw_end_object(w);
+		jw_end_object(w);
+		async_event(w, "e", "wait", pid, p->future->id, p->start);
+		jw_end_object(w);
+	}
+	async_event(w, "b", "poll", pid, p->future->id, p->start);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "poll", p->number);
+	jw_str_field(w, "result", result_name(p->result));
+	jw_u64_field(w, "tid", thread_tid(m, p->thread));
+	jw_end_object(w);
+	jw_end_object(w);
+	async_event(w, "e", "poll", pid, p->future->id, p->end);
+	jw_end_object(w);
+}
+
+static void on_future_end(struct au_sink *s, const struct au_model *m, const struct au_future *f,
+			  uint64_t end)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	const struct au_funcinfo *fi = &au_model_funcs(m)->v[f->func];
+
+	if (!f->polls)
+		return;
+	/* The lifetime slice's pid: the main process; futures of other
+	 * processes are rare enough (fork) to share it. */
+	async_event(tj->w, "e", fi->label, tj->pid, f->id, end);
+	jw_name(tj->w, "args");
+	jw_begin_object(tj->w);
+	jw_u64_field(tj->w, "polls", f->polls);
+	jw_bool_field(tj->w, "completed", f->completed);
+	jw_u64_field(tj->w, "busy_ns", f->busy_ns);
+	jw_u64_field(tj->w, "wait_ns", f->wait_ns);
+	jw_end_object(tj->w);
+	jw_end_object(tj->w);
+}
+
+static void on_lost(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t time,
+		    uint64_t count)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+
+	event_head(w, "i", "records lost", thread_pid(m, thread));
+	jw_u64_field(w, "tid", thread_tid(m, thread));
+	jw_str_field(w, "s", "t");
+	jw_us_field(w, "ts", time);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "lost", count);
+	jw_end_object(w);
+	jw_end_object(w);
+}
+
+static void on_finish(struct au_sink *s, const struct au_model *m)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+
+	if (!tj->started)
+		start(tj, m);
+	jw_end_array(w);
+	jw_str_field(w, "displayTimeUnit", "ns");
+	jw_name(w, "otherData");
+	jw_begin_object(w);
+	jw_str_field(w, "producer", "async-uftrace");
+	jw_str_field(w, "program", au_data_info(au_model_data(m))->exename);
+	jw_end_object(w);
+	jw_end_object(w);
+	jw_newline(w);
+}
+
+static const struct au_sink_ops trace_json_ops = {
+	.thread = on_thread,
+	.call = on_call,
+	.poll = on_poll,
+	.future_end = on_future_end,
+	.lost = on_lost,
+	.finish = on_finish,
+};
+
+struct au_sink *au_trace_json_new(FILE *fp)
+{
+	struct trace_json *tj = xcalloc(1, sizeof(*tj));
+
+	tj->sink.ops = &trace_json_ops;
+	tj->w = jw_open(fp, false);
+	return &tj->sink;
+}
+
+int au_trace_json_free(struct au_sink *sink)
+{
+	struct trace_json *tj;
+	int err;
+
+	if (!sink)
+		return 0;
+	tj = container_of(sink, struct trace_json, sink);
+	err = jw_close(tj->w);
+	free(tj);
+	return err;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The analysis pipeline shared by 'analyze' and 'report'. */
+#ifndef AU_ANALYZE_H
+#define AU_ANALYZE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct au_analyze_opts {
+	const char *dir;         /* the uftrace.data directory */
+	const char *binary;      /* --binary: the program, if moved or renamed */
+	FILE *trace;             /* trace JSON, or NULL */
+	FILE *summary;           /* summary JSON, or NULL */
+	FILE *report;            /* human report, or NULL */
+	bool progress;           /* progress on stderr when it is a terminal */
+};
+
+/**
+ * au_analyze_run - read a recording and feed the writers
+ * Returns an exit code: AU_EXIT_OK, AU_EXIT_WARN (output written, some
+ * input skipped), AU_EXIT_NOTHING.
+ */
+int au_analyze_run(const struct au_analyze_opts *opts);
+
+#endif /* AU_ANALYZE_H */

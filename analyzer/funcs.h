@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The analyzer's view of every recorded function: the reader's symbol (from
+ * uftrace's .sym files) joined with what the symbolizer found in the binary
+ * (role, readable name, future size, await points, Ready/Pending decoding).
+ *
+ * This is the only place where uftrace.data meets Rust knowledge; the hot
+ * loop looks up a function's role by index, never by string.
+ */
+#ifndef AU_FUNCS_H
+#define AU_FUNCS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asym.h"
+#include "uftrace-data.h"
+
+struct au_funcinfo {
+	const char *name;            /* readable, no crate hashes */
+	const char *label;           /* future label, or name */
+	const struct asym_func *sym; /* symbolizer's entry, or NULL */
+	enum asym_role role;
+	unsigned flags;              /* ASYM_F_* */
+	int task_arg;                /* runtime roles: argN holding the task, 0 if none */
+};
+
+struct au_funcs {
+	struct au_funcinfo *v;       /* indexed like au_data_func() */
+	uint32_t n;
+	struct asym_binary **bins;   /* one per module, NULL where not opened */
+	uint32_t nr_bins;
+	const char *runtime;         /* "tokio", ..., "unknown" */
+	unsigned nr_futures;         /* functions with ASYM_F_FUTURE */
+	bool classified;             /* the main binary was read with DWARF */
+};
+
+/**
+ * au_funcs_build - classify the recorded functions
+ * @funcs: filled in; release with au_funcs_free()
+ * @data: an open recording
+ * @binary: path of the program to read instead of the recorded exename
+ *          (NULL: the module paths in the recording)
+ *
+ * Opens each module's file with the symbolizer when it still exists and,
+ * when both build-ids are known, matches the recording; otherwise falls
+ * back to names (with a warning).  Returns 0, or -1 when nothing could be
+ * classified at all (still usable: every function is then role NONE).
+ */
+int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary);
+void au_funcs_free(struct au_funcs *funcs);
+
+/** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
+int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);
+
+#endif /* AU_FUNCS_H */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The model: rebuilds what the program did from records in time order.
+ *
+ * Per thread, a shadow call stack turns ENTRY/EXIT pairs into calls.  A call
+ * of a future's poll function is a poll; polls of one future instance (same
+ * function, same self address) make a future whose gaps between polls are
+ * its waits.  Finished futures fold into per-function aggregates and are
+ * freed, so memory follows live futures, not the trace length.
+ *
+ * Writers subscribe as sinks (a struct of callbacks each); adding a writer
+ * touches no model code.
+ */
+#ifndef AU_MODEL_H
+#define AU_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "funcs.h"
+#include "uftrace-data.h"
+
+enum au_poll_result { AU_POLL_UNKNOWN = -1, AU_POLL_READY = 0, AU_POLL_PENDING = 1 };
+
+/* A completed function call (any traced function). */
+struct au_call {
+	uint32_t thread;
+	int32_t func;            /* -1: unresolved address */
+	uint64_t addr;           /* for unresolved ones */
+	uint64_t start, end;
+	uint16_t depth;
+	bool truncated;          /* no EXIT seen: closed at a later known time */
+	uint8_t nargs;
+	uint64_t args[AU_MAX_ARGS];
+	bool has_retval;
+	uint64_t retval;
+	const struct au_poll *poll; /* set when this call is a poll */
+};
+
+/* What a Pending poll was waiting on: the innermost future below it that
+ * returned Pending last. */
+struct au_await {
+	int32_t child_func;      /* -1 if no child poll was seen */
+	const struct asym_await *site; /* matched await point, or NULL */
+};
+
+/* One poll of a future instance. */
+struct au_poll {
+	struct au_future *future;
+	uint32_t number;         /* 1 for the first poll */
+	uint32_t thread;
+	uint64_t start, end;
+	enum au_poll_result result;
+	uint64_t wait_start;     /* end of the previous poll (0 for the first) */
+	struct au_await await;   /* for Pending polls */
+	struct au_await prev_await; /* where the wait that ended at start was */
+	bool outermost;          /* not inside another poll on its thread */
+};
+
+/* One future instance, alive from its first poll to Ready. */
+struct au_future {
+	uint64_t id;             /* unique per instance, in order of first poll */
+	int32_t func;
+	uint64_t self;           /* its address (first argument of poll) */
+	uint64_t first_start;    /* first poll start */
+	uint64_t last_end;       /* last poll end */
+	uint32_t polls;
+	uint64_t busy_ns;
+	uint64_t wait_ns;
+	uint64_t max_poll_ns;
+	enum au_poll_result last_result;
+	bool completed;          /* a poll returned Ready */
+	struct au_await await;   /* where it waits now */
+	/* hash chaining */
+	struct au_future *hnext;
+};
+
+/* Per future function: folded from its instances. */
+struct au_future_stats {
+	int32_t func;
+	uint64_t instances;
+	uint64_t polls;
+	uint64_t completed;
+	uint64_t busy_ns;
+	uint64_t wait_ns;
+	uint64_t max_poll_ns;
+	uint64_t pending_polls, ready_polls, unknown_polls;
+};
+
+struct au_model;
+
+struct au_sink;
+struct au_sink_ops {
+	/* a thread seen for the first time */
+	void (*thread)(struct au_sink *s, const struct au_model *m, uint32_t thread);
+	/* every completed call, polls included (call->poll set) */
+	void (*call)(struct au_sink *s, const struct au_model *m, const struct au_call *call);
+	/* a poll, after its call; future's counters already include it */
+	void (*poll)(struct au_sink *s, const struct au_model *m, const struct au_poll *poll);
+	/* a future instance ended (Ready, or still alive at the end of the trace) */
+	void (*future_end)(struct au_sink *s, const struct au_model *m, const struct au_future *f,
+			   uint64_t end);
+	/* records were lost on a thread */
+	void (*lost)(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t time,
+		     uint64_t count);
+	/* the trace is over; all futures were ended */
+	void (*finish)(struct au_sink *s, const struct au_model *m);
+};
+
+struct au_sink {
+	const struct au_sink_ops *ops;
+	struct au_sink *next;
+};
+
+/**
+ * au_model_new - an empty model over a recording
+ * @data: the reader (borrowed)
+ * @funcs: classified functions (borrowed)
+ *
+ * Returns the model; free with au_model_free().
+ */
+struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs);
+void au_model_free(struct au_model *m);
+/** Register @sink; sinks are called in the order they were added. */
+void au_model_add_sink(struct au_model *m, struct au_sink *sink);
+/** Feed one record (in global time order). */
+void au_model_record(struct au_model *m, const struct au_record *rec);
+/** End of input: close open frames, end live futures, call finish. */
+void au_model_finish(struct au_model *m);
+
+const struct au_data *au_model_data(const struct au_model *m);
+const struct au_funcs *au_model_funcs(const struct au_model *m);
+/** Per-function future aggregates (only functions that were polled). */
+size_t au_model_nr_stats(const struct au_model *m);
+const struct au_future_stats *au_model_stats(const struct au_model *m, size_t idx);
+uint64_t au_model_first_time(const struct au_model *m);
+uint64_t au_model_last_time(const struct au_model *m);
+uint64_t au_model_records(const struct au_model *m);
+uint64_t au_model_truncated_calls(const struct au_model *m);
+/** Readable name of function @func (or "0x<addr>" style for -1). */
+const char *au_model_func_name(const struct au_model *m, int32_t func);
+
+#endif /* AU_MODEL_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the summary sink collects, shared by the summary JSON and the report.
+ */
+#ifndef AU_SUMMARY_INTERNAL_H
+#define AU_SUMMARY_INTERNAL_H
+
+#include "model.h"
+
+#define AU_TOP_WAITS 10
+#define AU_TOP_POLLS 10
+
+/* A future's entry in the summary: instances of functions that share a
+ * label (generic copies of one async fn) are merged. */
+struct au_sum_future {
+	const char *name;        /* label */
+	const struct au_funcinfo *fi; /* first function seen with that label */
+	uint64_t instances, polls, completed, busy_ns, wait_ns, max_poll_ns;
+};
+
+struct au_sum_thread {
+	uint64_t polls;          /* outermost polls */
+	uint64_t busy_ns;        /* time inside outermost polls */
+	uint64_t lost;
+};
+
+/* One wait or poll remembered for "longest" lists. */
+struct au_sum_span {
+	int32_t func;
+	uint64_t instance;
+	uint64_t start, dur;
+	uint32_t thread;
+	struct au_await await;
+};
+
+struct au_summary {
+	struct au_sink sink;
+	struct au_sum_thread *threads;
+	size_t nr_threads;
+	struct au_sum_span waits[AU_TOP_WAITS];
+	size_t nr_waits;
+	struct au_sum_span polls[AU_TOP_POLLS];
+	size_t nr_polls;
+	struct au_sum_future *futures; /* filled by au_summary_futures() */
+	size_t nr_futures;
+};
+
+/** Merge the model's per-function stats by label, busiest first. */
+void au_summary_futures(struct au_summary *sum, const struct au_model *m);
+const char *au_summary_kind(const struct au_funcinfo *fi);
+
+#endif /* AU_SUMMARY_INTERNAL_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The writers: each is a model sink (see model.h) built by one function.
+ */
+#ifndef AU_WRITERS_H
+#define AU_WRITERS_H
+
+#include <stdio.h>
+
+#include "model.h"
+
+/**
+ * au_trace_json_new - Chrome trace event JSON (Perfetto, chrome://tracing)
+ * @fp: output, kept open by the caller
+ *
+ * Returns a sink to add to a model; release with au_trace_json_free(),
+ * which returns 0 or -EIO when writing failed.
+ */
+struct au_sink *au_trace_json_new(FILE *fp);
+int au_trace_json_free(struct au_sink *sink);
+
+/**
+ * au_summary_new - collects what the summary JSON and the report need
+ *
+ * Returns a sink; after au_model_finish() write it with au_summary_write()
+ * or au_report_write(), then release with au_summary_free().
+ */
+struct au_sink *au_summary_new(void);
+/** Writes the summary JSON (schema version 1, doc/summary.md); 0 or -EIO. */
+int au_summary_write(struct au_sink *sink, const struct au_model *m, FILE *fp);
+/** Writes the human report (doc/report.md). */
+void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp);
+void au_summary_free(struct au_sink *sink);
+
+#endif /* AU_WRITERS_H */
