@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Helpers shared by the end-to-end tests: find tools, profile a fixture,
+load its outputs.  A test that lacks a tool calls skip(), which exits 77."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("AU_SRC_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+AU = os.environ.get("AU_BIN") or os.path.join(SRC, "build", "analyzer", "async-uftrace")
+FIXTURES = os.path.join(SRC, "fixtures", "target", "debug")
+
+_failures = []
+
+
+def skip(why):
+    print("SKIP: " + why)
+    sys.exit(77)
+
+
+def check(cond, what):
+    """Record one fact; the test fails at the end if any fact is false."""
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        _failures.append(what)
+
+
+def done():
+    if _failures:
+        print("%d facts failed" % len(_failures))
+        sys.exit(1)
+    print("all facts hold")
+    sys.exit(0)
+
+
+def fixture(name):
+    path = os.path.join(FIXTURES, name)
+    if not os.access(path, os.X_OK):
+        skip("fixture %s not built (scripts/test.sh builds fixtures/ with cargo)" % name)
+    return path
+
+
+def need_uftrace():
+    if not shutil.which("uftrace"):
+        skip("uftrace not installed (apt-get install uftrace)")
+
+
+def profile(app, name, *extra, args=()):
+    """Runs scripts/profile.sh on APP into a fresh temp dir; returns paths."""
+    need_uftrace()
+    out = os.path.join(tempfile.mkdtemp(prefix="au-e2e-"), name)
+    env = dict(os.environ, ASYNC_UFTRACE=AU)
+    cmd = [os.path.join(SRC, "scripts", "profile.sh"), *extra, app, out]
+    if args:
+        cmd += ["--", *args]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    print(proc.stdout)
+    if proc.stderr:
+        print(proc.stderr, file=sys.stderr)
+    return {
+        "rc": proc.returncode,
+        "stdout": proc.stdout,
+        "stderr": proc.stderr,
+        "data": out + ".uftrace.data",
+        "trace": out + ".json",
+        "summary": out + ".summary.json",
+    }
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def future(summary, name):
+    for f in summary["futures"]:
+        if f["name"] == name:
+            return f
+    return None
+
+
+def polls_of(trace, future_name):
+    """The X poll slices of one future name, in time order."""
+    ev = [e for e in trace["traceEvents"]
+          if e.get("ph") == "X" and e.get("cat") == "poll"
+          and e.get("args", {}).get("future") == future_name]
+    return sorted(ev, key=lambda e: e["ts"])
+
+
+def waits_of(trace, future_name):
+    """Wait slices ('b' named wait) on the async tracks of a future name."""
+    ids = {json.dumps(e.get("id2")) for e in trace["traceEvents"]
+           if e.get("ph") == "b" and e.get("name") == future_name}
+    return sorted((e for e in trace["traceEvents"]
+                   if e.get("ph") == "b" and e.get("name") == "wait"
+                   and json.dumps(e.get("id2")) in ids), key=lambda e: e["ts"])
+
+
+def check_trace_file(path):
+    """Runs tests/check-trace.py (Perfetto's import rules) on a trace."""
+    checker = os.path.join(SRC, "tests", "check-trace.py")
+    if not os.path.exists(checker):
+        check(False, "tests/check-trace.py exists")
+        return
+    proc = subprocess.run([sys.executable, checker, path], capture_output=True, text=True)
+    print(proc.stdout[-3000:])
+    check(proc.returncode == 0, "trace passes Perfetto's import rules (check-trace.py)")
+
+
+def within(value, expect, tol):
+    return value is not None and abs(value - expect) <= expect * tol
+
+
+def marker_line(source, marker):
+    """Line number of the '// AWAIT: marker' comment in a fixture source."""
+    with open(os.path.join(SRC, "fixtures", source)) as f:
+        for i, line in enumerate(f, 1):
+            if "AWAIT: " + marker in line:
+                return i
+    raise KeyError(marker)
