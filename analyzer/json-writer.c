@@ -1,1 +1,354 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Streaming JSON writer: a large buffer, hand-rolled number formatting,
+ * escaping in one place, commas from the nesting state, sticky errors.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-writer.h"
+#include "utils.h"
+
+#define JW_BUF (256 * 1024)
+#define JW_DEPTH 64
+
+struct jw {
+	FILE *fp;
+	bool pretty;
+	bool io_error;
+	bool nesting_error;
+	int depth;
+	/* per level: has an element been written (so the next needs a comma) */
+	bool had_elem[JW_DEPTH + 1];
+	bool after_name;
+	size_t len;
+	char buf[JW_BUF];
+};
+
+struct jw *jw_open(FILE *fp, bool pretty)
+{
+	struct jw *w = xcalloc(1, sizeof(*w));
+
+	w->fp = fp;
+	w->pretty = pretty;
+	return w;
+}
+
+void jw_flush(struct jw *w)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+		w->io_error = true;
+	w->len = 0;
+}
+
+bool jw_error(const struct jw *w)
+{
+	return w->io_error || w->nesting_error;
+}
+
+int jw_close(struct jw *w)
+{
+	int err = 0;
+
+	if (!w)
+		return 0;
+	jw_flush(w);
+	if (fflush(w->fp) != 0 || ferror(w->fp))
+		w->io_error = true;
+	if (w->io_error)
+		err = -EIO;
+	else if (w->nesting_error || w->depth != 0)
+		err = -EINVAL;
+	free(w);
+	return err;
+}
+
+static inline void put(struct jw *w, const char *s, size_t n)
+{
+	if (w->len + n > JW_BUF) {
+		jw_flush(w);
+		if (n > JW_BUF) {
+			if (fwrite(s, 1, n, w->fp) != n)
+				w->io_error = true;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static inline void putc_(struct jw *w, char c)
+{
+	if (w->len == JW_BUF)
+		jw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void indent(struct jw *w)
+{
+	putc_(w, '\n');
+	for (int i = 0; i < w->depth; i++)
+		put(w, "  ", 2);
+}
+
+/* Before any value: the comma and indentation its position needs. */
+static void before_value(struct jw *w)
+{
+	if (w->after_name) {
+		w->after_name = false;
+		return;
+	}
+	if (w->had_elem[w->depth])
+		putc_(w, ',');
+	w->had_elem[w->depth] = true;
+	if (w->pretty && w->depth > 0)
+		indent(w);
+}
+
+static void open_(struct jw *w, char c)
+{
+	before_value(w);
+	putc_(w, c);
+	if (w->depth >= JW_DEPTH) {
+		w->nesting_error = true;
+		return;
+	}
+	w->depth++;
+	w->had_elem[w->depth] = false;
+}
+
+static void close_(struct jw *w, char c)
+{
+	bool had;
+
+	if (w->depth <= 0) {
+		w->nesting_error = true;
+		return;
+	}
+	had = w->had_elem[w->depth];
+	w->depth--;
+	if (w->pretty && had)
+		indent(w);
+	putc_(w, c);
+}
+
+void jw_begin_object(struct jw *w) { open_(w, '{'); }
+void jw_end_object(struct jw *w) { close_(w, '}'); }
+void jw_begin_array(struct jw *w) { open_(w, '['); }
+void jw_end_array(struct jw *w) { close_(w, ']'); }
+
+void jw_newline(struct jw *w)
+{
+	if (!w->pretty)
+		putc_(w, '\n');
+}
+
+static void put_escaped(struct jw *w, const unsigned char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	putc_(w, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			putc_(w, '\\');
+			putc_(w, c);
+		} else if (c < 0x20 || c == 0x7f) {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			if (c == '\n')
+				put(w, "\\n", 2);
+			else if (c == '\t')
+				put(w, "\\t", 2);
+			else
+				put(w, e, 6);
+		} else if (c < 0x80) {
+			putc_(w, c);
+		} else {
+			/* Pass valid UTF-8 through; replace anything else so
+			 * the output always parses. */
+			size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+			size_t k;
+
+			for (k = 1; len && k < len && i + k < n; k++) {
+				if ((s[i + k] & 0xc0) != 0x80)
+					break;
+			}
+			if (len && k == len) {
+				put(w, (const char *)s + i, len);
+				i += len - 1;
+			} else {
+				put(w, "\\ufffd", 6);
+			}
+		}
+	}
+	putc_(w, '"');
+}
+
+void jw_name(struct jw *w, const char *name)
+{
+	before_value(w);
+	put_escaped(w, (const unsigned char *)name, strlen(name));
+	if (w->pretty)
+		put(w, ": ", 2);
+	else
+		putc_(w, ':');
+	w->after_name = true;
+}
+
+void jw_string_len(struct jw *w, const char *s, size_t len)
+{
+	before_value(w);
+	put_escaped(w, (const unsigned char *)s, len);
+}
+
+void jw_string(struct jw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	jw_string_len(w, s, strlen(s));
+}
+
+/* Digits of v, right-aligned into the end of buf; returns the start. */
+static char *fmt_u64(char *end, uint64_t v)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+	char buf[24], *p = fmt_u64(buf + sizeof(buf), v);
+
+	before_value(w);
+	put(w, p, buf + sizeof(buf) - p);
+}
+
+void jw_i64(struct jw *w, int64_t v)
+{
+	char buf[24], *p;
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	p = fmt_u64(buf + sizeof(buf), mag);
+	if (v < 0)
+		*--p = '-';
+	before_value(w);
+	put(w, p, buf + sizeof(buf) - p);
+}
+
+void jw_ns_as_us(struct jw *w, uint64_t ns)
+{
+	char buf[32], *end = buf + sizeof(buf), *p;
+	unsigned frac = ns % 1000;
+
+	/* "<us>.<ns%1000 as 3 digits>": exact, no floating point. */
+	end[-1] = '0' + frac % 10;
+	end[-2] = '0' + frac / 10 % 10;
+	end[-3] = '0' + frac / 100;
+	end[-4] = '.';
+	p = fmt_u64(end - 4, ns / 1000);
+	before_value(w);
+	put(w, p, end - p);
+}
+
+void jw_hex(struct jw *w, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[24], *end = buf + sizeof(buf), *p = end;
+
+	*--p = '"';
+	do {
+		*--p = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	before_value(w);
+	put(w, p, end - p);
+}
+
+void jw_double(struct jw *w, double v)
+{
+	char buf[40];
+	int n;
+
+	if (!isfinite(v)) {
+		jw_null(w);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.6g", v);
+	before_value(w);
+	put(w, buf, n);
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+	before_value(w);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
+}
+
+void jw_null(struct jw *w)
+{
+	before_value(w);
+	put(w, "null", 4);
+}
+
+void jw_str_field(struct jw *w, const char *name, const char *s)
+{
+	jw_name(w, name);
+	jw_string(w, s);
+}
+
+void jw_u64_field(struct jw *w, const char *name, uint64_t v)
+{
+	jw_name(w, name);
+	jw_u64(w, v);
+}
+
+void jw_i64_field(struct jw *w, const char *name, int64_t v)
+{
+	jw_name(w, name);
+	jw_i64(w, v);
+}
+
+void jw_double_field(struct jw *w, const char *name, double v)
+{
+	jw_name(w, name);
+	jw_double(w, v);
+}
+
+void jw_bool_field(struct jw *w, const char *name, bool v)
+{
+	jw_name(w, name);
+	jw_bool(w, v);
+}
+
+void jw_null_field(struct jw *w, const char *name)
+{
+	jw_name(w, name);
+	jw_null(w);
+}
+
+void jw_hex_field(struct jw *w, const char *name, uint64_t v)
+{
+	jw_name(w, name);
+	jw_hex(w, v);
+}
+
+void jw_us_field(struct jw *w, const char *name, uint64_t ns)
+{
+	jw_name(w, name);
+	jw_ns_as_us(w, ns);
+}

@@ -139,6 +139,7 @@ struct asym_func {
 	enum asym_role role;
 	unsigned flags;         /* ASYM_F_* */
 	const char *runtime;    /* runtime a runtime role belongs to ("tokio"), else NULL */
+	int task_arg;           /* runtime roles: argN (1-based) holding the task identity, 0 if none */
 	uint64_t future_size;   /* byte size of the state machine / Self, 0 if unknown */
 	/* Ready/Pending decoding: with ASYM_RET_REG, the poll returned
 	 * Pending iff ((rax >> ret_shift) & mask(ret_bits)) == ret_pending. */

@@ -1,1 +1,454 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Deciding what each function is.
+ *
+ * Names cannot tell an async body from a plain closure (both are
+ * "path::{closure#N}"), but DWARF can: a poll function's first parameter
+ * is Pin<&mut E>, and E is named {async_fn_env#N} for an async fn,
+ * {async_block_env#N} for an async block, {closure_env#N} for a closure.
+ * E's variant part lists the suspension points (Suspend0, Suspend1, ...)
+ * with the line of each .await and the offset of the awaited future; the
+ * return type Poll<T> says where its discriminant lives.
+ */
+#include <dwarf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asym-internal.h"
+#include "runtime.h"
+
+static bool is_std_crate(const char *crate)
+{
+	return crate && (!strcmp(crate, "core") || !strcmp(crate, "std") ||
+			 !strcmp(crate, "alloc"));
+}
+
+/* "<T as core::future::future::Future>::poll", generics aside. */
+static bool is_future_poll_impl(const char *name)
+{
+	static const char suffix[] = " as core::future::future::Future>::poll";
+	size_t len = strlen(name) + 1, n;
+	char *plain;
+	bool yes;
+
+	if (name[0] != '<' || !strstr(name, suffix))
+		return false;
+	plain = malloc(len);
+	if (!plain)
+		return false;
+	asym_strip_generics(name, plain, len);
+	n = strlen(plain);
+	yes = n > sizeof(suffix) - 1 && !strcmp(plain + n - (sizeof(suffix) - 1), suffix);
+	free(plain);
+	return yes;
+}
+
+void asym_classify_names(struct asym_binary *bin)
+{
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		struct asym_func *f = &bin->funcs[i];
+		struct asym_runtime_match m;
+		const char *rt = asym_runtime_of_crate(f->crate);
+
+		if (is_future_poll_impl(f->name)) {
+			f->role = ASYM_ROLE_FUTURE_IMPL;
+			f->flags |= ASYM_F_FUTURE;
+			f->label = asym_label_of(f->name, f->role, 0);
+		}
+		if (rt || is_std_crate(f->crate)) {
+			f->flags |= ASYM_F_RUNTIME;
+			if (f->role == ASYM_ROLE_FUTURE_IMPL)
+				f->flags |= ASYM_F_COMBINATOR;
+		} else {
+			f->flags |= ASYM_F_USER;
+		}
+		if (asym_runtime_classify(f->name, &m)) {
+			if (m.role != ASYM_ROLE_NONE)
+				f->role = m.role;
+			f->flags |= m.flags;
+			f->runtime = m.runtime;
+			f->task_arg = m.task_arg;
+		}
+	}
+}
+
+/* ---- DWARF helpers ---- */
+
+static bool die_type(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute at;
+
+	return dwarf_attr_integrate(die, DW_AT_type, &at) && dwarf_formref_die(&at, out);
+}
+
+/* Follow typedefs and qualifiers to the type itself. */
+static bool strip_type(Dwarf_Die *die)
+{
+	for (int i = 0; i < 16; i++) {
+		int tag = dwarf_tag(die);
+
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
+			return true;
+		if (!die_type(die, die))
+			return false;
+	}
+	return false;
+}
+
+static bool member_named(Dwarf_Die *parent, const char *name, Dwarf_Die *out)
+{
+	if (dwarf_child(parent, out) != 0)
+		return false;
+	do {
+		const char *n = dwarf_diename(out);
+
+		if (dwarf_tag(out) == DW_TAG_member && n && !strcmp(n, name))
+			return true;
+	} while (dwarf_siblingof(out, out) == 0);
+	return false;
+}
+
+static uint64_t member_offset(Dwarf_Die *member)
+{
+	Dwarf_Attribute at;
+	Dwarf_Word off = 0;
+
+	if (dwarf_attr(member, DW_AT_data_member_location, &at))
+		dwarf_formudata(&at, &off);
+	return off;
+}
+
+static uint64_t type_size(Dwarf_Die *type)
+{
+	Dwarf_Attribute at;
+	Dwarf_Word sz = 0;
+	Dwarf_Die t = *type;
+
+	if (!strip_type(&t))
+		return 0;
+	if (dwarf_attr(&t, DW_AT_byte_size, &at))
+		dwarf_formudata(&at, &sz);
+	return sz;
+}
+
+/* Pin<&mut E> (or &mut E) -> E */
+static bool pinned_pointee(Dwarf_Die *type, Dwarf_Die *out)
+{
+	Dwarf_Die t = *type, m;
+	const char *name;
+
+	if (!strip_type(&t))
+		return false;
+	name = dwarf_diename(&t);
+	if (dwarf_tag(&t) == DW_TAG_structure_type && name && !strncmp(name, "Pin<", 4)) {
+		if (!member_named(&t, "pointer", &m) && !member_named(&t, "__pointer", &m))
+			return false;
+		if (!die_type(&m, &t) || !strip_type(&t))
+			return false;
+	}
+	if (dwarf_tag(&t) != DW_TAG_pointer_type && dwarf_tag(&t) != DW_TAG_reference_type)
+		return false;
+	if (!die_type(&t, out))
+		return false;
+	return strip_type(out);
+}
+
+static bool first_param_type(Dwarf_Die *sub, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(sub, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_formal_parameter)
+			return die_type(&child, out);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* The variant part of a Rust enum-like struct, and its discriminant. */
+static bool variant_part(Dwarf_Die *type, Dwarf_Die *vp, Dwarf_Die *discr)
+{
+	Dwarf_Attribute at;
+
+	if (dwarf_child(type, vp) != 0)
+		return false;
+	do {
+		if (dwarf_tag(vp) == DW_TAG_variant_part)
+			return dwarf_attr(vp, DW_AT_discr, &at) && dwarf_formref_die(&at, discr);
+	} while (dwarf_siblingof(vp, vp) == 0);
+	return false;
+}
+
+/* Ready/Pending from the returned register: Poll<T>'s discriminant. */
+static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
+{
+	Dwarf_Die ret, vp, discr, var;
+	uint64_t total, off, dsize;
+
+	if (!die_type(sub, &ret) || !strip_type(&ret))
+		return;
+	total = type_size(&ret);
+	if (!variant_part(&ret, &vp, &discr))
+		return;
+	off = member_offset(&discr);
+	if (!die_type(&discr, &var))
+		return;
+	dsize = type_size(&var);
+	/* Aggregates up to two words come back in rax:rdx; only rax is
+	 * captured, so the discriminant must lie in the first word. */
+	if (!total || total > 16 || !dsize || dsize > 8 || off + dsize > 8)
+		return;
+	if (dwarf_child(&vp, &var) != 0)
+		return;
+	do {
+		Dwarf_Attribute at;
+		Dwarf_Word value;
+		Dwarf_Die m, mt;
+		const char *n;
+
+		if (dwarf_tag(&var) != DW_TAG_variant || !dwarf_attr(&var, DW_AT_discr_value, &at) ||
+		    dwarf_formudata(&at, &value) != 0)
+			continue;
+		if (dwarf_child(&var, &m) != 0 || !die_type(&m, &mt))
+			continue;
+		n = dwarf_diename(&mt);
+		if (n && !strcmp(n, "Pending")) {
+			f->ret_kind = ASYM_RET_REG;
+			f->ret_shift = off * 8;
+			f->ret_bits = dsize * 8;
+			f->ret_pending = value;
+			return;
+		}
+	} while (dwarf_siblingof(&var, &var) == 0);
+}
+
+/* ---- per compile unit ---- */
+
+struct type_name {
+	Dwarf_Off off;
+	char *qname;
+};
+
+struct pending_awaitee {
+	struct asym_func *f;
+	unsigned idx;
+	Dwarf_Off type_off;
+};
+
+struct cu_walk {
+	struct asym_binary *bin;
+	struct type_name *names;
+	size_t nr_names, cap_names;
+	struct pending_awaitee *pend;
+	size_t nr_pend, cap_pend;
+	int err;
+};
+
+static void *grow(void *arr, size_t *cap, size_t len, size_t elem, int *err)
+{
+	void *p;
+	size_t ncap;
+
+	if (len < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 64;
+	p = reallocarray(arr, ncap, elem);
+	if (!p) {
+		*err = -ENOMEM;
+		return arr;
+	}
+	*cap = ncap;
+	return p;
+}
+
+static void read_awaits(struct cu_walk *w, struct asym_func *f, Dwarf_Die *env)
+{
+	Dwarf_Die vp, discr, var;
+	struct asym_await *aw = NULL;
+	unsigned n = 0;
+
+	if (!variant_part(env, &vp, &discr) || dwarf_child(&vp, &var) != 0)
+		return;
+	do {
+		Dwarf_Attribute at;
+		Dwarf_Word value;
+		Dwarf_Die m, st, awaitee, at_type;
+		const char *sname, *file;
+		int line = 0;
+		void *p;
+
+		if (dwarf_tag(&var) != DW_TAG_variant || !dwarf_attr(&var, DW_AT_discr_value, &at) ||
+		    dwarf_formudata(&at, &value) != 0)
+			continue;
+		if (dwarf_child(&var, &m) != 0 || !die_type(&m, &st))
+			continue;
+		sname = dwarf_diename(&st);
+		if (!sname || strncmp(sname, "Suspend", 7))
+			continue;
+		p = reallocarray(aw, n + 1, sizeof(*aw));
+		if (!p) {
+			w->err = -ENOMEM;
+			break;
+		}
+		aw = p;
+		memset(&aw[n], 0, sizeof(aw[n]));
+		aw[n].state = value;
+		file = dwarf_decl_file(&m);
+		aw[n].file = file ? strdup(file) : NULL;
+		dwarf_decl_line(&m, &line);
+		aw[n].line = line;
+		if (member_named(&st, "__awaitee", &awaitee)) {
+			aw[n].awaitee_offset = member_offset(&awaitee);
+			if (die_type(&awaitee, &at_type)) {
+				aw[n].awaitee_size = type_size(&at_type);
+				w->pend = grow(w->pend, &w->cap_pend, w->nr_pend, sizeof(*w->pend),
+					       &w->err);
+				if (w->nr_pend < w->cap_pend)
+					w->pend[w->nr_pend++] = (struct pending_awaitee){
+						f, n, dwarf_dieoffset(&at_type)
+					};
+			}
+		}
+		n++;
+	} while (dwarf_siblingof(&var, &var) == 0);
+	f->awaits = aw;
+	f->n_awaits = n;
+}
+
+static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
+{
+	Dwarf_Addr low;
+	struct asym_func *f;
+	Dwarf_Die ptype, env;
+	const char *ename, *file;
+	int line = 0;
+
+	if (dwarf_lowpc(sub, &low) != 0)
+		return;
+	f = asym_func_at(w->bin, low - w->bin->base);
+	if (!f || f->addr != low - w->bin->base)
+		return;
+	if (!f->file && (file = dwarf_decl_file(sub))) {
+		f->file = strdup(file);
+		dwarf_decl_line(sub, &line);
+		f->line = line;
+	}
+	if (!first_param_type(sub, &ptype) || !pinned_pointee(&ptype, &env))
+		return;
+	ename = dwarf_diename(&env);
+	if (ename && !strncmp(ename, "{async_fn_env#", 14)) {
+		f->role = ASYM_ROLE_ASYNC_FN;
+	} else if (ename && !strncmp(ename, "{async_block_env#", 17)) {
+		f->role = ASYM_ROLE_ASYNC_BLOCK;
+	} else if (f->role != ASYM_ROLE_FUTURE_IMPL) {
+		return;
+	}
+	f->flags |= ASYM_F_FUTURE | ASYM_F_DWARF;
+	f->future_size = type_size(&env);
+	if (f->role != ASYM_ROLE_FUTURE_IMPL) {
+		char *label = asym_label_of(f->name, f->role,
+					    f->role == ASYM_ROLE_ASYNC_BLOCK ? atoi(ename + 17) : 0);
+
+		if (label) {
+			if (f->label && f->label != f->name)
+				free((char *)f->label);
+			f->label = label;
+		}
+		read_awaits(w, f, &env);
+	}
+	decode_poll_return(f, sub);
+}
+
+static void walk(struct cu_walk *w, Dwarf_Die *parent, const char *ns)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		const char *name = dwarf_diename(&child);
+		char *q = NULL;
+
+		switch (tag) {
+		case DW_TAG_namespace:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+		case DW_TAG_enumeration_type:
+			if (!name)
+				break;
+			if (asprintf(&q, "%s%s%s", ns, *ns ? "::" : "", name) < 0) {
+				w->err = -ENOMEM;
+				return;
+			}
+			if (tag != DW_TAG_namespace) {
+				w->names = grow(w->names, &w->cap_names, w->nr_names,
+						sizeof(*w->names), &w->err);
+				if (w->nr_names < w->cap_names) {
+					w->names[w->nr_names++] =
+						(struct type_name){ dwarf_dieoffset(&child), q };
+					walk(w, &child, q);
+					break;
+				}
+			}
+			walk(w, &child, q);
+			free(q);
+			break;
+		case DW_TAG_subprogram:
+			subprogram(w, &child);
+			break;
+		default:
+			break;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0 && !w->err);
+}
+
+static int cmp_name_off(const void *a, const void *b)
+{
+	const struct type_name *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Name the awaited futures of this CU: "tokio::time::sleep::Sleep". */
+static void resolve_awaitees(struct cu_walk *w)
+{
+	qsort(w->names, w->nr_names, sizeof(*w->names), cmp_name_off);
+	for (size_t i = 0; i < w->nr_pend; i++) {
+		struct type_name key = { .off = w->pend[i].type_off };
+		struct type_name *tn = bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
+					       cmp_name_off);
+		struct asym_await *aw = (struct asym_await *)&w->pend[i].f->awaits[w->pend[i].idx];
+
+		if (tn && !aw->awaitee)
+			aw->awaitee = strdup(tn->qname);
+	}
+	for (size_t i = 0; i < w->nr_names; i++)
+		free(w->names[i].qname);
+	w->nr_names = 0;
+	w->nr_pend = 0;
+}
+
+int asym_classify_dwarf(struct asym_binary *bin)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	struct cu_walk w = { .bin = bin };
+
+	while (dwarf_nextcu(bin->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(bin->dwarf, off + hsize, &cu)) {
+			walk(&w, &cu, "");
+			resolve_awaitees(&w);
+		}
+		off = next;
+		if (w.err)
+			break;
+	}
+	free(w.names);
+	free(w.pend);
+	return w.err;
+}

@@ -1,1 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * async-std 1.12 on async-global-executor / async-executor / async-task
+ * 4.x.  Tasks are identified by the raw task pointer: the argument of
+ * async_task's RawTask functions and the data pointer of its wakers.
+ */
+#include "runtime.h"
+
+static const char *const crates[] = {
+	"async_std", "async_task", "async_executor", "async_global_executor", NULL,
+};
+
+#define E(how, pat, role, flags, arg) { ASYM_MATCH_##how, pat, ASYM_ROLE_##role, flags, arg }
+
+static const struct asym_runtime_entry entries[] = {
+	E(EXACT, "async_task::raw::RawTask::run", TASK_POLL, 0, 1),
+	E(EXACT, "async_task::raw::RawTask::allocate", SPAWN, 0, ASYM_TASK_RETVAL),
+	E(EXACT, "async_task::raw::RawTask::wake", WAKE, 0, 1),
+	E(EXACT, "async_task::raw::RawTask::wake_by_ref", WAKE_BY_REF, 0, 1),
+	E(EXACT, "async_task::raw::RawTask::clone_waker", WAKER_CLONE, 0, 1),
+	E(EXACT, "async_task::raw::RawTask::drop_waker", WAKER_DROP, 0, 1),
+	E(EXACT, "async_task::raw::RawTask::schedule", SCHEDULE, 0, 1),
+	E(EXACT, "async_task::raw::RawTask::destroy", TASK_DROP, 0, 1),
+	E(EXACT, "async_std::task::block_on::block_on", BLOCK_ON, 0, 0),
+};
+
+const struct asym_runtime_table asym_runtime_async_std =
+	ASYM_TABLE("async-std", crates, entries);

@@ -1,1 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * smol 1.x: async-executor (tasks are async_task tasks, see
+ * runtime-async-std.c), async-io (reactor, timers, block_on), blocking.
+ */
+#include "runtime.h"
+
+static const char *const crates[] = { "smol", "async_io", "blocking", "polling", NULL };
+
+#define E(how, pat, role, flags, arg) { ASYM_MATCH_##how, pat, ASYM_ROLE_##role, flags, arg }
+
+static const struct asym_runtime_entry entries[] = {
+	E(EXACT, "async_io::driver::block_on", BLOCK_ON, 0, 0),
+	E(EXACT, "blocking::unblock", SPAWN_BLOCKING, 0, 0),
+};
+
+const struct asym_runtime_table asym_runtime_smol = ASYM_TABLE("smol", crates, entries);

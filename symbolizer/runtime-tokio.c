@@ -1,1 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tokio 1.x (checked against 1.24.2).  Tasks are identified by their
+ * header pointer: the argument of the raw vtable functions
+ * (runtime/task/raw.rs) and the data pointer of their wakers
+ * (runtime/task/waker.rs), and the value RawTask::new returns.
+ */
+#include "runtime.h"
+
+static const char *const crates[] = { "tokio", "mio", NULL };
+
+#define E(how, pat, role, flags, arg) { ASYM_MATCH_##how, pat, ASYM_ROLE_##role, flags, arg }
+
+static const struct asym_runtime_entry entries[] = {
+	E(EXACT, "tokio::runtime::task::raw::poll", TASK_POLL, 0, 1),
+	E(EXACT, "tokio::runtime::task::raw::RawTask::new", SPAWN, 0, ASYM_TASK_RETVAL),
+	E(EXACT, "tokio::runtime::task::raw::schedule", SCHEDULE, 0, 1),
+	E(EXACT, "tokio::runtime::task::raw::dealloc", TASK_DROP, 0, 1),
+	E(EXACT, "tokio::runtime::task::raw::shutdown", TASK_ABORT, 0, 1),
+	E(EXACT, "tokio::runtime::task::harness::Harness::complete", TASK_COMPLETE, 0, 1),
+	E(EXACT, "tokio::runtime::task::waker::wake_by_val", WAKE, 0, 1),
+	E(EXACT, "tokio::runtime::task::waker::wake_by_ref", WAKE_BY_REF, 0, 1),
+	E(EXACT, "tokio::runtime::task::waker::clone_waker", WAKER_CLONE, 0, 1),
+	E(EXACT, "tokio::runtime::task::waker::drop_waker", WAKER_DROP, 0, 1),
+	E(EXACT, "tokio::runtime::blocking::pool::Spawner::spawn_blocking", SPAWN_BLOCKING, 0, 0),
+	E(EXACT, "tokio::runtime::runtime::Runtime::block_on", BLOCK_ON, 0, 0),
+	E(EXACT, "tokio::runtime::scheduler::multi_thread::worker::Context::park", PARK, 0, 0),
+	E(EXACT, "tokio::runtime::scheduler::multi_thread::worker::Context::park_timeout", PARK,
+	  0, 0),
+	E(EXACT, "tokio::runtime::scheduler::multi_thread::park::Unparker::unpark", UNPARK, 0, 0),
+	E(EXACT, "tokio::runtime::scheduler::current_thread::Context::park", PARK, 0, 0),
+	E(EXACT, "tokio::runtime::scheduler::current_thread::Context::park_yield", PARK, 0, 0),
+	E(EXACT, "tokio::runtime::scheduler::multi_thread::worker::run", WORKER_START, 0, 0),
+};
+
+const struct asym_runtime_table asym_runtime_tokio = ASYM_TABLE("tokio", crates, entries);

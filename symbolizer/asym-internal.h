@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Private state of the symbolizer, shared by its files. */
+#ifndef ASYM_INTERNAL_H
+#define ASYM_INTERNAL_H
+
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <stdbool.h>
+
+#include "asym.h"
+
+struct asym_binary {
+	char *path;
+	int fd;
+	Elf *elf;
+	Dwarf *dwarf;              /* NULL without DWARF */
+	unsigned flags;            /* ASYM_BIN_* */
+	char *build_id;
+	const char *runtime;
+	uint64_t base;             /* page-aligned vaddr of the first PT_LOAD */
+	struct asym_func *funcs;   /* sorted by addr, unique addresses */
+	size_t nr_funcs, cap_funcs;
+	bool legacy_mangling;      /* _ZN...17h<hash>E symbols seen */
+};
+
+void asym_pr(enum asym_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define asym_warn(...) asym_pr(ASYM_WARN, __VA_ARGS__)
+#define asym_debug(...) asym_pr(ASYM_DEBUG, __VA_ARGS__)
+
+/* demangle.c: label and crate of a function from its readable name */
+char *asym_label_of(const char *name, enum asym_role role, int block_index);
+char *asym_crate_of(const char *name);
+/* "a::b::<T>::c" -> "a::b::c" into @out (at most @len bytes) */
+void asym_strip_generics(const char *in, char *out, size_t len);
+
+/* classify.c: roles, sizes, return decoding and await states from DWARF */
+int asym_classify_dwarf(struct asym_binary *bin);
+/* classify.c: name-based roles (Future impls, runtime tables) */
+void asym_classify_names(struct asym_binary *bin);
+/* awaits.c: call sites of the awaits, from the code */
+void asym_find_call_sites(struct asym_binary *bin);
+
+struct asym_func *asym_func_at(struct asym_binary *bin, uint64_t rel_addr);
+
+#endif /* ASYM_INTERNAL_H */
