@@ -256,7 +256,7 @@ int cmd_analyze(int argc, char **argv)
 	if (!(opts.summary = open_out(summary)))
 		goto out;
 	ret = au_analyze_run(&opts);
-	if (ret != AU_EXIT_NOTHING && !au_quiet) {
+	if (ret != AU_EXIT_NOTHING && !au_quiet && !opts.report) {
 		if (opts.trace && opts.trace != stdout)
 			fprintf(stderr, "trace:   %s (open in https://ui.perfetto.dev)\n", output);
 		if (opts.summary != stdout)

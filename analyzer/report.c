@@ -56,24 +56,38 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
 	if (!au_model_funcs(m)->classified)
 		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
 
-	fprintf(fp, "\nFutures by busy time (time inside polls):\n");
-	fprintf(fp, "  %-44s %-11s %6s %6s %12s %12s %12s\n", "future", "kind", "inst", "polls",
-		"busy", "waiting", "max poll");
-	for (size_t i = 0; i < sum->nr_futures && i < REPORT_FUTURES; i++) {
-		const struct au_sum_future *f = &sum->futures[i];
+	/* The program's own futures first: runtime internals are context. */
+	for (int user = 1; user >= 0; user--) {
+		size_t shown = 0, total = 0;
 
-		fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %12s %12s\n", f->name,
-			au_summary_kind(f->fi), (unsigned long long)f->instances,
-			(unsigned long long)f->polls, dur(b1, sizeof(b1), f->busy_ns),
-			dur(b2, sizeof(b2), f->wait_ns), dur(b3, sizeof(b3), f->max_poll_ns));
+		for (size_t i = 0; i < sum->nr_futures; i++)
+			total += !!(sum->futures[i].fi->flags & ASYM_F_USER) == user;
+		if (!total)
+			continue;
+		fprintf(fp, "\n%s futures by busy time (time inside polls):\n",
+			user ? "Your" : "Library and runtime");
+		fprintf(fp, "  %-44s %-11s %6s %6s %12s %12s %12s\n", "future", "kind", "inst",
+			"polls", "busy", "waiting", "max poll");
+		for (size_t i = 0; i < sum->nr_futures; i++) {
+			const struct au_sum_future *f = &sum->futures[i];
+
+			if (!!(f->fi->flags & ASYM_F_USER) != user)
+				continue;
+			if (shown++ == (user ? 2 * REPORT_FUTURES : REPORT_FUTURES / 3)) {
+				fprintf(fp, "  ... %zu more in the summary JSON\n", total - shown + 1);
+				break;
+			}
+			fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %12s %12s\n", f->name,
+				au_summary_kind(f->fi), (unsigned long long)f->instances,
+				(unsigned long long)f->polls, dur(b1, sizeof(b1), f->busy_ns),
+				dur(b2, sizeof(b2), f->wait_ns), dur(b3, sizeof(b3), f->max_poll_ns));
+		}
 	}
-	if (sum->nr_futures > REPORT_FUTURES)
-		fprintf(fp, "  ... %zu more in the summary JSON\n", sum->nr_futures - REPORT_FUTURES);
 	if (!sum->nr_futures)
-		fprintf(fp, "  (no future was polled)\n");
+		fprintf(fp, "\n(no future was polled)\n");
 
 	if (sum->nr_waits) {
-		fprintf(fp, "\nLongest waits (poll end to next poll):\n");
+		fprintf(fp, "\nLongest waits of your futures (poll end to next poll):\n");
 		for (size_t i = 0; i < sum->nr_waits; i++) {
 			const struct au_sum_span *s = &sum->waits[i];
 
@@ -89,7 +103,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
 		for (size_t i = 0; i < sum->nr_polls && i < 5; i++) {
 			const struct au_sum_span *s = &sum->polls[i];
 
-			fprintf(fp, "  %12s  %s #%llu on thread %u\n", dur(b1, sizeof(b1), s->dur),
+			fprintf(fp, "  %12s  %.70s #%llu on thread %u\n", dur(b1, sizeof(b1), s->dur),
 				au_model_funcs(m)->v[s->func].label,
 				(unsigned long long)s->instance,
 				au_data_thread(data, s->thread)->tid);

@@ -56,7 +56,6 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		.thread = p->thread,
 	};
 
-	(void)m;
 	if (p->outermost) {
 		struct au_sum_thread *t = sum_thread(sum, p->thread);
 
@@ -66,7 +65,10 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	span.start = p->start;
 	span.dur = p->end - p->start;
 	keep_longest(sum->polls, &sum->nr_polls, AU_TOP_POLLS, &span);
-	if (p->wait_start && p->start >= p->wait_start) {
+	/* Waits are listed for the program's own futures: the runtime's
+	 * nest around them and would repeat the same wait. */
+	if (p->wait_start && p->start >= p->wait_start &&
+	    (au_model_funcs(m)->v[p->future->func].flags & ASYM_F_USER)) {
 		span.start = p->wait_start;
 		span.dur = p->start - p->wait_start;
 		span.await = p->prev_await;

@@ -239,6 +239,7 @@ struct pending_awaitee {
 
 struct cu_walk {
 	struct asym_binary *bin;
+	const char *comp_dir;
 	struct type_name *names;
 	size_t nr_names, cap_names;
 	struct pending_awaitee *pend;
@@ -317,6 +318,24 @@ static void read_awaits(struct cu_walk *w, struct asym_func *f, Dwarf_Die *env)
 	f->n_awaits = n;
 }
 
+/* Sources of crates.io/Debian registry crates and of the Rust library. */
+static bool is_library_source(const char *file, const char *comp_dir)
+{
+	static const char *const markers[] = {
+		"/cargo/registry/", "/.cargo/git/", "/rustc/", "/.rustup/", "/lib/rustlib/",
+	};
+	const char *paths[2] = { file, file[0] == '/' ? NULL : comp_dir };
+
+	for (int p = 0; p < 2; p++) {
+		for (size_t m = 0; paths[p] && m < sizeof(markers) / sizeof(markers[0]); m++) {
+			if (strstr(paths[p], markers[m]))
+				return true;
+		}
+	}
+	/* std's own paths when the library source is not installed */
+	return !strncmp(file, "library/", 8);
+}
+
 static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 {
 	Dwarf_Addr low;
@@ -334,6 +353,12 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 		f->file = strdup(file);
 		dwarf_decl_line(sub, &line);
 		f->line = line;
+		/* Where the source lives says whose code it is, also for
+		 * library generics instantiated in the program's crate. */
+		f->flags &= ~(ASYM_F_USER | ASYM_F_RUNTIME);
+		f->flags |= is_library_source(file, w->comp_dir) ? ASYM_F_RUNTIME : ASYM_F_USER;
+		if (f->role == ASYM_ROLE_FUTURE_IMPL && (f->flags & ASYM_F_RUNTIME))
+			f->flags |= ASYM_F_COMBINATOR;
 	}
 	if (!first_param_type(sub, &ptype) || !pinned_pointee(&ptype, &env))
 		return;
@@ -441,6 +466,9 @@ int asym_classify_dwarf(struct asym_binary *bin)
 		Dwarf_Die cu;
 
 		if (dwarf_offdie(bin->dwarf, off + hsize, &cu)) {
+			Dwarf_Attribute at;
+
+			w.comp_dir = dwarf_attr(&cu, DW_AT_comp_dir, &at) ? dwarf_formstring(&at) : NULL;
 			walk(&w, &cu, "");
 			resolve_awaitees(&w);
 		}
