@@ -30,6 +30,8 @@ char *asym_demangle(const char *sym)
 	}
 	/* Without DMGL_VERBOSE, v0 names come out without [hash] parts. */
 	d = cplus_demangle(sym, DMGL_RUST | DMGL_PARAMS | DMGL_ANSI);
+	if (!d && sym[1] == 'Z')
+		d = cplus_demangle(sym, DMGL_PARAMS | DMGL_ANSI); /* C++ */
 	if (!d) {
 		errno = EINVAL;
 		return NULL;

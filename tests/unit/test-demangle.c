@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Demangling (libiberty) and labels: v0 and legacy Rust, C++, C. */
+#include <stdlib.h>
+
+#include "asym.h"
+#include "unittest.h"
+
+static int check(const char *sym, const char *want)
+{
+	char *got = asym_demangle(sym);
+	int ok = got && !strcmp(got, want);
+
+	if (!ok)
+		fprintf(stderr, "  %s -> %s, want %s\n", sym, got ? got : "(null)", want);
+	free(got);
+	return ok;
+}
+
+TEST(v0_names_lose_their_crate_hashes)
+{
+	TEST_TRUE(check("_RNvCs2mtZ8SBwOaa_4demo7my_test", "demo::my_test"));
+	TEST_TRUE(check("_RNCNvCs74zNtWPgrxf_2t17my_test0B3_", "t1::my_test::{closure#0}"));
+	TEST_TRUE(check("_RNvXs_Cs5L7yU416ZU9_10handfutureNtB4_9CountdownNtNtNtCsgEmfK2I1SDS_4core6future6future6Future4poll",
+			"<handfuture::Countdown as core::future::future::Future>::poll"));
+	return TEST_OK;
+}
+
+TEST(legacy_names_lose_their_hash_suffix)
+{
+	TEST_TRUE(check("_ZN2t17my_test28_$u7b$$u7b$closure$u7d$$u7d$17h0123456789abcdefE",
+			"t1::my_test::{{closure}}"));
+	TEST_TRUE(check("_ZN4core3ptr13drop_in_place17h5b5b5eb11e1c2e43E", "core::ptr::drop_in_place"));
+	return TEST_OK;
+}
+
+TEST(cpp_demangles_and_c_is_not_mangled)
+{
+	TEST_TRUE(check("_ZN2ns3fooEi", "ns::foo(int)"));
+	TEST_TRUE(asym_demangle("main") == NULL);
+	TEST_TRUE(asym_demangle("") == NULL);
+	TEST_TRUE(asym_demangle(NULL) == NULL);
+	return TEST_OK;
+}
+
+TEST(role_names)
+{
+	TEST_STREQ(asym_role_name(ASYM_ROLE_ASYNC_FN), "async_fn");
+	TEST_STREQ(asym_role_name(ASYM_ROLE_FUTURE_IMPL), "future_impl");
+	TEST_STREQ(asym_role_name(ASYM_ROLE_WAKE_BY_REF), "wake_by_ref");
+	TEST_STREQ(asym_strerror(ASYM_ERR_NOT_ELF), "not an ELF file");
+	return TEST_OK;
+}
+
+TEST_MAIN()
