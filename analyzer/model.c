@@ -23,6 +23,11 @@ struct frame {
 	/* the innermost child future that returned Pending during this poll */
 	int32_t pending_child;
 	uint64_t pending_child_self;
+	/* a task poll (or block_on) on this frame, and the task it replaced
+	 * as the thread's current one */
+	struct au_task *task;
+	struct au_task *saved_task;
+	uint32_t task_children;  /* task polls that ran inside this one */
 };
 
 struct thread_state {
@@ -30,6 +35,7 @@ struct thread_state {
 	size_t depth, cap;
 	bool seen;
 	uint64_t last_time;
+	struct au_task *task;    /* the task being polled here, or NULL */
 };
 
 struct au_model {
@@ -51,6 +57,10 @@ struct au_model {
 
 	uint64_t first_time, last_time, records, truncated;
 	bool warned_noself;
+
+	struct au_tasks *tasks;
+	uint64_t unknown_wakes;
+	uint64_t next_block_on;
 };
 
 #define for_each_sink(m, s) for (struct au_sink *s = (m)->sinks; s; s = s->next)
@@ -69,6 +79,7 @@ struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs
 	m->stats_of = xmalloc((funcs->n ? funcs->n : 1) * sizeof(*m->stats_of));
 	for (uint32_t i = 0; i < funcs->n; i++)
 		m->stats_of[i] = -1;
+	m->tasks = au_tasks_new();
 	return m;
 }
 
@@ -90,6 +101,7 @@ void au_model_free(struct au_model *m)
 	free(m->hash);
 	free(m->stats_of);
 	free(m->stats);
+	au_tasks_free(m->tasks);
 	free(m);
 }
 
@@ -107,6 +119,8 @@ uint64_t au_model_first_time(const struct au_model *m) { return m->first_time; }
 uint64_t au_model_last_time(const struct au_model *m) { return m->last_time; }
 uint64_t au_model_records(const struct au_model *m) { return m->records; }
 uint64_t au_model_truncated_calls(const struct au_model *m) { return m->truncated; }
+const struct au_tasks *au_model_tasks(const struct au_model *m) { return m->tasks; }
+uint64_t au_model_unknown_wakes(const struct au_model *m) { return m->unknown_wakes; }
 
 const struct au_future_stats *au_model_stats(const struct au_model *m, size_t idx)
 {
@@ -125,13 +139,6 @@ static const struct au_funcinfo *finfo(const struct au_model *m, int32_t func)
 	if (func < 0 || (uint32_t)func >= m->funcs->n)
 		return NULL;
 	return &m->funcs->v[func];
-}
-
-static bool is_future(const struct au_model *m, int32_t func)
-{
-	const struct au_funcinfo *fi = finfo(m, func);
-
-	return fi && (fi->flags & ASYM_F_FUTURE);
 }
 
 /* ---- live futures ---- */
@@ -267,6 +274,278 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 	return NULL;
 }
 
+/* ---- the runtime: tasks, wakes, parking ---- */
+
+static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, bool *ok)
+{
+	int a = fi->task_arg;
+
+	*ok = a > 0 && a <= fr->nargs;
+	return *ok ? fr->args[a - 1] : 0;
+}
+
+/* Forget a task: sinks see its end, frames stop pointing at it. */
+static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
+{
+	if (t->outcome == AU_OUTCOME_PENDING)
+		t->outcome = t->completed ? AU_OUTCOME_COMPLETED
+			     : t->aborted ? AU_OUTCOME_ABORTED : AU_OUTCOME_DROPPED;
+	for_each_sink(m, s) {
+		if (s->ops->task_end)
+			s->ops->task_end(s, m, t, end);
+	}
+	for (size_t i = 0; i < m->nr_threads; i++) {
+		struct thread_state *th = &m->threads[i];
+
+		if (th->task == t)
+			th->task = NULL;
+		for (size_t d = 0; d < th->depth; d++) {
+			if (th->stack[d].task == t)
+				th->stack[d].task = NULL;
+			if (th->stack[d].saved_task == t)
+				th->stack[d].saved_task = NULL;
+		}
+	}
+	au_tasks_remove(m->tasks, t);
+}
+
+static struct au_task *task_lookup(struct au_model *m, uint64_t ptr, uint64_t time)
+{
+	struct au_task *t = au_tasks_find(m->tasks, ptr);
+
+	/* Spawned before the recording began (or by an unknown path). */
+	if (!t)
+		t = au_tasks_add(m->tasks, ptr, 0);
+	(void)time;
+	return t;
+}
+
+static void task_poll_begin(struct au_model *m, struct thread_state *th, struct frame *fr,
+			    uint64_t ptr)
+{
+	struct au_task *t = task_lookup(m, ptr, fr->start);
+
+	if (!t->polls) {
+		t->first_poll = fr->start;
+	}
+	if (t->woken_at) {
+		uint64_t d = fr->start >= t->woken_at ? fr->start - t->woken_at : 0;
+
+		t->scheduled_ns += d;
+		if (d > t->max_wake_to_poll_ns)
+			t->max_wake_to_poll_ns = d;
+	}
+	t->polls++;
+	t->running = true;
+	t->last_poll_start = fr->start;
+	fr->task = t;
+	fr->saved_task = th->task;
+	th->task = t;
+}
+
+static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr, uint64_t end)
+{
+	struct thread_state *th = &m->threads[thread];
+	struct au_task *t = fr->task;
+
+	th->task = fr->saved_task;
+	/* Tell the enclosing task poll it hosted one (tokio's workers run
+	 * inside a blocking task): only innermost task polls are busy time. */
+	for (size_t d = th->depth; d-- > 0;) {
+		if (th->stack[d].task) {
+			th->stack[d].task_children++;
+			break;
+		}
+	}
+	if (!t)
+		return;
+	t->running = false;
+	t->busy_ns += end - fr->start;
+	t->last_poll_end = end;
+	for_each_sink(m, s) {
+		if (s->ops->task_poll)
+			s->ops->task_poll(s, m, t, thread, fr->start, end, fr->task_children == 0);
+	}
+	/* The wake seen before this poll is consumed by it. */
+	if (t->woken_at && t->woken_at <= fr->start) {
+		t->woken_at = 0;
+		au_tasks_runnable_add(m->tasks, -1);
+	}
+	if (t->dropped)
+		task_end(m, t, end);
+}
+
+static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, uint64_t ptr,
+		 uint64_t time, bool by_ref)
+{
+	struct au_task *t = au_tasks_find(m->tasks, ptr);
+	struct au_wake w = { .time = time, .thread = thread, .by_ref = by_ref };
+
+	if (!t) {
+		m->unknown_wakes++;
+		return;
+	}
+	w.task = t;
+	w.waker = th->task ? th->task->id : 0;
+	w.self = th->task == t;
+	t->wakes++;
+	t->self_wakes += w.self;
+	if (t->completed)
+		t->wakes_after_end++;
+	if (!t->woken_at && !t->completed) {
+		t->woken_at = time;
+		t->woken_thread = thread;
+		t->woken_by = w.waker;
+		if (!t->running && t->last_poll_end && time >= t->last_poll_end)
+			t->idle_ns += time - t->last_poll_end;
+		au_tasks_runnable_add(m->tasks, 1);
+	}
+	for_each_sink(m, s) {
+		if (s->ops->wake)
+			s->ops->wake(s, m, &w);
+	}
+}
+
+/* The program's own function nearest the top of the stack: where a spawn
+ * came from, as a person would name it. */
+static int32_t user_caller(const struct au_model *m, const struct thread_state *th)
+{
+	for (size_t d = th->depth; d-- > 0;) {
+		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
+
+		if (fi && (fi->flags & ASYM_F_USER))
+			return th->stack[d].func;
+	}
+	return -1;
+}
+
+static bool inside_role(const struct au_model *m, const struct thread_state *th,
+			enum asym_role role)
+{
+	for (size_t d = th->depth; d-- > 0;) {
+		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
+
+		if (fi && fi->role == role)
+			return true;
+	}
+	return false;
+}
+
+static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr, uint64_t ptr)
+{
+	struct thread_state *th = &m->threads[thread];
+	struct au_task *old = au_tasks_find(m->tasks, ptr), *t;
+
+	/* The runtime reuses a freed task's memory: the old one is over. */
+	if (old)
+		task_end(m, old, fr->start);
+	t = au_tasks_add(m->tasks, ptr, fr->start);
+	t->parent = th->task ? th->task->id : 0;
+	t->kind = inside_role(m, th, ASYM_ROLE_SPAWN_BLOCKING) ? AU_TASK_BLOCKING : AU_TASK_TASK;
+	t->spawn_func = user_caller(m, th);
+	t->spawn_thread = thread;
+	for_each_sink(m, s) {
+		if (s->ops->task_spawn)
+			s->ops->task_spawn(s, m, t);
+	}
+}
+
+/* block_on drives a root future on its thread: a task of its own, so
+ * that what it spawns has a parent. */
+static void block_on_begin(struct au_model *m, struct thread_state *th, struct frame *fr)
+{
+	struct au_task *t;
+
+	if (th->task)
+		return;
+	t = au_tasks_add(m->tasks, (1ull << 63) | ++m->next_block_on, fr->start);
+	t->kind = AU_TASK_BLOCK_ON;
+	t->first_poll = fr->start;
+	t->running = true;
+	fr->task = t;
+	fr->saved_task = th->task;
+	th->task = t;
+}
+
+static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
+			  const struct au_funcinfo *fi)
+{
+	struct thread_state *th = &m->threads[thread];
+	struct au_task *t;
+	uint64_t ptr;
+	bool ok;
+
+	ptr = task_arg(fi, fr, &ok);
+	switch (fi->role) {
+	case ASYM_ROLE_TASK_POLL:
+		if (ok)
+			task_poll_begin(m, th, fr, ptr);
+		break;
+	case ASYM_ROLE_WAKE:
+	case ASYM_ROLE_WAKE_BY_REF:
+		if (ok)
+			wake(m, thread, th, ptr, fr->start, fi->role == ASYM_ROLE_WAKE_BY_REF);
+		break;
+	case ASYM_ROLE_TASK_COMPLETE:
+		if (ok && (t = au_tasks_find(m->tasks, ptr)) && !t->completed)
+			t->completed = fr->start;
+		break;
+	case ASYM_ROLE_TASK_ABORT:
+		if (ok && (t = au_tasks_find(m->tasks, ptr)))
+			t->aborted = true;
+		break;
+	case ASYM_ROLE_TASK_DROP:
+		if (ok && (t = au_tasks_find(m->tasks, ptr))) {
+			/* Freed inside its own poll: end it when the poll ends. */
+			if (t->running)
+				t->dropped = true;
+			else
+				task_end(m, t, fr->start);
+		}
+		break;
+	case ASYM_ROLE_BLOCK_ON:
+		block_on_begin(m, th, fr);
+		break;
+	default:
+		break;
+	}
+}
+
+static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
+			 const struct au_funcinfo *fi, uint64_t end, bool has_ret, uint64_t retval)
+{
+	struct thread_state *th = &m->threads[thread];
+
+	switch (fi->role) {
+	case ASYM_ROLE_TASK_POLL:
+		task_poll_end(m, thread, fr, end);
+		break;
+	case ASYM_ROLE_SPAWN:
+		if (fi->task_arg < 0 && has_ret && retval)
+			spawned(m, thread, fr, retval);
+		break;
+	case ASYM_ROLE_PARK:
+		for_each_sink(m, s) {
+			if (s->ops->park)
+				s->ops->park(s, m, thread, fr->start, end);
+		}
+		break;
+	case ASYM_ROLE_BLOCK_ON:
+		if (fr->task) {
+			struct au_task *t = fr->task;
+
+			th->task = fr->saved_task;
+			t->running = false;
+			t->completed = end;
+			t->last_poll_end = end;
+			task_end(m, t, end);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 /* ---- call stacks ---- */
 
 static struct thread_state *thread_of(struct au_model *m, uint32_t idx)
@@ -369,6 +648,12 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		}
 	}
 
+	{
+		const struct au_funcinfo *fi = finfo(m, fr->func);
+
+		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
+			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
+	}
 	for_each_sink(m, s) {
 		if (s->ops->call)
 			s->ops->call(s, m, &call);
@@ -385,9 +670,22 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	}
 }
 
+/* Is the frame on top the first future polled inside @task's poll? */
+static bool is_task_root(const struct thread_state *t, const struct au_task *task)
+{
+	for (size_t d = t->depth - 1; d-- > 0;) {
+		if (t->stack[d].task == task)
+			return true;
+		if (t->stack[d].future)
+			return false;
+	}
+	return false;
+}
+
 static void push_frame(struct au_model *m, uint32_t thread, const struct au_record *rec)
 {
 	struct thread_state *t = &m->threads[thread];
+	const struct au_funcinfo *fi;
 	struct frame *fr;
 
 	au_grow(&t->stack, &t->cap, t->depth, sizeof(*t->stack));
@@ -401,7 +699,10 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	memcpy(fr->args, rec->args, sizeof(fr->args));
 	fr->pending_child = -1;
 
-	if (is_future(m, rec->func)) {
+	fi = finfo(m, rec->func);
+	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
+		runtime_entry(m, thread, fr, fi);
+	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;
 
 		if (!rec->nargs && !m->warned_noself) {
@@ -411,8 +712,15 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			m->warned_noself = true;
 		}
 		fr->future = future_get(m, rec->func, self);
-		if (!fr->future->polls)
+		if (!fr->future->polls) {
+			struct au_task *task = t->task;
+
 			fr->future->first_start = rec->time;
+			fr->future->task = task ? task->id : 0;
+			/* The outermost future a task polls is its root. */
+			if (task && task->root_func < 0 && is_task_root(t, task))
+				task->root_func = rec->func;
+		}
 	}
 }
 
@@ -462,6 +770,19 @@ void au_model_record(struct au_model *m, const struct au_record *rec)
 	/* else: an exit without its entry (recording started inside it) */
 }
 
+/* A task alive at the end: pending (or completed but not yet freed). */
+static void finish_task(struct au_task *t, void *arg)
+{
+	struct au_model *m = arg;
+
+	t->outcome = t->completed ? AU_OUTCOME_COMPLETED : t->aborted ? AU_OUTCOME_ABORTED
+			: AU_OUTCOME_PENDING;
+	for_each_sink(m, s) {
+		if (s->ops->task_end)
+			s->ops->task_end(s, m, t, m->last_time);
+	}
+}
+
 static int cmp_future_id(const void *a, const void *b)
 {
 	const struct au_future *fa = *(struct au_future *const *)a;
@@ -493,6 +814,7 @@ void au_model_finish(struct au_model *m)
 			future_end(m, all[i], all[i]->last_end);
 		free(all);
 	}
+	au_tasks_finish(m->tasks, finish_task, m);
 	for_each_sink(m, s) {
 		if (s->ops->finish)
 			s->ops->finish(s, m);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "funcs.h"
+#include "tasks.h"
 #include "uftrace-data.h"
 
 enum au_poll_result { AU_POLL_UNKNOWN = -1, AU_POLL_READY = 0, AU_POLL_PENDING = 1 };
@@ -71,6 +72,7 @@ struct au_future {
 	enum au_poll_result last_result;
 	bool completed;          /* a poll returned Ready */
 	struct au_await await;   /* where it waits now */
+	uint64_t task;           /* id of the task that first polled it, 0 if none */
 	/* hash chaining */
 	struct au_future *hnext;
 };
@@ -103,6 +105,20 @@ struct au_sink_ops {
 	/* records were lost on a thread */
 	void (*lost)(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t time,
 		     uint64_t count);
+	/* a task was spawned (its parent, site and kind are known) */
+	void (*task_spawn)(struct au_sink *s, const struct au_model *m, const struct au_task *t);
+	/* one poll of a task by the runtime ended; @leaf: no other task
+	 * poll ran inside it */
+	void (*task_poll)(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			  uint32_t thread, uint64_t start, uint64_t end, bool leaf);
+	/* a waker was woken */
+	void (*wake)(struct au_sink *s, const struct au_model *m, const struct au_wake *w);
+	/* a task was freed, or is still alive at the end of the trace */
+	void (*task_end)(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			 uint64_t end);
+	/* a thread was parked (idle, waiting for work) */
+	void (*park)(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
+		     uint64_t end);
 	/* the trace is over; all futures were ended */
 	void (*finish)(struct au_sink *s, const struct au_model *m);
 };
@@ -137,6 +153,10 @@ uint64_t au_model_first_time(const struct au_model *m);
 uint64_t au_model_last_time(const struct au_model *m);
 uint64_t au_model_records(const struct au_model *m);
 uint64_t au_model_truncated_calls(const struct au_model *m);
+/** The task table (all tasks after au_model_finish()). */
+const struct au_tasks *au_model_tasks(const struct au_model *m);
+/** Wakes of task pointers that were never spawned or polled in the trace. */
+uint64_t au_model_unknown_wakes(const struct au_model *m);
 /** Readable name of function @func (or "0x<addr>" style for -1). */
 const char *au_model_func_name(const struct au_model *m, int32_t func);
 

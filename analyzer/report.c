@@ -114,8 +114,9 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
 	for (uint32_t i = 0; i < au_data_nr_threads(data); i++) {
 		const struct au_thread *th = au_data_thread(data, i);
 		uint64_t span = th->last_time > th->first_time ? th->last_time - th->first_time : 0;
-		uint64_t polls = i < sum->nr_threads ? sum->threads[i].polls : 0;
-		uint64_t busy = i < sum->nr_threads ? sum->threads[i].busy_ns : 0;
+		const struct au_sum_thread *st = i < sum->nr_threads ? &sum->threads[i] : NULL;
+		uint64_t polls = !st ? 0 : st->task_polls + st->blocking_polls ? st->task_polls + st->blocking_polls : st->polls;
+		uint64_t busy = st ? au_summary_thread_busy(st) : 0;
 
 		fprintf(fp, "  %-8u %-18.18s %8llu %12s %5.1f%%\n", th->tid,
 			th->name ? th->name : (th->tid == th->pid ? "main" : "-"),

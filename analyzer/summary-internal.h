@@ -22,6 +22,10 @@ struct au_sum_thread {
 	uint64_t polls;          /* outermost polls */
 	uint64_t busy_ns;        /* time inside outermost polls */
 	uint64_t lost;
+	uint64_t parked_ns;      /* inside the runtime's park */
+	uint64_t task_polls, blocking_polls; /* runtime polls of tasks by kind */
+	uint64_t task_busy_ns;   /* inside innermost task polls */
+	uint64_t wakes;          /* wakes called on this thread */
 };
 
 /* One wait or poll remembered for "longest" lists. */
@@ -48,5 +52,9 @@ struct au_summary {
 /** Merge the model's per-function stats by label, busiest first. */
 void au_summary_futures(struct au_summary *sum, const struct au_model *m);
 const char *au_summary_kind(const struct au_funcinfo *fi);
+uint64_t au_summary_thread_busy(const struct au_sum_thread *t);
+const char *au_summary_thread_role(const struct au_thread *th, const struct au_sum_thread *t);
+/** A task's label: its root future, "block_on", or NULL. */
+const char *au_summary_task_name(const struct au_model *m, const struct au_task *t);
 
 #endif /* AU_SUMMARY_INTERNAL_H */

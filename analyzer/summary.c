@@ -86,9 +86,44 @@ static void on_lost(struct au_sink *s, const struct au_model *m, uint32_t thread
 	sum_thread(sum, thread)->lost += count;
 }
 
+static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
+		    uint64_t end)
+{
+	struct au_summary *sum = container_of(s, struct au_summary, sink);
+
+	(void)m;
+	sum_thread(sum, thread)->parked_ns += end - start;
+}
+
+static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			 uint32_t thread, uint64_t start, uint64_t end, bool leaf)
+{
+	struct au_summary *sum = container_of(s, struct au_summary, sink);
+	struct au_sum_thread *th = sum_thread(sum, thread);
+
+	(void)m;
+	if (leaf)
+		th->task_busy_ns += end - start;
+	if (t->kind == AU_TASK_BLOCKING && leaf)
+		th->blocking_polls++;
+	else
+		th->task_polls++;
+}
+
+static void on_wake(struct au_sink *s, const struct au_model *m, const struct au_wake *w)
+{
+	struct au_summary *sum = container_of(s, struct au_summary, sink);
+
+	(void)m;
+	sum_thread(sum, w->thread)->wakes++;
+}
+
 static const struct au_sink_ops summary_ops = {
 	.poll = on_poll,
 	.lost = on_lost,
+	.park = on_park,
+	.task_poll = on_task_poll,
+	.wake = on_wake,
 };
 
 struct au_sink *au_summary_new(void)
@@ -215,6 +250,7 @@ static void write_trace(struct jw *w, const struct au_model *m)
 	jw_u64_field(w, "bad_records", errs->bad_records);
 	jw_u64_field(w, "truncated_calls", au_model_truncated_calls(m));
 	jw_bool_field(w, "classified", au_model_funcs(m)->classified);
+	jw_u64_field(w, "unknown_wakes", au_model_unknown_wakes(m));
 	jw_end_object(w);
 }
 
@@ -252,6 +288,122 @@ static void write_futures(struct jw *w, struct au_summary *sum)
 	jw_end_array(w);
 }
 
+/* Busy: inside the runtime's task polls where there are any (tokio-metrics'
+ * definition), else inside the outermost future polls (block_on). */
+uint64_t au_summary_thread_busy(const struct au_sum_thread *t)
+{
+	return t->task_polls + t->blocking_polls ? t->task_busy_ns : t->busy_ns;
+}
+
+const char *au_summary_thread_role(const struct au_thread *th, const struct au_sum_thread *t)
+{
+	if (th->tid == th->pid)
+		return "main";
+	if (t->blocking_polls > t->task_polls)
+		return "blocking";
+	if (t->task_polls || t->parked_ns)
+		return "worker";
+	return "thread";
+}
+
+static const char *outcome_name(enum au_task_outcome o)
+{
+	switch (o) {
+	case AU_OUTCOME_COMPLETED:
+		return "completed";
+	case AU_OUTCOME_ABORTED:
+		return "aborted";
+	case AU_OUTCOME_DROPPED:
+		return "dropped";
+	default:
+		return "pending_at_end";
+	}
+}
+
+static const char *kind_name(enum au_task_kind k)
+{
+	return k == AU_TASK_BLOCKING ? "blocking" : k == AU_TASK_BLOCK_ON ? "block_on" : "task";
+}
+
+/* A label for a task: its root future, else what spawned it. */
+const char *au_summary_task_name(const struct au_model *m, const struct au_task *t)
+{
+	const struct au_funcs *funcs = au_model_funcs(m);
+
+	if (t->root_func >= 0)
+		return funcs->v[t->root_func].label;
+	if (t->kind == AU_TASK_BLOCK_ON)
+		return "block_on";
+	return NULL;
+}
+
+static void write_tasks(struct jw *w, const struct au_model *m)
+{
+	const struct au_tasks *ts = au_model_tasks(m);
+	const struct au_funcs *funcs = au_model_funcs(m);
+
+	jw_name(w, "tasks");
+	jw_begin_array(w);
+	for (size_t i = 0; i < au_tasks_count(ts); i++) {
+		const struct au_task *t = au_tasks_at(ts, i);
+		const char *name = au_summary_task_name(m, t);
+
+		jw_begin_object(w);
+		jw_u64_field(w, "id", t->id);
+		if (t->parent)
+			jw_u64_field(w, "parent", t->parent);
+		else
+			jw_null_field(w, "parent");
+		jw_str_field(w, "name", name);
+		jw_str_field(w, "future", t->root_func >= 0 ? funcs->v[t->root_func].name : NULL);
+		jw_str_field(w, "kind", kind_name(t->kind));
+		jw_hex_field(w, "ptr", t->ptr);
+		if (t->spawn_func >= 0) {
+			const struct au_funcinfo *fi = &funcs->v[t->spawn_func];
+
+			jw_name(w, "spawn_site");
+			jw_begin_object(w);
+			jw_str_field(w, "function", fi->label);
+			if (fi->sym && fi->sym->file) {
+				jw_str_field(w, "file", fi->sym->file);
+				jw_i64_field(w, "line", fi->sym->line);
+			}
+			jw_end_object(w);
+		} else {
+			jw_null_field(w, "spawn_site");
+		}
+		if (t->spawned)
+			jw_u64_field(w, "spawned_ns", t->spawned);
+		else
+			jw_null_field(w, "spawned_ns");
+		if (t->polls) {
+			jw_u64_field(w, "first_poll_ns", t->first_poll);
+			if (t->spawned && t->first_poll >= t->spawned)
+				jw_u64_field(w, "first_poll_delay_ns", t->first_poll - t->spawned);
+			else
+				jw_null_field(w, "first_poll_delay_ns");
+		} else {
+			jw_null_field(w, "first_poll_ns");
+			jw_null_field(w, "first_poll_delay_ns");
+		}
+		jw_u64_field(w, "polls", t->polls);
+		jw_u64_field(w, "busy_ns", t->busy_ns);
+		jw_u64_field(w, "idle_ns", t->idle_ns);
+		jw_u64_field(w, "scheduled_ns", t->scheduled_ns);
+		jw_u64_field(w, "wakes", t->wakes);
+		jw_u64_field(w, "self_wakes", t->self_wakes);
+		jw_u64_field(w, "wakes_after_end", t->wakes_after_end);
+		jw_u64_field(w, "max_wake_to_poll_ns", t->max_wake_to_poll_ns);
+		if (t->completed)
+			jw_u64_field(w, "completed_ns", t->completed);
+		else
+			jw_null_field(w, "completed_ns");
+		jw_str_field(w, "outcome", outcome_name(t->outcome));
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
 static void write_threads(struct jw *w, struct au_summary *sum, const struct au_model *m)
 {
 	const struct au_data *data = au_model_data(m);
@@ -262,6 +414,7 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 		const struct au_thread *th = au_data_thread(data, i);
 		struct au_sum_thread *t = sum_thread(sum, i);
 		uint64_t span = th->last_time > th->first_time ? th->last_time - th->first_time : 0;
+		uint64_t busy = au_summary_thread_busy(t);
 
 		jw_begin_object(w);
 		jw_u64_field(w, "tid", th->tid);
@@ -269,12 +422,13 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 			jw_str_field(w, "name", th->name);
 		else
 			jw_null_field(w, "name");
-		jw_str_field(w, "role", th->tid == th->pid ? "main" : "thread");
-		jw_u64_field(w, "polls", t->polls);
-		jw_u64_field(w, "busy_ns", t->busy_ns);
-		jw_u64_field(w, "idle_ns", span > t->busy_ns ? span - t->busy_ns : 0);
-		jw_u64_field(w, "parked_ns", 0);
-		jw_double_field(w, "utilization", span ? (double)t->busy_ns / (double)span : 0.0);
+		jw_str_field(w, "role", au_summary_thread_role(th, t));
+		jw_u64_field(w, "polls", t->task_polls + t->blocking_polls ? t->task_polls + t->blocking_polls : t->polls);
+		jw_u64_field(w, "busy_ns", busy);
+		jw_u64_field(w, "idle_ns", span > busy ? span - busy : 0);
+		jw_u64_field(w, "parked_ns", t->parked_ns);
+		jw_double_field(w, "utilization", span ? (double)busy / (double)span : 0.0);
+		jw_u64_field(w, "wakes", t->wakes);
 		jw_u64_field(w, "records", th->records);
 		jw_u64_field(w, "lost_records", th->lost);
 		jw_end_object(w);
@@ -292,9 +446,7 @@ int au_summary_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
 	jw_u64_field(w, "version", 1);
 	write_trace(w, m);
 	write_futures(w, sum);
-	jw_name(w, "tasks");
-	jw_begin_array(w);
-	jw_end_array(w);
+	write_tasks(w, m);
 	write_threads(w, sum, m);
 	jw_name(w, "diagnostics");
 	jw_begin_array(w);

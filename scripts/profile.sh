@@ -82,17 +82,16 @@ if [[ -e "$data" ]]; then
 fi
 mkdir -p -- "$(dirname -- "$out")"
 
-opts=()
-if ! mapfile -t opts < <("$au" record-options "${full[@]}" "$app"; echo "rc=$?") ||
-   [[ "${opts[-1]}" != "rc=0" ]]; then
+# The options go through a file: uftrace 0.13 copies its command line into
+# the recording's info, and its own readers cut that line at 4096 bytes.
+optfile="$out.record-options"
+if ! "$au" record-options "${full[@]}" "$app" >"$optfile"; then
 	echo "profile.sh: warning: the symbolizer could not read $app: recording with generic options" >&2
-	opts=(-A '^_RNC.*@arg1' -R '^_RNC.*@retval')
-else
-	unset 'opts[-1]'
+	printf '%s\n' -A '^_RNC.*@arg1' -R '^_RNC.*@retval' >"$optfile"
 fi
 
 echo "profile.sh: recording $app into $data" >&2
-uftrace record -d "$data" "${opts[@]}" "${annotate[@]}" "$app" "$@"
+uftrace record -d "$data" --opt-file "$optfile" "${annotate[@]}" "$app" "$@"
 app_rc=$?
 if [[ ! -f "$data/info" ]]; then
 	die "uftrace wrote no recording (exit status $app_rc)"

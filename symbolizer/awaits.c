@@ -3,12 +3,105 @@
  * Await call sites: in each async body, the calls into other poll
  * functions, mapped to source lines with the DWARF line table, so each
  * suspension point also knows the instruction that polls its awaitee.
+ *
+ * Debug builds call functions of other crates through the GOT
+ * ("mov slot(%rip),%rax; call *%rax", or "call *slot(%rip)"), so a call
+ * target is a direct immediate, or a GOT slot resolved with the dynamic
+ * relocations (R_X86_64_RELATIVE: the addend; GLOB_DAT/64: the symbol).
  */
 #include <capstone/capstone.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asym-internal.h"
+
+struct got_slot {
+	uint64_t slot;   /* vaddr of the GOT entry */
+	uint64_t target; /* vaddr it will hold */
+};
+
+struct got_map {
+	struct got_slot *slots;
+	size_t nr, cap;
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct got_slot *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static void add_slot(struct got_map *got, uint64_t slot, uint64_t target)
+{
+	if (got->nr == got->cap) {
+		size_t cap = got->cap ? got->cap * 2 : 256;
+		void *p = reallocarray(got->slots, cap, sizeof(*got->slots));
+
+		if (!p)
+			return;
+		got->slots = p;
+		got->cap = cap;
+	}
+	got->slots[got->nr++] = (struct got_slot){ slot, target };
+}
+
+/* Value of symbol @idx of the symbol table section @symscn, 0 if undefined. */
+static uint64_t sym_value(Elf_Scn *symscn, size_t idx)
+{
+	Elf_Data *data = symscn ? elf_getdata(symscn, NULL) : NULL;
+	GElf_Sym sym;
+
+	if (!data || !gelf_getsym(data, idx, &sym) || sym.st_shndx == SHN_UNDEF)
+		return 0;
+	return sym.st_value;
+}
+
+static void read_got(Elf *elf, struct got_map *got)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Rela r;
+			uint64_t target = 0;
+
+			if (!gelf_getrela(data, i, &r))
+				continue;
+			switch (GELF_R_TYPE(r.r_info)) {
+			case R_X86_64_RELATIVE:
+				target = r.r_addend;
+				break;
+			case R_X86_64_GLOB_DAT:
+			case R_X86_64_64:
+			case R_X86_64_JUMP_SLOT:
+				target = sym_value(elf_getscn(elf, sh.sh_link), GELF_R_SYM(r.r_info));
+				if (target)
+					target += r.r_addend;
+				break;
+			default:
+				break;
+			}
+			if (target)
+				add_slot(got, r.r_offset, target);
+		}
+	}
+	qsort(got->slots, got->nr, sizeof(*got->slots), cmp_slot);
+}
+
+static uint64_t got_target(const struct got_map *got, uint64_t slot)
+{
+	struct got_slot key = { .slot = slot }, *s;
+
+	s = bsearch(&key, got->slots, got->nr, sizeof(*got->slots), cmp_slot);
+	return s ? s->target : 0;
+}
 
 /* The bytes of [vaddr, vaddr+size) from the section that holds them. */
 static const uint8_t *code_at(Elf *elf, uint64_t vaddr, uint64_t size)
@@ -44,10 +137,35 @@ static int line_of(Dwarf *dw, uint64_t vaddr)
 	return lineno;
 }
 
-static void scan_function(struct asym_binary *bin, csh cs, struct asym_func *f)
+static bool rip_relative(const cs_x86_op *op)
+{
+	return op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP &&
+	       op->mem.index == X86_REG_INVALID;
+}
+
+/* Where the call at @insn goes, 0 when unknown; @reg_slot holds the GOT
+ * slot last loaded into each register. */
+static uint64_t call_target(const cs_insn *insn, const struct got_map *got,
+			    const uint64_t *reg_slot)
+{
+	const cs_x86_op *op = &insn->detail->x86.operands[0];
+	uint64_t next = insn->address + insn->size;
+
+	if (op->type == X86_OP_IMM)
+		return op->imm;
+	if (op->type == X86_OP_REG && op->reg < X86_REG_ENDING && reg_slot[op->reg])
+		return got_target(got, reg_slot[op->reg]);
+	if (rip_relative(op))
+		return got_target(got, next + op->mem.disp);
+	return 0;
+}
+
+static void scan_function(struct asym_binary *bin, csh cs, const struct got_map *got,
+			  struct asym_func *f)
 {
 	uint64_t vaddr = f->addr + bin->base;
 	const uint8_t *code = code_at(bin->elf, vaddr, f->size);
+	uint64_t reg_slot[X86_REG_ENDING] = { 0 };
 	cs_insn *insn;
 	size_t n;
 
@@ -57,11 +175,23 @@ static void scan_function(struct asym_binary *bin, csh cs, struct asym_func *f)
 	for (size_t i = 0; i < n; i++) {
 		cs_x86 *x = &insn[i].detail->x86;
 		struct asym_func *callee;
+		uint64_t target;
 		int line;
 
-		if (insn[i].id != X86_INS_CALL || x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
+		if (insn[i].id == X86_INS_MOV && x->op_count == 2 &&
+		    x->operands[0].type == X86_OP_REG && x->operands[0].reg < X86_REG_ENDING) {
+			reg_slot[x->operands[0].reg] =
+				rip_relative(&x->operands[1]) ?
+					insn[i].address + insn[i].size + x->operands[1].mem.disp :
+					0;
 			continue;
-		callee = asym_func_at(bin, (uint64_t)x->operands[0].imm - bin->base);
+		}
+		if (insn[i].id != X86_INS_CALL || x->op_count != 1)
+			continue;
+		target = call_target(&insn[i], got, reg_slot);
+		if (!target || target < bin->base)
+			continue;
+		callee = asym_func_at(bin, target - bin->base);
 		if (!callee || !(callee->flags & ASYM_F_FUTURE) || callee == f)
 			continue;
 		line = line_of(bin->dwarf, insn[i].address);
@@ -78,17 +208,20 @@ static void scan_function(struct asym_binary *bin, csh cs, struct asym_func *f)
 
 void asym_find_call_sites(struct asym_binary *bin)
 {
+	struct got_map got = { NULL, 0, 0 };
 	csh cs;
 
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return;
 	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	read_got(bin->elf, &got);
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		struct asym_func *f = &bin->funcs[i];
 
 		if ((f->role == ASYM_ROLE_ASYNC_FN || f->role == ASYM_ROLE_ASYNC_BLOCK) &&
-		    f->n_awaits && (f->flags & ASYM_F_USER))
-			scan_function(bin, cs, f);
+		    f->n_awaits)
+			scan_function(bin, cs, &got, f);
 	}
+	free(got.slots);
 	cs_close(&cs);
 }

@@ -196,9 +196,11 @@ static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
 	if (!die_type(&discr, &var))
 		return;
 	dsize = type_size(&var);
-	/* Aggregates up to two words come back in rax:rdx; only rax is
-	 * captured, so the discriminant must lie in the first word. */
-	if (!total || total > 16 || !dsize || dsize > 8 || off + dsize > 8)
+	/* Up to two words come back in rax:rdx and uftrace captures only
+	 * rax.  A scalar pair such as Poll<(u32, bool)> returns its second
+	 * scalar, the niche, in rdx even when it fits in 8 bytes, so only a
+	 * discriminant at offset 0 is known to be in rax. */
+	if (!total || total > 16 || !dsize || dsize > 8 || off != 0)
 		return;
 	if (dwarf_child(&vp, &var) != 0)
 		return;
@@ -301,7 +303,9 @@ static void read_awaits(struct cu_walk *w, struct asym_func *f, Dwarf_Die *env)
 		dwarf_decl_line(&m, &line);
 		aw[n].line = line;
 		if (member_named(&st, "__awaitee", &awaitee)) {
-			aw[n].awaitee_offset = member_offset(&awaitee);
+			/* Suspend structs sit at the variant member's offset,
+			 * which rustc makes 0; add it anyway. */
+			aw[n].awaitee_offset = member_offset(&m) + member_offset(&awaitee);
 			if (die_type(&awaitee, &at_type)) {
 				aw[n].awaitee_size = type_size(&at_type);
 				w->pend = grow(w->pend, &w->cap_pend, w->nr_pend, sizeof(*w->pend),
@@ -360,8 +364,13 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 		if (f->role == ASYM_ROLE_FUTURE_IMPL && (f->flags & ASYM_F_RUNTIME))
 			f->flags |= ASYM_F_COMBINATOR;
 	}
-	if (!first_param_type(sub, &ptype) || !pinned_pointee(&ptype, &env))
+	if (!first_param_type(sub, &ptype) || !pinned_pointee(&ptype, &env)) {
+		/* A Future impl whose Self DWARF does not describe still
+		 * returns a Poll. */
+		if (f->role == ASYM_ROLE_FUTURE_IMPL)
+			decode_poll_return(f, sub);
 		return;
+	}
 	ename = dwarf_diename(&env);
 	if (ename && !strncmp(ename, "{async_fn_env#", 14)) {
 		f->role = ASYM_ROLE_ASYNC_FN;

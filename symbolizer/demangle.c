@@ -3,7 +3,9 @@
  * Readable names: libiberty's Rust (legacy and v0) and C++ demanglers,
  * crate hashes removed, and the short labels futures are shown by.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <libiberty/demangle.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,30 +56,65 @@ static size_t closure_suffix(const char *s)
 	return p - 1 - s;
 }
 
-void asym_strip_generics(const char *in, char *out, size_t len)
+/* Index of the '>' closing the '<' at @i (or @n): "->" of fn types is no bracket. */
+static size_t closing_angle(const char *s, size_t i, size_t n)
 {
-	size_t o = 0;
+	int depth = 0;
 
-	for (size_t i = 0; in[i] && o + 1 < len; i++) {
-		/* "::<" opens generic arguments of a path segment: skip to
-		 * the matching '>' and drop the "::" written before it. */
-		if (in[i] == '<' && i >= 2 && in[i - 1] == ':' && in[i - 2] == ':') {
-			int depth = 1;
+	for (; i < n; i++) {
+		if (s[i] == '<')
+			depth++;
+		else if (s[i] == '>' && !(i && s[i - 1] == '-') && --depth == 0)
+			return i;
+	}
+	return n;
+}
 
-			if (o >= 2)
-				o -= 2;
-			for (i++; in[i] && depth; i++) {
-				if (in[i] == '<')
-					depth++;
-				else if (in[i] == '>')
-					depth--;
-			}
-			i--;
+struct sbuf {
+	char *out;
+	size_t len, cap;
+};
+
+static void sb_putc(struct sbuf *sb, char c)
+{
+	if (sb->len + 1 < sb->cap)
+		sb->out[sb->len++] = c;
+}
+
+static void strip_range(struct sbuf *sb, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		if (s[i] != '<') {
+			sb_putc(sb, s[i]);
 			continue;
 		}
-		out[o++] = in[i];
+		j = closing_angle(s, i, n);
+		if (i == 0) {
+			/* A qualified path opens the name: "<T as Trait>" or an
+			 * inherent impl's "<T>"; keep it, minus T's arguments. */
+			sb_putc(sb, '<');
+			strip_range(sb, s + 1, j > 0 ? j - 1 : 0);
+			if (j < n)
+				sb_putc(sb, '>');
+		} else if (sb->len >= 2 && sb->out[sb->len - 1] == ':' &&
+			   sb->out[sb->len - 2] == ':') {
+			sb->len -= 2; /* "::<F>" turbofish */
+		}
+		/* else: "Type<A, B>" generic arguments, dropped */
+		i = j;
 	}
-	out[o] = '\0';
+}
+
+void asym_strip_generics(const char *in, char *out, size_t len)
+{
+	struct sbuf sb = { out, 0, len };
+
+	if (!len)
+		return;
+	strip_range(&sb, in, strlen(in));
+	out[sb.len] = '\0';
 }
 
 static char *label_of_plain(const char *name, enum asym_role role, int block_index);

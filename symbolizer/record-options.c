@@ -4,10 +4,10 @@
  * the task pointer) of every poll and runtime function the analysis keys
  * on, and the return value of polls (Ready/Pending) and task constructors.
  *
- * uftrace 0.13 matches -A/-R regexes against its demangled names; it does
- * not demangle Rust v0 ("_R...") names, so those are matched mangled.
- * Exact names are joined into alternations of bounded length: one regex
- * per symbol would make libmcount's start-up matching quadratic.
+ * Exact linkage names are joined into alternations of bounded length: one
+ * regex per symbol would make libmcount's start-up matching quadratic.
+ * ASYM_RECORD_DEFAULT adds a time filter, with a "trace" trigger on those
+ * functions so that it never drops them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,31 +52,71 @@ static void add(FILE *out, struct pattern_buf *pb, const char *opt, const char *
 	pb->count++;
 }
 
-/* What uftrace calls the function when it matches patterns. */
-static const char *match_name(const struct asym_func *f)
+/*
+ * Every pattern is built from linkage names, and "--demangle=no" makes
+ * libmcount match them against linkage names too: uftrace 0.13 leaves v0
+ * ("_R...") names mangled anyway, but turns legacy Rust names into its own
+ * spelling ("demo::my_test::_{{closure}}", hash dropped) that libiberty
+ * does not produce, so matching demangled names would be guesswork.
+ * The recording's .sym files hold linkage names either way.
+ */
+#define TIME_FILTER "10us"
+
+enum { SET_ARG1, SET_ARG6 = SET_ARG1 + 5, SET_RET, SET_TRACE, NR_SETS };
+
+struct pattern_set {
+	const char *opt;
+	char spec[8];
+	struct pattern_buf pb;
+};
+
+static void add_to(FILE *out, struct pattern_set *set, const char *name)
 {
-	return strncmp(f->symbol, "_ZN", 3) ? f->symbol : f->name;
+	add(out, &set->pb, set->opt, set->spec, name);
 }
 
 int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
 			       FILE *out)
 {
-	struct pattern_buf args = { .len = 0 }, rets = { .len = 0 };
+	struct pattern_set *sets = calloc(NR_SETS, sizeof(*sets));
 
-	(void)mode;
+	if (!sets)
+		return -ENOMEM;
+	for (int i = SET_ARG1; i <= SET_ARG6; i++) {
+		sets[i].opt = "-A";
+		snprintf(sets[i].spec, sizeof(sets[i].spec), "arg%d", i - SET_ARG1 + 1);
+	}
+	sets[SET_RET] = (struct pattern_set){ .opt = "-R", .spec = "retval" };
+	sets[SET_TRACE] = (struct pattern_set){ .opt = "-T", .spec = "trace" };
+
+	fprintf(out, "--demangle=no\n");
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		const struct asym_func *f = &bin->funcs[i];
+		bool wanted = false;
 
 		if (f->flags & ASYM_F_FUTURE) {
-			add(out, &args, "-A", "arg1", match_name(f));
-			add(out, &rets, "-R", "retval", match_name(f));
-		} else if (f->task_arg > 0) {
-			add(out, &args, "-A", "arg1", match_name(f));
-		} else if (f->task_arg < 0) {
-			add(out, &rets, "-R", "retval", match_name(f));
+			/* self (the future's address) and Ready/Pending */
+			add_to(out, &sets[SET_ARG1], f->symbol);
+			add_to(out, &sets[SET_RET], f->symbol);
+			wanted = true;
+		} else if (f->role != ASYM_ROLE_NONE) {
+			if (f->task_arg >= 1 && f->task_arg <= 6)
+				add_to(out, &sets[SET_ARG1 + f->task_arg - 1], f->symbol);
+			else if (f->task_arg < 0)
+				add_to(out, &sets[SET_RET], f->symbol);
+			wanted = true;
 		}
+		/* The time filter drops short calls; what the model keys on
+		 * must stay, however short. */
+		if (wanted && mode == ASYM_RECORD_DEFAULT)
+			add_to(out, &sets[SET_TRACE], f->symbol);
 	}
-	flush(out, &args, "-A", "arg1");
-	flush(out, &rets, "-R", "retval");
+	for (int i = 0; i < NR_SETS; i++)
+		flush(out, &sets[i].pb, sets[i].opt, sets[i].spec);
+	/* Polls and runtime calls always; other calls only when they take
+	 * long enough to explain a slow poll (or a blocked worker). */
+	if (mode == ASYM_RECORD_DEFAULT)
+		fprintf(out, "-t\n%s\n", TIME_FILTER);
+	free(sets);
 	return ferror(out) ? -EIO : 0;
 }

@@ -13,14 +13,14 @@ static const char *const crates[] = {
 #define E(how, pat, role, flags, arg) { ASYM_MATCH_##how, pat, ASYM_ROLE_##role, flags, arg }
 
 static const struct asym_runtime_entry entries[] = {
-	E(EXACT, "async_task::raw::RawTask::run", TASK_POLL, 0, 1),
-	E(EXACT, "async_task::raw::RawTask::allocate", SPAWN, 0, ASYM_TASK_RETVAL),
-	E(EXACT, "async_task::raw::RawTask::wake", WAKE, 0, 1),
-	E(EXACT, "async_task::raw::RawTask::wake_by_ref", WAKE_BY_REF, 0, 1),
-	E(EXACT, "async_task::raw::RawTask::clone_waker", WAKER_CLONE, 0, 1),
-	E(EXACT, "async_task::raw::RawTask::drop_waker", WAKER_DROP, 0, 1),
-	E(EXACT, "async_task::raw::RawTask::schedule", SCHEDULE, 0, 1),
-	E(EXACT, "async_task::raw::RawTask::destroy", TASK_DROP, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::run", TASK_POLL, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::allocate", SPAWN, 0, ASYM_TASK_RETVAL),
+	E(EXACT, "<async_task::raw::RawTask>::wake", WAKE, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::wake_by_ref", WAKE_BY_REF, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::clone_waker", WAKER_CLONE, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::drop_waker", WAKER_DROP, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::schedule", SCHEDULE, 0, 1),
+	E(EXACT, "<async_task::raw::RawTask>::destroy", TASK_DROP, 0, 1),
 	E(EXACT, "async_std::task::block_on::block_on", BLOCK_ON, 0, 0),
 };
 

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The runtime model: tasks, wakes and worker threads, rebuilt from calls of
+ * the runtime functions the symbolizer's tables name (spawn, task poll,
+ * wake, complete, drop, park), on any runtime those tables describe.
+ *
+ * A task is keyed by the runtime's task pointer (the captured argument of
+ * those functions) and numbered in spawn order.  Live tasks are in a hash;
+ * a dropped task is folded into a compact record for the summary.
+ * Definitions follow tokio-metrics (doc/summary.md): busy = inside polls,
+ * scheduled = wake to poll, idle = poll end to the next wake.
+ */
+#ifndef AU_TASKS_H
+#define AU_TASKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum au_task_kind { AU_TASK_TASK, AU_TASK_BLOCKING, AU_TASK_BLOCK_ON };
+enum au_task_outcome {
+	AU_OUTCOME_PENDING,      /* still alive at the end of the trace */
+	AU_OUTCOME_COMPLETED,
+	AU_OUTCOME_ABORTED,
+	AU_OUTCOME_DROPPED,      /* freed without completing or an abort seen */
+};
+
+struct au_task {
+	uint64_t id;             /* 1, 2, ... in order of appearance */
+	uint64_t ptr;            /* the runtime's task pointer */
+	uint64_t parent;         /* id of the spawning task, 0 if none */
+	enum au_task_kind kind;
+	enum au_task_outcome outcome;
+	int32_t root_func;       /* its root future's poll function, -1 unknown */
+	int32_t spawn_func;      /* the program's function that spawned it, -1 unknown */
+	uint32_t spawn_thread;
+	uint64_t spawned;        /* 0 if spawned before the recording began */
+	uint64_t first_poll, last_poll_start, last_poll_end, completed;
+	uint32_t polls;
+	uint64_t busy_ns, idle_ns, scheduled_ns, max_wake_to_poll_ns;
+	uint32_t wakes, self_wakes, wakes_after_end;
+	uint64_t woken_at;       /* first wake since its last poll, 0 if none */
+	uint32_t woken_thread;   /* where that wake happened */
+	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
+	bool running;
+	bool aborted;
+	bool dropped;            /* freed inside its own poll: ends with it */
+	struct au_task *hnext;
+};
+
+/* A wake, as the sinks see it. */
+struct au_wake {
+	const struct au_task *task;  /* woken */
+	uint64_t time;
+	uint32_t thread;             /* where wake ran */
+	uint64_t waker;              /* task id that called wake, 0 for a thread */
+	bool by_ref;
+	bool self;
+};
+
+#endif /* AU_TASKS_H */
+
+struct au_tasks;
+
+/** A new empty task table; free with au_tasks_free(). */
+struct au_tasks *au_tasks_new(void);
+void au_tasks_free(struct au_tasks *ts);
+/** The live task of runtime pointer @ptr, or NULL. */
+struct au_task *au_tasks_find(struct au_tasks *ts, uint64_t ptr);
+/** A new live task (a task pointer seen for the first time, or spawned). */
+struct au_task *au_tasks_add(struct au_tasks *ts, uint64_t ptr, uint64_t time);
+/** Remove a live task: its final state is kept for the summary. */
+void au_tasks_remove(struct au_tasks *ts, struct au_task *t);
+/** All tasks, removed ones first, in removal order; then call with
+ *  @live true for the ones still alive, in id order. */
+size_t au_tasks_count(const struct au_tasks *ts);
+const struct au_task *au_tasks_at(const struct au_tasks *ts, size_t idx);
+/** Move every live task to the finished list (end of the trace). */
+void au_tasks_finish(struct au_tasks *ts, void (*each)(struct au_task *t, void *arg), void *arg);
+/** Tasks currently woken and not yet polled, and alive. */
+uint64_t au_tasks_runnable(const struct au_tasks *ts);
+uint64_t au_tasks_live(const struct au_tasks *ts);
+void au_tasks_runnable_add(struct au_tasks *ts, int delta);
