@@ -41,12 +41,12 @@ static void print_line(const struct asym_func *f)
 	if (f->file)
 		printf(" %s:%d", f->file, f->line);
 	if (f->flags & ASYM_F_FUTURE) {
-		printf(" size=%" PRIu64 " ret=%s", f->future_size, ret_name(f));
-		if (f->n_awaits) {
-			printf(" awaits=");
-			for (unsigned i = 0; i < f->n_awaits; i++)
-				printf("%s%d", i ? "," : "", f->awaits[i].line);
-		}
+		printf(" size=%" PRIu64 " awaits=", f->future_size);
+		for (unsigned i = 0; i < f->n_awaits; i++)
+			printf("%s%d", i ? "," : "", f->awaits[i].line);
+		if (!f->n_awaits)
+			putchar('-');
+		printf(" ret=%s", ret_name(f));
 	}
 	if (f->flags & ASYM_F_COMBINATOR)
 		printf(" combinator");
@@ -102,6 +102,8 @@ static cJSON *func_json(const struct asym_func *f)
 			cJSON_AddNumberToObject(ao, "awaitee_size", a->awaitee_size);
 			if (a->awaitee)
 				cJSON_AddStringToObject(ao, "awaitee", a->awaitee);
+			if (a->awaitee_label)
+				cJSON_AddStringToObject(ao, "awaitee_label", a->awaitee_label);
 			if (a->call_addr) {
 				snprintf(addr, sizeof(addr), "0x%" PRIx64, a->call_addr);
 				cJSON_AddStringToObject(ao, "call_addr", addr);

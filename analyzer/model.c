@@ -375,6 +375,17 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 		task_end(m, t, end);
 }
 
+static bool inside_flag(const struct au_model *m, const struct thread_state *th, unsigned flag)
+{
+	for (size_t d = th->depth; d-- > 0;) {
+		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
+
+		if (fi && (fi->flags & flag))
+			return true;
+	}
+	return false;
+}
+
 static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, uint64_t ptr,
 		 uint64_t time, bool by_ref)
 {
@@ -387,7 +398,7 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 	}
 	w.task = t;
 	w.waker = th->task ? th->task->id : 0;
-	w.self = th->task == t;
+	w.self = th->task == t || inside_flag(m, th, ASYM_F_DEFERRED_WAKE);
 	t->wakes++;
 	t->self_wakes += w.self;
 	if (t->completed)
@@ -717,9 +728,14 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 
 			fr->future->first_start = rec->time;
 			fr->future->task = task ? task->id : 0;
-			/* The outermost future a task polls is its root. */
-			if (task && task->root_func < 0 && is_task_root(t, task))
+			/* A task's root is the outermost future it polls, or
+			 * rather the program's own first one when the outermost
+			 * is a runtime wrapper (block_on's Pin<&mut F>). */
+			if (task && (task->root_func < 0 ? is_task_root(t, task)
+				     : !task->root_user && (fi->flags & ASYM_F_USER))) {
 				task->root_func = rec->func;
+				task->root_user = (fi->flags & ASYM_F_USER) != 0;
+			}
 		}
 	}
 }

@@ -44,6 +44,7 @@ struct au_task {
 	bool running;
 	bool aborted;
 	bool dropped;            /* freed inside its own poll: ends with it */
+	bool root_user;          /* root_func is the program's own future */
 	struct au_task *hnext;
 };
 

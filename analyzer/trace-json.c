@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "json-writer.h"
+#include "summary-internal.h"
 #include "utils.h"
 #include "writers.h"
 
@@ -27,6 +28,7 @@ struct trace_json {
 	struct jw *w;
 	bool started;
 	uint32_t pid;
+	uint64_t next_flow;
 };
 
 static const char *basename_of(const char *path)
@@ -270,6 +272,165 @@ static void on_lost(struct au_sink *s, const struct au_model *m, uint32_t thread
 	jw_end_object(w);
 }
 
+
+/* ---- tasks: a track each, flows for spawn -> first poll, wake -> poll ---- */
+
+static void task_event(struct jw *w, const char *ph, const char *name, uint32_t pid, uint64_t id,
+		       uint64_t ts)
+{
+	event_head(w, ph, name, pid);
+	jw_str_field(w, "cat", "task");
+	jw_name(w, "id2");
+	jw_begin_object(w);
+	jw_hex_field(w, "local", id);
+	jw_end_object(w);
+	jw_us_field(w, "ts", ts);
+}
+
+static void task_label(char *buf, size_t len, const struct au_model *m, const struct au_task *t)
+{
+	const char *name = au_summary_task_name(m, t);
+
+	snprintf(buf, len, "task %llu%s%s", (unsigned long long)t->id, name ? " " : "",
+		 name ? name : "");
+}
+
+/* A flow arrow (v1): starts in the slice open at @from on one thread and
+ * ends in the slice open at @to on another. */
+static void flow(struct trace_json *tj, const struct au_model *m, const char *name,
+		 uint32_t from_thread, uint64_t from, uint32_t to_thread, uint64_t to)
+{
+	struct jw *w = tj->w;
+	uint64_t id = ++tj->next_flow;
+
+	event_head(w, "s", name, thread_pid(m, from_thread));
+	jw_str_field(w, "cat", "flow");
+	jw_u64_field(w, "id", id);
+	jw_u64_field(w, "tid", thread_tid(m, from_thread));
+	jw_us_field(w, "ts", from);
+	jw_end_object(w);
+	event_head(w, "f", name, thread_pid(m, to_thread));
+	jw_str_field(w, "cat", "flow");
+	jw_u64_field(w, "id", id);
+	jw_u64_field(w, "tid", thread_tid(m, to_thread));
+	jw_us_field(w, "ts", to);
+	jw_str_field(w, "bp", "e");
+	jw_end_object(w);
+}
+
+static void counters(struct trace_json *tj, const struct au_model *m, uint64_t ts)
+{
+	const struct au_tasks *ts_ = au_model_tasks(m);
+
+	event_head(tj->w, "C", "tasks", tj->pid);
+	jw_us_field(tj->w, "ts", ts);
+	jw_name(tj->w, "args");
+	jw_begin_object(tj->w);
+	jw_u64_field(tj->w, "live", au_tasks_live(ts_));
+	jw_u64_field(tj->w, "runnable", au_tasks_runnable(ts_));
+	jw_end_object(tj->w);
+	jw_end_object(tj->w);
+}
+
+static void on_task_spawn(struct au_sink *s, const struct au_model *m, const struct au_task *t)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+
+	event_head(w, "i", "spawn", thread_pid(m, t->spawn_thread));
+	jw_u64_field(w, "tid", thread_tid(m, t->spawn_thread));
+	jw_str_field(w, "s", "t");
+	jw_us_field(w, "ts", t->spawned);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "task", t->id);
+	jw_u64_field(w, "parent", t->parent);
+	jw_end_object(w);
+	jw_end_object(w);
+	counters(tj, m, t->spawned);
+}
+
+static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			 uint32_t thread, uint64_t start, uint64_t end, bool leaf)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+	char label[256];
+
+	(void)leaf;
+	if (t->polls == 1 || start == t->first_poll) {
+		task_label(label, sizeof(label), m, t);
+		task_event(w, "b", label, tj->pid, t->id, t->spawned ? t->spawned : start);
+		jw_name(w, "args");
+		jw_begin_object(w);
+		jw_u64_field(w, "task", t->id);
+		jw_u64_field(w, "parent", t->parent);
+		jw_end_object(w);
+		jw_end_object(w);
+		if (t->spawned && start > t->spawned) {
+			task_event(w, "b", "scheduled", tj->pid, t->id, t->spawned);
+			jw_end_object(w);
+			task_event(w, "e", "scheduled", tj->pid, t->id, start);
+			jw_end_object(w);
+			flow(tj, m, "spawn", t->spawn_thread, t->spawned, thread, start);
+		}
+	} else if (t->woken_at && t->woken_at <= start) {
+		task_event(w, "b", "scheduled", tj->pid, t->id, t->woken_at);
+		jw_name(w, "args");
+		jw_begin_object(w);
+		jw_u64_field(w, "wake_to_poll_ns", start - t->woken_at);
+		jw_u64_field(w, "woken_by_task", t->woken_by);
+		jw_end_object(w);
+		jw_end_object(w);
+		task_event(w, "e", "scheduled", tj->pid, t->id, start);
+		jw_end_object(w);
+		flow(tj, m, "wake", t->woken_thread, t->woken_at, thread, start);
+	}
+	task_event(w, "b", "running", tj->pid, t->id, start);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "poll", t->polls);
+	jw_u64_field(w, "tid", thread_tid(m, thread));
+	jw_end_object(w);
+	jw_end_object(w);
+	task_event(w, "e", "running", tj->pid, t->id, end);
+	jw_end_object(w);
+	counters(tj, m, end);
+}
+
+static void on_wake(struct au_sink *s, const struct au_model *m, const struct au_wake *wk)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+
+	event_head(w, "i", wk->self ? "self-wake" : "wake", thread_pid(m, wk->thread));
+	jw_u64_field(w, "tid", thread_tid(m, wk->thread));
+	jw_str_field(w, "s", "t");
+	jw_us_field(w, "ts", wk->time);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "task", wk->task->id);
+	jw_u64_field(w, "waker_task", wk->waker);
+	jw_bool_field(w, "by_ref", wk->by_ref);
+	jw_end_object(w);
+	jw_end_object(w);
+}
+
+static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			uint64_t end)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	char label[256];
+
+	/* A task never polled has no track: nothing was opened for it. */
+	if (!t->polls)
+		return;
+	task_label(label, sizeof(label), m, t);
+	task_event(tj->w, "e", label, tj->pid, t->id, end > t->last_poll_end ? end : t->last_poll_end);
+	jw_end_object(tj->w);
+	counters(tj, m, end);
+}
+
 static void on_finish(struct au_sink *s, const struct au_model *m)
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
@@ -294,6 +455,10 @@ static const struct au_sink_ops trace_json_ops = {
 	.poll = on_poll,
 	.future_end = on_future_end,
 	.lost = on_lost,
+	.task_spawn = on_task_spawn,
+	.task_poll = on_task_poll,
+	.wake = on_wake,
+	.task_end = on_task_end,
 	.finish = on_finish,
 };
 

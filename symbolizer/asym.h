@@ -106,6 +106,9 @@ const char *asym_role_name(enum asym_role role);
 #define ASYM_F_RUNTIME     (1u << 2) /* defined in a runtime/std crate, not the user's */
 #define ASYM_F_USER        (1u << 3) /* defined in the program's own crate(s) */
 #define ASYM_F_DWARF       (1u << 4) /* role was decided from DWARF types */
+/* wakes called inside this runtime function were deferred by the woken
+ * task itself during its poll (tokio's yield_now): they are self-wakes */
+#define ASYM_F_DEFERRED_WAKE (1u << 5)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {
@@ -122,6 +125,10 @@ struct asym_await {
 	uint64_t awaitee_size;   /* its size in bytes, 0 if unknown */
 	const char *awaitee;   /* readable type of the awaited future, or NULL */
 	uint64_t call_addr;    /* relative address of the call polling it, 0 if not found */
+	/* The label the awaitee's poll function carries ("demo::my_test",
+	 * "<tokio::time::sleep::Sleep as Future>"), or NULL: awaitee_offset
+	 * alone does not tell awaits apart, as rustc overlaps their storage. */
+	const char *awaitee_label;
 };
 
 struct asym_func {

@@ -266,6 +266,7 @@ void asym_binary_free(struct asym_binary *bin)
 		for (unsigned a = 0; a < f->n_awaits; a++) {
 			free((char *)f->awaits[a].file);
 			free((char *)f->awaits[a].awaitee);
+			free((char *)f->awaits[a].awaitee_label);
 		}
 		free((void *)f->awaits);
 	}

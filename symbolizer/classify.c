@@ -456,8 +456,10 @@ static void resolve_awaitees(struct cu_walk *w)
 					       cmp_name_off);
 		struct asym_await *aw = (struct asym_await *)&w->pend[i].f->awaits[w->pend[i].idx];
 
-		if (tn && !aw->awaitee)
+		if (tn && !aw->awaitee) {
 			aw->awaitee = strdup(tn->qname);
+			aw->awaitee_label = asym_awaitee_label(tn->qname);
+		}
 	}
 	for (size_t i = 0; i < w->nr_names; i++)
 		free(w->names[i].qname);

@@ -179,3 +179,28 @@ char *asym_crate_of(const char *name)
 	n = strcspn(name, ":<> ,;[](){}");
 	return n ? strndup(name, n) : NULL;
 }
+
+/* "a::f::{async_fn_env#0}" -> "a::f"; "a::f::{async_block_env#1}" ->
+ * "a::f::{async_block#1}"; another type T -> "<T as Future>". */
+char *asym_awaitee_label(const char *type_name)
+{
+	size_t len = strlen(type_name) + 1;
+	char *plain = malloc(len), *env, *out = NULL;
+
+	if (!plain)
+		return NULL;
+	asym_strip_generics(type_name, plain, len);
+	env = strstr(plain, "::{async_");
+	if (env && !strncmp(env, "::{async_fn_env#", 16)) {
+		*env = '\0';
+		out = strdup(plain);
+	} else if (env && !strncmp(env, "::{async_block_env#", 19)) {
+		if (asprintf(&out, "%.*s::{async_block#%d}", (int)(env - plain), plain,
+			     atoi(env + 19)) < 0)
+			out = NULL;
+	} else if (asprintf(&out, "<%s as Future>", plain) < 0) {
+		out = NULL;
+	}
+	free(plain);
+	return out;
+}

@@ -22,6 +22,8 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "tokio::runtime::task::waker::wake_by_ref", WAKE_BY_REF, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::clone_waker", WAKER_CLONE, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::drop_waker", WAKER_DROP, 0, 1),
+	/* yield_now defers its own wake until the scheduler runs this */
+	E(EXACT, "<tokio::runtime::defer::Defer>::wake", NONE, ASYM_F_DEFERRED_WAKE, 0),
 	E(EXACT, "<tokio::runtime::blocking::pool::Spawner>::spawn_blocking", SPAWN_BLOCKING, 0, 0),
 	E(EXACT, "<tokio::runtime::runtime::Runtime>::block_on", BLOCK_ON, 0, 0),
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::park::Parker>::park", PARK, 0, 0),

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Tasks, wakes and workers on tokio, from programs whose behaviour is known:
+a spawn tree (exact parents), a yield_now loop (self-wakes), a channel
+ping-pong (a wake -> poll link per message), sleeping tasks (idle time =
+sleep), a multi-thread runtime (each worker's parked time)."""
+import collections
+import re
+
+from aulib import (SRC, check, check_trace_file, done, fixture, load, profile, within)
+
+
+def tasks_named(summary, name):
+    return [t for t in summary["tasks"] if t["name"] == name]
+
+
+# --- spawn tree: root spawns 3 children, each spawns 3 leaves -------------
+res = profile(fixture("spawn-tree"), "spawn-tree")
+check(res["rc"] == 0, "spawn-tree: profile.sh exits 0")
+s = load(res["summary"])
+trace = load(res["trace"])
+with open(SRC + "/fixtures/spawn-tree/src/main.rs") as f:
+    leaf_ms = int(re.search(r"from_millis\((\d+)\)\)\.await; // AWAIT: leaf sleep", f.read()).group(1))
+
+children = tasks_named(s, "spawn_tree::child")
+leaves = tasks_named(s, "spawn_tree::leaf")
+check(len(children) == 3, "3 child tasks (got %d)" % len(children))
+check(len(leaves) == 9, "9 leaf tasks (got %d)" % len(leaves))
+by_id = {t["id"]: t for t in s["tasks"]}
+roots = {c["parent"] for c in children}
+check(len(roots) == 1 and by_id.get(next(iter(roots)), {}).get("kind") == "block_on",
+      "every child's parent is the block_on root (%s)" % roots)
+per_child = collections.Counter(l["parent"] for l in leaves)
+check(sorted(per_child) == sorted(c["id"] for c in children) and set(per_child.values()) == {3},
+      "each child is the parent of exactly 3 leaves (%s)" % dict(per_child))
+check(all(t["outcome"] == "completed" for t in children + leaves), "all 12 tasks completed")
+check(all(t["spawn_site"] and t["spawn_site"]["function"] == "spawn_tree::child" for t in leaves),
+      "leaves were spawned from spawn_tree::child")
+check(all(within(l["idle_ns"], leaf_ms * 1e6, 0.10) for l in leaves),
+      "each leaf is idle for its %d ms sleep +-10%% (%s ms)" %
+      (leaf_ms, [round(l["idle_ns"] / 1e6, 1) for l in leaves]))
+check(all(l["polls"] == 2 and l["wakes"] == 1 for l in leaves), "each leaf: 2 polls, 1 wake")
+workers = [t for t in s["threads"] if t["role"] == "worker"]
+check(len(workers) == 2, "2 worker threads (%s)" % [(t["tid"], t["role"]) for t in s["threads"]])
+check(all(w["parked_ns"] > 0 for w in workers), "each worker has parked time (%s)" %
+      [w["parked_ns"] for w in workers])
+labels = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "b" and e.get("cat") == "task"
+          and e["name"].startswith("task ")}
+ids_json = {int(l.split()[1]) for l in labels}
+ids_summary = {t["id"] for t in s["tasks"] if t["polls"] > 0}
+check(ids_json == ids_summary, "task ids in the trace match the summary")
+spawn_flows = [e for e in trace["traceEvents"] if e.get("ph") == "s" and e.get("name") == "spawn"]
+check(len(spawn_flows) >= 12, "a spawn -> first poll arrow per spawned task (%d)" % len(spawn_flows))
+check_trace_file(res["trace"])
+
+# --- yield_now loop: YIELDS self-wakes ------------------------------------
+with open(SRC + "/fixtures/yield-loop/src/main.rs") as f:
+    yields = int(re.search(r"const YIELDS: u32 = (\d+);", f.read()).group(1))
+res = profile(fixture("yield-loop"), "yield-loop")
+s = load(res["summary"])
+sp = tasks_named(s, "yield_loop::spinner")
+check(len(sp) == 1, "one spinner task")
+if sp:
+    check(sp[0]["polls"] == yields + 1, "spinner polled YIELDS+1 = %d times (got %d)" %
+          (yields + 1, sp[0]["polls"]))
+    check(sp[0]["self_wakes"] == yields, "spinner woke itself %d times (got %d)" %
+          (yields, sp[0]["self_wakes"]))
+check_trace_file(res["trace"])
+
+# --- ping-pong: every message wakes the other task ------------------------
+with open(SRC + "/fixtures/ping-pong/src/main.rs") as f:
+    rounds = int(re.search(r"const ROUNDS: u32 = (\d+);", f.read()).group(1))
+res = profile(fixture("ping-pong"), "ping-pong")
+s = load(res["summary"])
+trace = load(res["trace"])
+ping, pong = tasks_named(s, "ping_pong::ping"), tasks_named(s, "ping_pong::pong")
+check(len(ping) == 1 and len(pong) == 1, "ping and pong tasks")
+if ping and pong:
+    ids = {ping[0]["id"]: "ping", pong[0]["id"]: "pong"}
+    wakes = [e["args"] for e in trace["traceEvents"] if e.get("ph") == "i" and e["name"] == "wake"
+             and e["args"]["task"] in ids]
+    cross = collections.Counter((ids.get(w["waker_task"]), ids[w["task"]]) for w in wakes)
+    check(cross[("pong", "ping")] >= rounds and cross[("ping", "pong")] >= rounds - 1,
+          "each message wakes the receiver (%s)" % dict(cross))
+    flows = [e for e in trace["traceEvents"] if e.get("ph") == "f" and e.get("name") == "wake"]
+    check(len(flows) >= 2 * rounds - 1, "a wake -> poll arrow per message (%d)" % len(flows))
+    check(ping[0]["self_wakes"] == 0 and pong[0]["self_wakes"] == 0, "no self-wakes")
+check_trace_file(res["trace"])
+done()
