@@ -2,8 +2,9 @@
 # Builds the seed example with legacy symbol mangling (_ZN...17h<hash>E) and
 # runs the symbolizer's legacy test case on it.
 # usage: legacy-demo.sh TEST-SYMBOLIZER BUILD-DIR   (AU_SRC_ROOT set by meson)
-test_exe=$1
-target=$2/legacy-target
+# meson passes paths relative to the build root, the working directory.
+test_exe=$(realpath "$1")
+target=$(realpath "$2")/legacy-target
 
 if ! command -v cargo >/dev/null 2>&1; then
 	echo "skipped: cargo not found"

@@ -22,6 +22,11 @@ TEST(v0_names_lose_their_crate_hashes)
 	TEST_TRUE(check("_RNCNvCs74zNtWPgrxf_2t17my_test0B3_", "t1::my_test::{closure#0}"));
 	TEST_TRUE(check("_RNvXs_Cs5L7yU416ZU9_10handfutureNtB4_9CountdownNtNtNtCsgEmfK2I1SDS_4core6future6future6Future4poll",
 			"<handfuture::Countdown as core::future::future::Future>::poll"));
+	/* crate hashes inside generic arguments and back references too */
+	TEST_TRUE(check("_RINvNtCsgEmfK2I1SDS_4core3ptr13drop_in_placeNCNvCs2mtZ8SBwOaa_4demo7my_test0EBK_",
+			"core::ptr::drop_in_place::<demo::my_test::{closure#0}>"));
+	TEST_TRUE(check("_RNCNvNvCs2mtZ8SBwOaa_4demo4main4main0B5_",
+			"demo::main::main::{closure#0}"));
 	return TEST_OK;
 }
 
@@ -30,12 +35,19 @@ TEST(legacy_names_lose_their_hash_suffix)
 	TEST_TRUE(check("_ZN2t17my_test28_$u7b$$u7b$closure$u7d$$u7d$17h0123456789abcdefE",
 			"t1::my_test::{{closure}}"));
 	TEST_TRUE(check("_ZN4core3ptr13drop_in_place17h5b5b5eb11e1c2e43E", "core::ptr::drop_in_place"));
+	/* from the seed example built with legacy mangling */
+	TEST_TRUE(check("_ZN4demo7my_test28_$u7b$$u7b$closure$u7d$$u7d$17hf02b978586cbe83aE",
+			"demo::my_test::{{closure}}"));
+	TEST_TRUE(check("_ZN4core3ptr63drop_in_place$LT$demo..my_test..$u7b$$u7b$closure$u7d$$u7d$$GT$17h7d376b6cf79f67bcE",
+			"core::ptr::drop_in_place<demo::my_test::{{closure}}>"));
 	return TEST_OK;
 }
 
 TEST(cpp_demangles_and_c_is_not_mangled)
 {
 	TEST_TRUE(check("_ZN2ns3fooEi", "ns::foo(int)"));
+	TEST_TRUE(check("_ZNSt6vectorIiSaIiEE9push_backERKi",
+			"std::vector<int, std::allocator<int> >::push_back(int const&)"));
 	TEST_TRUE(asym_demangle("main") == NULL);
 	TEST_TRUE(asym_demangle("") == NULL);
 	TEST_TRUE(asym_demangle(NULL) == NULL);
