@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "model.h"
 #include "utils.h"
@@ -28,6 +29,16 @@ struct frame {
 	struct au_task *task;
 	struct au_task *saved_task;
 	uint32_t task_children;  /* task polls that ran inside this one */
+	uint64_t child_ns;       /* time in its children: self time is the rest */
+};
+
+/* Self time per function during the current top-level poll of a thread
+ * (open addressing; entries of older polls are stale by generation). */
+#define SELF_SLOTS 512
+struct self_slot {
+	int32_t func;
+	uint32_t gen;
+	uint64_t ns;
 };
 
 struct thread_state {
@@ -36,6 +47,13 @@ struct thread_state {
 	bool seen;
 	uint64_t last_time;
 	struct au_task *task;    /* the task being polled here, or NULL */
+	/* the top-level poll in progress: its frame index, or -1 */
+	ssize_t top;
+	uint32_t gen;
+	struct self_slot self[SELF_SLOTS];
+	uint64_t max_self;
+	int32_t hot_stack[AU_HOT_STACK];
+	unsigned hot_depth;
 };
 
 struct au_model {
@@ -74,6 +92,8 @@ struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs
 	m->sink_tail = &m->sinks;
 	m->nr_threads = au_data_nr_threads(data);
 	m->threads = xcalloc(m->nr_threads ? m->nr_threads : 1, sizeof(*m->threads));
+	for (size_t i = 0; i < m->nr_threads; i++)
+		m->threads[i].top = -1;
 	m->hash_size = 1024;
 	m->hash = xcalloc(m->hash_size, sizeof(*m->hash));
 	m->stats_of = xmalloc((funcs->n ? funcs->n : 1) * sizeof(*m->stats_of));
@@ -244,20 +264,23 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 	const struct asym_func *af = pfi ? pfi->sym : NULL;
 	const struct asym_await *by_offset = NULL, *by_name = NULL;
 	unsigned n_offset = 0, n_name = 0;
+	bool by_offset_named = false;
 
 	if (!af || !af->n_awaits)
 		return NULL;
 	for (unsigned i = 0; i < af->n_awaits; i++) {
 		const struct asym_await *aw = &af->awaits[i];
-		bool name_ok = cfi && aw->awaitee && strstr(aw->awaitee, cfi->label);
+		bool name_ok = cfi && aw->awaitee_label && !strcmp(aw->awaitee_label, cfi->label);
 
-		/* The awaitee lives inside the parent's state machine, so
-		 * its address tells the suspension point apart even when one
-		 * function awaits the same kind of future twice. */
+		/* The awaitee lives inside the parent's state machine, so its
+		 * address narrows the suspension point down; rustc overlaps
+		 * the storage of successive awaitees, so the awaited future's
+		 * label decides between those at the same offset. */
 		if (child_self >= parent_self && child_self - parent_self == aw->awaitee_offset) {
-			if (!by_offset || (name_ok && !(by_offset->awaitee && cfi &&
-							strstr(by_offset->awaitee, cfi->label))))
+			if (!by_offset || (name_ok && !by_offset_named)) {
 				by_offset = aw;
+				by_offset_named = name_ok;
+			}
 			n_offset++;
 		}
 		if (name_ok) {
@@ -265,10 +288,12 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 			n_name++;
 		}
 	}
-	if (by_offset)
+	if (by_offset && (by_offset_named || n_offset == 1))
 		return by_offset;
 	if (n_name == 1)
 		return by_name;
+	if (by_offset)
+		return by_offset;
 	if (af->n_awaits == 1)
 		return &af->awaits[0];
 	return NULL;
@@ -337,6 +362,7 @@ static void task_poll_begin(struct au_model *m, struct thread_state *th, struct 
 	}
 	t->polls++;
 	t->running = true;
+	t->await_fresh = false;
 	t->last_poll_start = fr->start;
 	fr->task = t;
 	fr->saved_task = th->task;
@@ -496,6 +522,17 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 	case ASYM_ROLE_WAKE_BY_REF:
 		if (ok)
 			wake(m, thread, th, ptr, fr->start, fi->role == ASYM_ROLE_WAKE_BY_REF);
+		/* wake() consumes its waker */
+		if (ok && fi->role == ASYM_ROLE_WAKE && (t = au_tasks_find(m->tasks, ptr)))
+			t->wakers--;
+		break;
+	case ASYM_ROLE_WAKER_CLONE:
+		if (ok && (t = au_tasks_find(m->tasks, ptr)))
+			t->wakers++;
+		break;
+	case ASYM_ROLE_WAKER_DROP:
+		if (ok && (t = au_tasks_find(m->tasks, ptr)))
+			t->wakers--;
 		break;
 	case ASYM_ROLE_TASK_COMPLETE:
 		if (ok && (t = au_tasks_find(m->tasks, ptr)) && !t->completed)
@@ -573,6 +610,53 @@ static struct thread_state *thread_of(struct au_model *m, uint32_t idx)
 	return t;
 }
 
+static void self_add(struct thread_state *t, int32_t func, uint64_t ns)
+{
+	uint32_t h = ((uint32_t)func * 2654435761u) >> 23;
+
+	for (unsigned i = 0; i < 8; i++) {
+		struct self_slot *sl = &t->self[(h + i) & (SELF_SLOTS - 1)];
+
+		if (sl->gen != t->gen) {
+			*sl = (struct self_slot){ func, t->gen, ns };
+			return;
+		}
+		if (sl->func == func) {
+			sl->ns += ns;
+			return;
+		}
+	}
+	/* a crowded poll: the rest is not ranked */
+}
+
+/* The functions with the most self time in this top-level poll. */
+static void self_top(const struct thread_state *t, struct au_poll *p)
+{
+	for (unsigned k = 0; k < AU_HOT; k++) {
+		p->hot[k] = -1;
+		p->hot_ns[k] = 0;
+	}
+	for (unsigned i = 0; i < SELF_SLOTS; i++) {
+		const struct self_slot *sl = &t->self[i];
+		unsigned k;
+
+		if (sl->gen != t->gen || sl->func < 0)
+			continue;
+		for (k = AU_HOT; k > 0 && p->hot_ns[k - 1] < sl->ns; k--) {
+			if (k < AU_HOT) {
+				p->hot[k] = p->hot[k - 1];
+				p->hot_ns[k] = p->hot_ns[k - 1];
+			}
+		}
+		if (k < AU_HOT) {
+			p->hot[k] = sl->func;
+			p->hot_ns[k] = sl->ns;
+		}
+	}
+	memcpy(p->hot_stack, t->hot_stack, sizeof(p->hot_stack));
+	p->hot_depth = t->hot_depth;
+}
+
 /* The nearest poll frame below the top of the stack, or NULL. */
 static struct frame *enclosing_poll(struct thread_state *t, size_t below)
 {
@@ -583,12 +667,38 @@ static struct frame *enclosing_poll(struct thread_state *t, size_t below)
 	return NULL;
 }
 
+/* Self time (duration less children) of the call just popped, ranked
+ * within the top-level poll it ran in. */
+static void account_self(struct au_model *m, struct thread_state *t, const struct frame *fr,
+			 uint64_t end)
+{
+	uint64_t dur = end - fr->start, self_ns = dur > fr->child_ns ? dur - fr->child_ns : 0;
+
+	(void)m;
+	if (t->depth)
+		t->stack[t->depth - 1].child_ns += dur;
+	if (t->top < 0 || (ssize_t)t->depth < t->top || fr->func < 0)
+		return;
+	self_add(t, fr->func, self_ns);
+	if (self_ns > t->max_self) {
+		/* the path to the costliest single call (the popped frame is
+		 * still in the array, just above depth) */
+		size_t from = t->top, to = t->depth;
+
+		t->max_self = self_ns;
+		t->hot_depth = 0;
+		for (size_t d = from; d <= to && t->hot_depth < AU_HOT_STACK; d++)
+			t->hot_stack[t->hot_depth++] = t->stack[d].func;
+	}
+}
+
 static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool has_ret,
 		      uint64_t retval, bool truncated)
 {
 	struct thread_state *t = &m->threads[thread];
 	struct frame *fr = &t->stack[--t->depth];
 	struct au_call call = {
+		.user_caller = -1,
 		.thread = thread,
 		.func = fr->func,
 		.addr = fr->addr,
@@ -606,6 +716,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	memcpy(call.args, fr->args, sizeof(call.args));
 	if (truncated)
 		m->truncated++;
+	account_self(m, t, fr, end);
 
 	if (f) {
 		const struct au_funcinfo *fi = finfo(m, fr->func);
@@ -620,6 +731,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.result = res;
 		poll.wait_start = f->polls ? f->last_end : 0;
 		poll.outermost = enclosing_poll(t, t->depth) == NULL;
+		poll.top = t->top == (ssize_t)t->depth;
+		poll.task = t->task ? t->task->id : 0;
+		if (poll.top)
+			self_top(t, &poll);
 		poll.prev_await = f->await;
 		f->polls++;
 		poll.number = f->polls;
@@ -638,6 +753,15 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		}
 		f->await = poll.await;
 		call.poll = &poll;
+		/* The innermost of the program's own futures left pending in
+		 * a task's poll tells where the task waits. */
+		if (t->task && !t->task->await_fresh && res != AU_POLL_READY &&
+		    (fi->flags & ASYM_F_USER) && poll.await.site) {
+			t->task->await_func = fr->func;
+			t->task->await_child = poll.await.child_func;
+			t->task->await_site = poll.await.site;
+			t->task->await_fresh = true;
+		}
 
 		struct au_future_stats *st = stats_for(m, fr->func);
 		st->polls++;
@@ -664,6 +788,11 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 
 		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
+		if (fi && fi->role == ASYM_ROLE_BLOCKING_CALL) {
+			call.in_poll = enclosing_poll(t, t->depth) != NULL;
+			call.user_caller = user_caller(m, t);
+			call.task = t->task ? t->task->id : 0;
+		}
 	}
 	for_each_sink(m, s) {
 		if (s->ops->call)
@@ -674,6 +803,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			if (s->ops->poll)
 				s->ops->poll(s, m, &poll);
 		}
+		if (poll.top)
+			t->top = -1;
 		if (poll.result == AU_POLL_READY) {
 			f->completed = true;
 			future_end(m, f, end);
@@ -736,6 +867,13 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 				task->root_func = rec->func;
 				task->root_user = (fi->flags & ASYM_F_USER) != 0;
 			}
+		}
+		/* A top-level poll starts: rank self time inside it. */
+		if (t->top < 0 && (t->task ? is_task_root(t, t->task) : !enclosing_poll(t, t->depth - 1))) {
+			t->top = t->depth - 1;
+			t->gen++;
+			t->max_self = 0;
+			t->hot_depth = 0;
 		}
 	}
 }

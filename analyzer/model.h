@@ -36,6 +36,10 @@ struct au_call {
 	bool has_retval;
 	uint64_t retval;
 	const struct au_poll *poll; /* set when this call is a poll */
+	/* for calls of ASYM_ROLE_BLOCKING_CALL functions only: */
+	bool in_poll;            /* made inside a future's poll */
+	int32_t user_caller;     /* the program's nearest function on the stack */
+	uint64_t task;           /* the task being polled, 0 if none */
 };
 
 /* What a Pending poll was waiting on: the innermost future below it that
@@ -56,6 +60,17 @@ struct au_poll {
 	struct au_await await;   /* for Pending polls */
 	struct au_await prev_await; /* where the wait that ended at start was */
 	bool outermost;          /* not inside another poll on its thread */
+	/* A top-level poll: the outermost future poll of a task poll (or of
+	 * the thread, without tasks).  Long polls are judged on these, and
+	 * for them the model says where the time went: */
+	bool top;
+	uint64_t task;           /* task id, 0 if none */
+#define AU_HOT 3
+#define AU_HOT_STACK 24
+	int32_t hot[AU_HOT];     /* functions with the most self time, -1 = none */
+	uint64_t hot_ns[AU_HOT];
+	int32_t hot_stack[AU_HOT_STACK]; /* poll function ... the costliest call */
+	unsigned hot_depth;
 };
 
 /* One future instance, alive from its first poll to Ready. */

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct asym_await;
+
 enum au_task_kind { AU_TASK_TASK, AU_TASK_BLOCKING, AU_TASK_BLOCK_ON };
 enum au_task_outcome {
 	AU_OUTCOME_PENDING,      /* still alive at the end of the trace */
@@ -45,6 +47,13 @@ struct au_task {
 	bool aborted;
 	bool dropped;            /* freed inside its own poll: ends with it */
 	bool root_user;          /* root_func is the program's own future */
+	/* where it waits: the innermost of its own futures that returned
+	 * Pending in its last poll */
+	int32_t await_func;      /* that future's poll function, -1 if none */
+	int32_t await_child;     /* what it waits on, -1 if unknown */
+	const struct asym_await *await_site;
+	bool await_fresh;        /* set during the current poll */
+	int64_t wakers;          /* waker clones alive (clone - drop - wake) */
 	struct au_task *hnext;
 };
 
