@@ -4,6 +4,7 @@
 #define AU_ANALYZE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct au_analyze_opts {
@@ -13,7 +14,12 @@ struct au_analyze_opts {
 	FILE *summary;           /* summary JSON, or NULL */
 	FILE *report;            /* human report, or NULL */
 	bool progress;           /* progress on stderr when it is a terminal */
+	uint64_t long_poll_ns;   /* --long-poll, 0: default */
+	uint64_t wake_delay_ns;  /* --wake-delay, 0: default */
 };
+
+/** "1ms", "250us", "2s", "500ns" or plain nanoseconds; -1 when invalid. */
+int64_t au_parse_duration(const char *s);
 
 /**
  * au_analyze_run - read a recording and feed the writers

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "diagnose.h"
 #include "commands.h"
 #include "model.h"
 #include "utils.h"
@@ -47,7 +48,9 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	struct au_data *data = NULL;
 	struct au_funcs funcs;
 	struct au_model *m;
-	struct au_sink *trace = NULL, *summary;
+	struct au_sink *trace = NULL, *summary, *diag;
+	struct au_diag_opts dopts = { .long_poll_ns = opts->long_poll_ns,
+				      .wake_delay_ns = opts->wake_delay_ns };
 	struct au_record rec;
 	const struct au_data_errors *errs;
 	int err, ret = AU_EXIT_OK;
@@ -65,8 +68,11 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 		pr_warn("no future poll functions found in the program: only calls are shown");
 
 	m = au_model_new(data, &funcs);
+	diag = au_diagnose_new(&dopts);
+	au_model_add_sink(m, diag);
 	if (opts->trace) {
 		trace = au_trace_json_new(opts->trace);
+		au_trace_json_set_diagnostics(trace, diag);
 		au_model_add_sink(m, trace);
 	}
 	summary = au_summary_new();
@@ -85,12 +91,12 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 		pr_err("writing the trace JSON failed: %s", strerror(EIO));
 		ret = AU_EXIT_NOTHING;
 	}
-	if (opts->summary && au_summary_write(summary, m, opts->summary) < 0) {
+	if (opts->summary && au_summary_write(summary, m, diag, opts->summary) < 0) {
 		pr_err("writing the summary JSON failed: %s", strerror(EIO));
 		ret = AU_EXIT_NOTHING;
 	}
 	if (opts->report)
-		au_report_write(summary, m, opts->report);
+		au_report_write(summary, m, diag, opts->report);
 
 	errs = au_data_errors(data);
 	if (ret == AU_EXIT_OK && !au_model_records(m)) {
@@ -107,10 +113,29 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	}
 
 	au_summary_free(summary);
+	au_diagnose_free(diag);
 	au_model_free(m);
 	au_funcs_free(&funcs);
 	au_data_close(data);
 	return ret;
+}
+
+int64_t au_parse_duration(const char *s)
+{
+	static const struct {
+		const char *unit;
+		int64_t ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }, { "", 1 } };
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v < 0)
+		return -1;
+	for (size_t i = 0; i < AU_ARRAY_SIZE(units); i++) {
+		if (!strcmp(end, units[i].unit))
+			return (int64_t)(v * units[i].ns);
+	}
+	return -1;
 }
 
 /* out.uftrace.data -> out; dir/uftrace.data -> dir/async-uftrace */
@@ -174,6 +199,8 @@ static void analyze_usage(FILE *fp)
 		"      --no-trace       do not write the trace JSON\n"
 		"  -r, --report         print the text report on stdout\n"
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
+		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
+		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
 		"  -q, --quiet          no warnings, no progress\n"
 		"      --debug          debug messages\n"
 		"  -h, --help           this text\n");
@@ -187,6 +214,8 @@ int cmd_analyze(int argc, char **argv)
 		{ "no-trace", no_argument, NULL, 'T' },
 		{ "report", no_argument, NULL, 'r' },
 		{ "binary", required_argument, NULL, 'b' },
+		{ "long-poll", required_argument, NULL, 'L' },
+		{ "wake-delay", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -215,6 +244,21 @@ int cmd_analyze(int argc, char **argv)
 		case 'b':
 			opts.binary = optarg;
 			break;
+		case 'L':
+		case 'W': {
+			int64_t ns = au_parse_duration(optarg);
+
+			if (ns <= 0) {
+				fprintf(stderr, "async-uftrace analyze: bad duration '%s' (e.g. 1ms, "
+					"250us)\n", optarg);
+				return AU_EXIT_USAGE;
+			}
+			if (c == 'L')
+				opts.long_poll_ns = ns;
+			else
+				opts.wake_delay_ns = ns;
+			break;
+		}
 		case 'q':
 			au_quiet = 1;
 			break;

@@ -19,6 +19,8 @@ static void report_usage(FILE *fp)
 		"options:\n"
 		"  -j, --json           print the summary JSON instead (doc/summary.md)\n"
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
+		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
+		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
 		"  -q, --quiet          no warnings\n"
 		"  -h, --help           this text\n");
 }
@@ -28,6 +30,8 @@ int cmd_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "binary", required_argument, NULL, 'b' },
+		{ "long-poll", required_argument, NULL, 'L' },
+		{ "wake-delay", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -45,6 +49,20 @@ int cmd_report(int argc, char **argv)
 		case 'b':
 			opts.binary = optarg;
 			break;
+		case 'L':
+		case 'W': {
+			int64_t ns = au_parse_duration(optarg);
+
+			if (ns <= 0) {
+				fprintf(stderr, "async-uftrace report: bad duration '%s'\n", optarg);
+				return AU_EXIT_USAGE;
+			}
+			if (c == 'L')
+				opts.long_poll_ns = ns;
+			else
+				opts.wake_delay_ns = ns;
+			break;
+		}
 		case 'q':
 			au_quiet = 1;
 			break;

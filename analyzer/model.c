@@ -255,10 +255,30 @@ static void future_end(struct au_model *m, struct au_future *f, uint64_t end)
 	free(f);
 }
 
+static uint32_t kids_done(const struct au_future *f, int32_t func)
+{
+	for (unsigned i = 0; i < AU_KIDS; i++) {
+		if (f->kids[i].func == func && f->kids[i].done)
+			return f->kids[i].done;
+	}
+	return 0;
+}
+
+static void kid_done(struct au_future *f, int32_t func)
+{
+	for (unsigned i = 0; i < AU_KIDS; i++) {
+		if (!f->kids[i].done || f->kids[i].func == func) {
+			f->kids[i].func = func;
+			f->kids[i].done++;
+			return;
+		}
+	}
+}
+
 /* Which await of @parent is suspended on the child future at @child_self. */
 static const struct asym_await *match_await(const struct au_model *m, int32_t parent,
 					    uint64_t parent_self, int32_t child,
-					    uint64_t child_self)
+					    uint64_t child_self, uint32_t done)
 {
 	const struct au_funcinfo *pfi = finfo(m, parent), *cfi = finfo(m, child);
 	const struct asym_func *af = pfi ? pfi->sym : NULL;
@@ -286,6 +306,19 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 		if (name_ok) {
 			by_name = aw;
 			n_name++;
+		}
+	}
+	/* Several awaits of the same kind at the same offset: the one after
+	 * as many of them as have completed already. */
+	if (by_offset_named && n_name > 1) {
+		unsigned k = done % n_name, seen = 0;
+
+		for (unsigned i = 0; i < af->n_awaits; i++) {
+			const struct asym_await *aw = &af->awaits[i];
+
+			if (aw->awaitee_label && cfi && !strcmp(aw->awaitee_label, cfi->label) &&
+			    child_self - parent_self == aw->awaitee_offset && seen++ == k)
+				return aw;
 		}
 	}
 	if (by_offset && (by_offset_named || n_offset == 1))
@@ -749,7 +782,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (res != AU_POLL_READY && fr->pending_child >= 0) {
 			poll.await.child_func = fr->pending_child;
 			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
-						      fr->pending_child_self);
+						      fr->pending_child_self,
+						      kids_done(f, fr->pending_child));
 		}
 		f->await = poll.await;
 		call.poll = &poll;
@@ -772,13 +806,16 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		else
 			st->unknown_polls++;
 
-		/* Tell the enclosing poll which child left it pending. */
-		if (res != AU_POLL_READY) {
+		/* Tell the enclosing poll which child left it pending, or
+		 * that one more of its children completed. */
+		{
 			struct frame *parent = enclosing_poll(t, t->depth);
 
-			if (parent) {
+			if (parent && res != AU_POLL_READY) {
 				parent->pending_child = fr->func;
 				parent->pending_child_self = f->self;
+			} else if (parent && res == AU_POLL_READY) {
+				kid_done(parent->future, fr->func);
 			}
 		}
 	}

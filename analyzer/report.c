@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "summary-internal.h"
 #include "utils.h"
 #include "writers.h"
@@ -37,7 +38,32 @@ static void print_await(FILE *fp, const struct au_model *m, const struct au_awai
 		fprintf(fp, " on %s", au_model_funcs(m)->v[aw->child_func].label);
 }
 
-void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
+static void print_diagnostics(FILE *fp, const struct au_model *m, const struct au_sink *diag)
+{
+	size_t n = diag ? au_diagnose_count(diag) : 0;
+
+	if (!n) {
+		fprintf(fp, "\nNo problems found (long polls, wake delays, stuck or deadlocked "
+			"tasks).\n");
+		return;
+	}
+	fprintf(fp, "\nDiagnostics (%zu), most severe first:\n", n);
+	for (size_t i = 0; i < n; i++) {
+		const struct au_diag *g = au_diagnose_at(diag, i);
+
+		fprintf(fp, "  [%s] %s\n", au_diag_kind_name(g->kind), g->message);
+		if (g->stack_len) {
+			fprintf(fp, "      stack:");
+			for (unsigned k = 0; k < g->stack_len; k++)
+				fprintf(fp, "%s %.60s", k ? " >" : "",
+					g->stack[k] >= 0 ? au_model_funcs(m)->v[g->stack[k]].label : "?");
+			fputc('\n', fp);
+		}
+	}
+}
+
+void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
+		     FILE *fp)
 {
 	struct au_summary *sum = container_of(sink, struct au_summary, sink);
 	const struct au_data *data = au_model_data(m);
@@ -55,6 +81,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
 		au_model_funcs(m)->runtime);
 	if (!au_model_funcs(m)->classified)
 		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
+	print_diagnostics(fp, m, diag);
 
 	/* The program's own futures first: runtime internals are context. */
 	for (int user = 1; user >= 0; user--) {

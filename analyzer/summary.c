@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "json-writer.h"
 #include "summary-internal.h"
 #include "utils.h"
@@ -436,7 +437,44 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 	jw_end_array(w);
 }
 
-int au_summary_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
+static void write_diagnostics(struct jw *w, const struct au_model *m, const struct au_sink *diag)
+{
+	jw_name(w, "diagnostics");
+	jw_begin_array(w);
+	for (size_t i = 0; diag && i < au_diagnose_count(diag); i++) {
+		const struct au_diag *g = au_diagnose_at(diag, i);
+
+		jw_begin_object(w);
+		jw_str_field(w, "kind", au_diag_kind_name(g->kind));
+		if (g->task)
+			jw_u64_field(w, "task", g->task);
+		else
+			jw_null_field(w, "task");
+		jw_str_field(w, "future", g->future);
+		jw_u64_field(w, "ts_ns", g->ts);
+		jw_u64_field(w, "dur_ns", g->dur);
+		if (g->await && g->await->line) {
+			char *at = xasprintf("%s:%d", g->await->file ? g->await->file : "?",
+					     g->await->line);
+
+			jw_str_field(w, "await", at);
+			free(at);
+		} else {
+			jw_null_field(w, "await");
+		}
+		jw_name(w, "stack");
+		jw_begin_array(w);
+		for (unsigned k = 0; k < g->stack_len; k++)
+			jw_string(w, g->stack[k] >= 0 ? au_model_funcs(m)->v[g->stack[k]].label : "?");
+		jw_end_array(w);
+		jw_str_field(w, "message", g->message);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
+int au_summary_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
+		     FILE *fp)
 {
 	struct au_summary *sum = container_of(sink, struct au_summary, sink);
 	struct jw *w = jw_open(fp, true);
@@ -448,9 +486,7 @@ int au_summary_write(struct au_sink *sink, const struct au_model *m, FILE *fp)
 	write_futures(w, sum);
 	write_tasks(w, m);
 	write_threads(w, sum, m);
-	jw_name(w, "diagnostics");
-	jw_begin_array(w);
-	jw_end_array(w);
+	write_diagnostics(w, m, diag);
 	jw_end_object(w);
 	jw_newline(w);
 	return jw_close(w);

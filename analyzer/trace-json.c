@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "json-writer.h"
 #include "summary-internal.h"
 #include "utils.h"
@@ -29,7 +30,13 @@ struct trace_json {
 	bool started;
 	uint32_t pid;
 	uint64_t next_flow;
+	const struct au_sink *diag;
 };
+
+void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag)
+{
+	container_of(trace, struct trace_json, sink)->diag = diag;
+}
 
 static const char *basename_of(const char *path)
 {
@@ -438,6 +445,28 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 
 	if (!tj->started)
 		start(tj, m);
+	/* Each diagnostic as a marker where it happened. */
+	for (size_t i = 0; tj->diag && i < au_diagnose_count(tj->diag); i++) {
+		const struct au_diag *g = au_diagnose_at(tj->diag, i);
+		char name[64];
+
+		snprintf(name, sizeof(name), "diagnostic: %s", au_diag_kind_name(g->kind));
+		event_head(w, "i", name, g->thread >= 0 ? thread_pid(m, g->thread) : tj->pid);
+		if (g->thread >= 0) {
+			jw_u64_field(w, "tid", thread_tid(m, g->thread));
+			jw_str_field(w, "s", "t");
+		} else {
+			jw_str_field(w, "s", "p");
+		}
+		jw_us_field(w, "ts", g->ts);
+		jw_name(w, "args");
+		jw_begin_object(w);
+		jw_str_field(w, "message", g->message);
+		if (g->task)
+			jw_u64_field(w, "task", g->task);
+		jw_end_object(w);
+		jw_end_object(w);
+	}
 	jw_end_array(w);
 	jw_str_field(w, "displayTimeUnit", "ns");
 	jw_name(w, "otherData");

@@ -18,6 +18,9 @@
  */
 struct au_sink *au_trace_json_new(FILE *fp);
 int au_trace_json_free(struct au_sink *sink);
+/** Mark the diagnostics in the trace (the diagnostics sink must be added
+ *  to the model before the trace sink, so its list is final at finish). */
+void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag);
 
 /**
  * au_summary_new - collects what the summary JSON and the report need
@@ -26,10 +29,13 @@ int au_trace_json_free(struct au_sink *sink);
  * or au_report_write(), then release with au_summary_free().
  */
 struct au_sink *au_summary_new(void);
-/** Writes the summary JSON (schema version 1, doc/summary.md); 0 or -EIO. */
-int au_summary_write(struct au_sink *sink, const struct au_model *m, FILE *fp);
+/** Writes the summary JSON (schema version 1, doc/summary.md); 0 or -EIO.
+ *  @diag: the diagnostics sink, or NULL. */
+int au_summary_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
+		     FILE *fp);
 /** Writes the human report (doc/report.md). */
-void au_report_write(struct au_sink *sink, const struct au_model *m, FILE *fp);
+void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
+		     FILE *fp);
 void au_summary_free(struct au_sink *sink);
 
 #endif /* AU_WRITERS_H */

@@ -246,6 +246,15 @@ struct cu_walk {
 	size_t nr_names, cap_names;
 	struct pending_awaitee *pend;
 	size_t nr_pend, cap_pend;
+	/* kept across CUs: each future's state-machine (or Self) type, and
+	 * every awaitee, so awaitees are named after the function polling
+	 * them, whatever the type's path looks like ({impl#3}::send) */
+	struct env_of { Dwarf_Off off; struct asym_func *f; } *envs; /* this CU's */
+	size_t nr_envs, cap_envs;
+	/* ... and by qualified name, over all CUs (a crate's codegen units
+	 * each carry their own copy of a type) */
+	struct env_named { char *qname; struct asym_func *f; } *named;
+	size_t nr_named, cap_named;
 	int err;
 };
 
@@ -314,6 +323,7 @@ static void read_awaits(struct cu_walk *w, struct asym_func *f, Dwarf_Die *env)
 					w->pend[w->nr_pend++] = (struct pending_awaitee){
 						f, n, dwarf_dieoffset(&at_type)
 					};
+
 			}
 		}
 		n++;
@@ -381,6 +391,9 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 	}
 	f->flags |= ASYM_F_FUTURE | ASYM_F_DWARF;
 	f->future_size = type_size(&env);
+	w->envs = grow(w->envs, &w->cap_envs, w->nr_envs, sizeof(*w->envs), &w->err);
+	if (w->nr_envs < w->cap_envs)
+		w->envs[w->nr_envs++] = (struct env_of){ dwarf_dieoffset(&env), f };
 	if (f->role != ASYM_ROLE_FUTURE_IMPL) {
 		char *label = asym_label_of(f->name, f->role,
 					    f->role == ASYM_ROLE_ASYNC_BLOCK ? atoi(ename + 17) : 0);
@@ -461,10 +474,55 @@ static void resolve_awaitees(struct cu_walk *w)
 			aw->awaitee_label = asym_awaitee_label(tn->qname);
 		}
 	}
+	for (size_t i = 0; i < w->nr_envs; i++) {
+		struct type_name key = { .off = w->envs[i].off };
+		struct type_name *tn = bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
+					       cmp_name_off);
+
+		if (!tn)
+			continue;
+		w->named = grow(w->named, &w->cap_named, w->nr_named, sizeof(*w->named), &w->err);
+		if (w->nr_named < w->cap_named && (w->named[w->nr_named].qname = strdup(tn->qname)))
+			w->named[w->nr_named++].f = w->envs[i].f;
+	}
+	w->nr_envs = 0;
 	for (size_t i = 0; i < w->nr_names; i++)
 		free(w->names[i].qname);
 	w->nr_names = 0;
 	w->nr_pend = 0;
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct env_named *)a)->qname, ((const struct env_named *)b)->qname);
+}
+
+/* An awaitee whose type is some future's own state machine or Self takes
+ * that future's label: the analyzer compares it with the child it sees. */
+static void label_awaitees(struct cu_walk *w)
+{
+	struct asym_binary *bin = w->bin;
+
+	qsort(w->named, w->nr_named, sizeof(*w->named), cmp_named);
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		struct asym_func *f = &bin->funcs[i];
+
+		for (unsigned a = 0; a < f->n_awaits; a++) {
+			struct asym_await *aw = (struct asym_await *)&f->awaits[a];
+			struct env_named key = { .qname = (char *)aw->awaitee }, *e;
+			char *label;
+
+			if (!aw->awaitee)
+				continue;
+			e = bsearch(&key, w->named, w->nr_named, sizeof(*w->named), cmp_named);
+			if (!e || !e->f->label || !(label = strdup(e->f->label)))
+				continue;
+			free((char *)aw->awaitee_label);
+			aw->awaitee_label = label;
+		}
+	}
+	for (size_t i = 0; i < w->nr_named; i++)
+		free(w->named[i].qname);
 }
 
 int asym_classify_dwarf(struct asym_binary *bin)
@@ -487,6 +545,9 @@ int asym_classify_dwarf(struct asym_binary *bin)
 		if (w.err)
 			break;
 	}
+	label_awaitees(&w);
+	free(w.envs);
+	free(w.named);
 	free(w.names);
 	free(w.pend);
 	return w.err;

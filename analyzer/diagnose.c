@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Diagnostics from the model's events.  Per-event rules (long polls, wake
+ * delays, blocking calls) keep only the worst few of each kind; end-of-trace
+ * rules (never completed, lost wakes, deadlocks) look at what is left.
+ */
+#define PR_FMT "diagnose"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnose.h"
+#include "summary-internal.h"
+#include "utils.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define KEEP_PER_KIND 10
+
+#define _DK(k, s) s,
+static const char *const kind_names[] = { AU_DIAG_KINDS };
+#undef _DK
+
+const char *au_diag_kind_name(enum au_diag_kind kind)
+{
+	return kind < AU_DIAG_NR ? kind_names[kind] : "?";
+}
+
+/* The last innermost task poll that ran on a thread: who kept it busy. */
+struct last_poll {
+	uint64_t task;
+	int32_t root;
+	uint64_t start, end;
+};
+
+/* A task that was still pending at the end, for the deadlock rule. */
+struct stuck {
+	uint64_t task;
+	const char *name;
+	const struct asym_await *await;
+	int32_t on;
+};
+
+struct diagnose {
+	struct au_sink sink;
+	struct au_diag_opts opts;
+	struct au_diag *v;
+	size_t n, cap;
+	unsigned per_kind[AU_DIAG_NR];
+	struct last_poll *threads;
+	size_t nr_threads;
+	struct stuck *stuck;
+	size_t nr_stuck, cap_stuck;
+};
+
+static char *msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *msg(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s ? s : xstrdup("(out of memory)");
+}
+
+static const char *ms(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%.1f ms", ns / 1e6);
+	return buf;
+}
+
+/* Keep at most KEEP_PER_KIND of a kind: the longest ones. */
+static struct au_diag *add(struct diagnose *d, enum au_diag_kind kind, uint64_t dur)
+{
+	struct au_diag *g;
+
+	if (d->per_kind[kind] >= KEEP_PER_KIND) {
+		struct au_diag *shortest = NULL;
+
+		for (size_t i = 0; i < d->n; i++) {
+			if (d->v[i].kind == kind && (!shortest || d->v[i].dur < shortest->dur))
+				shortest = &d->v[i];
+		}
+		if (!shortest || shortest->dur >= dur)
+			return NULL;
+		free(shortest->message);
+		memset(shortest, 0, sizeof(*shortest));
+		shortest->kind = kind;
+		shortest->thread = -1;
+		shortest->dur = dur;
+		return shortest;
+	}
+	au_grow(&d->v, &d->cap, d->n, sizeof(*d->v));
+	g = &d->v[d->n++];
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	g->thread = -1;
+	g->dur = dur;
+	d->per_kind[kind]++;
+	return g;
+}
+
+static const char *label(const struct au_model *m, int32_t func)
+{
+	return func >= 0 ? au_model_funcs(m)->v[func].label : "?";
+}
+
+static bool is_user(const struct au_model *m, int32_t func)
+{
+	return func >= 0 && (au_model_funcs(m)->v[func].flags & ASYM_F_USER);
+}
+
+static struct last_poll *thread_last(struct diagnose *d, uint32_t thread)
+{
+	if (thread >= d->nr_threads) {
+		d->threads = xrealloc(d->threads, (thread + 1) * sizeof(*d->threads));
+		memset(d->threads + d->nr_threads, 0, (thread + 1 - d->nr_threads) * sizeof(*d->threads));
+		d->nr_threads = thread + 1;
+	}
+	return &d->threads[thread];
+}
+
+static void on_poll(struct au_sink *s, const struct au_model *m, const struct au_poll *p)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+	uint64_t dur = p->end - p->start;
+	bool user = is_user(m, p->future->func);
+	struct au_diag *g;
+	char b1[32], b2[32];
+
+	if (!p->top || dur <= d->opts.long_poll_ns)
+		return;
+	/* A runtime's own slow poll (its start-up, say) is not the
+	 * program's problem unless the program's code is where time went. */
+	for (unsigned i = 0; i < p->hot_depth && !user; i++)
+		user = is_user(m, p->hot_stack[i]);
+	if (!user || !(g = add(d, AU_DIAG_LONG_POLL, dur)))
+		return;
+	g->task = p->task;
+	g->future = label(m, p->future->func);
+	g->ts = p->start;
+	g->thread = p->thread;
+	g->await = p->result != AU_POLL_READY ? p->await.site : NULL;
+	g->stack_len = p->hot_depth;
+	memcpy(g->stack, p->hot_stack, sizeof(g->stack[0]) * p->hot_depth);
+	if (p->hot[0] >= 0)
+		g->message = msg("a poll of %s took %s without yielding; most of it in %s (%s of "
+				 "its own time): move CPU-bound or blocking work off the executor "
+				 "(spawn_blocking) or yield inside it",
+				 g->future, ms(b1, sizeof(b1), dur), label(m, p->hot[0]),
+				 ms(b2, sizeof(b2), p->hot_ns[0]));
+	else
+		g->message = msg("a poll of %s took %s without yielding", g->future,
+				 ms(b1, sizeof(b1), dur));
+}
+
+static void on_call(struct au_sink *s, const struct au_model *m, const struct au_call *c)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+	const struct au_funcinfo *fi;
+	struct au_diag *g;
+	char b1[32];
+
+	if (c->func < 0 || !c->in_poll)
+		return;
+	fi = &au_model_funcs(m)->v[c->func];
+	if (fi->role != ASYM_ROLE_BLOCKING_CALL || c->user_caller < 0)
+		return;
+	g = add(d, AU_DIAG_BLOCKING_CALL, c->end - c->start);
+	if (!g)
+		return;
+	g->task = c->task;
+	g->ts = c->start;
+	g->thread = c->thread;
+	g->stack[0] = c->user_caller;
+	g->stack[1] = c->func;
+	g->stack_len = 2;
+	g->future = NULL;
+	g->message = msg("%s calls %s inside a poll (%s): a blocking call stalls the worker "
+			 "and every task queued on it; use the runtime's async equivalent",
+			 label(m, c->user_caller), fi->name, ms(b1, sizeof(b1), c->end - c->start));
+}
+
+static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			 uint32_t thread, uint64_t start, uint64_t end, bool leaf)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+	struct last_poll *lp = thread_last(d, thread);
+	const char *name = au_summary_task_name(m, t);
+	struct au_diag *g;
+	char b1[32], b2[32];
+
+	if (!leaf)
+		return;
+	if (t->woken_at && t->woken_at <= start && start - t->woken_at > d->opts.wake_delay_ns &&
+	    (g = add(d, AU_DIAG_WAKE_DELAY, start - t->woken_at))) {
+		g->task = t->id;
+		g->future = name;
+		g->ts = t->woken_at;
+		g->thread = thread;
+		if (lp->end > t->woken_at && lp->task != t->id) {
+			g->message = msg("task %llu (%s) was woken but polled %s later: its worker was "
+					 "busy polling task %llu (%s) for %s",
+					 (unsigned long long)t->id, name ? name : "?",
+					 ms(b1, sizeof(b1), start - t->woken_at),
+					 (unsigned long long)lp->task, label(m, lp->root),
+					 ms(b2, sizeof(b2), lp->end - lp->start));
+			g->stack[0] = lp->root;
+			g->stack_len = lp->root >= 0;
+		} else {
+			g->message = msg("task %llu (%s) was woken but polled %s later: no worker "
+					 "picked it up sooner", (unsigned long long)t->id,
+					 name ? name : "?", ms(b1, sizeof(b1), start - t->woken_at));
+		}
+	}
+	*lp = (struct last_poll){ t->id, t->root_func, start, end };
+}
+
+static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,
+			uint64_t end)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+	const char *name = au_summary_task_name(m, t);
+	struct au_diag *g;
+	char b1[32];
+
+	if (t->wakes >= 4 && 2 * t->self_wakes > t->wakes &&
+	    (g = add(d, AU_DIAG_SELF_WAKE_HEAVY, t->self_wakes))) {
+		g->task = t->id;
+		g->future = name;
+		g->ts = t->first_poll;
+		g->message = msg("task %llu (%s) woke itself %u of %u times: it is busy-polling "
+				 "(yield loops, spurious wakes) instead of waiting for an event",
+				 (unsigned long long)t->id, name ? name : "?", t->self_wakes,
+				 t->wakes);
+	}
+	if (t->outcome != AU_OUTCOME_PENDING || t->kind == AU_TASK_BLOCK_ON || !t->polls)
+		return;
+
+	/* Alive at the end: why? */
+	if (!t->woken_at && t->wakers <= 0) {
+		g = add(d, AU_DIAG_LOST_WAKE, end - t->last_poll_end);
+		if (!g)
+			return;
+		g->message = msg("task %llu (%s) is pending and can never be woken: every waker it "
+				 "handed out was dropped without waking it (%s since its last "
+				 "poll); the future it waits on%s%s lost its waker",
+				 (unsigned long long)t->id, name ? name : "?",
+				 ms(b1, sizeof(b1), end - t->last_poll_end),
+				 t->await_child >= 0 ? ", " : "",
+				 t->await_child >= 0 ? label(m, t->await_child) : "");
+	} else {
+		g = add(d, AU_DIAG_NEVER_COMPLETED, end - t->last_poll_end);
+		if (!g)
+			return;
+		if (t->await_site)
+			g->message = msg("task %llu (%s) never completed: it waits at %s:%d on %s, "
+					 "last polled %s before the end, %s",
+					 (unsigned long long)t->id, name ? name : "?",
+					 t->await_site->file ? t->await_site->file : "?",
+					 t->await_site->line, label(m, t->await_child),
+					 ms(b1, sizeof(b1), end - t->last_poll_end),
+					 t->woken_at ? "and was woken since but not polled again"
+						     : "and nothing woke it since");
+		else
+			g->message = msg("task %llu (%s) never completed: last polled %s before the "
+					 "end, %s", (unsigned long long)t->id, name ? name : "?",
+					 ms(b1, sizeof(b1), end - t->last_poll_end),
+					 t->woken_at ? "and was woken since but not polled again"
+						     : "and nothing woke it since");
+		if (!t->woken_at && t->await_site) {
+			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
+			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
+								  t->await_child };
+		}
+	}
+	g->task = t->id;
+	g->future = name;
+	g->ts = t->last_poll_end;
+	g->await = t->await_site;
+	if (t->await_func >= 0) {
+		g->stack[g->stack_len++] = t->await_func;
+		if (t->await_child >= 0)
+			g->stack[g->stack_len++] = t->await_child;
+	}
+}
+
+static void on_future_end(struct au_sink *s, const struct au_model *m, const struct au_future *f,
+			  uint64_t end)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+	struct au_diag *g;
+	char b1[32];
+
+	/* Without tasks (a plain block_on), the program's own futures left
+	 * pending at the end are what never completed. */
+	if (f->task || f->completed || f->last_result != AU_POLL_PENDING || !is_user(m, f->func) ||
+	    end < au_model_last_time(m) || !f->await.site)
+		return;
+	g = add(d, AU_DIAG_NEVER_COMPLETED, au_model_last_time(m) - f->last_end);
+	if (!g)
+		return;
+	g->future = label(m, f->func);
+	g->ts = f->last_end;
+	g->await = f->await.site;
+	g->stack[g->stack_len++] = f->func;
+	if (f->await.child_func >= 0)
+		g->stack[g->stack_len++] = f->await.child_func;
+	g->message = msg("%s never completed: it waits at %s:%d on %s, last polled %s before the "
+			 "end", g->future, f->await.site->file ? f->await.site->file : "?",
+			 f->await.site->line, label(m, f->await.child_func),
+			 ms(b1, sizeof(b1), au_model_last_time(m) - f->last_end));
+}
+
+static int cmp_severity(const void *a, const void *b)
+{
+	const struct au_diag *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->dur > y->dur ? -1 : x->dur < y->dur;
+}
+
+static void on_finish(struct au_sink *s, const struct au_model *m)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+	struct au_diag *g;
+
+	/* Two or more tasks stuck at awaits, none woken after its last
+	 * poll: nothing in the program can make progress for them. */
+	if (d->nr_stuck >= 2 && (g = add(d, AU_DIAG_DEADLOCK, d->nr_stuck))) {
+		size_t len = 0;
+		char *text = xstrdup("");
+
+		for (size_t i = 0; i < d->nr_stuck; i++) {
+			const struct stuck *st = &d->stuck[i];
+			char *part = msg("%s%stask %llu (%s) at %s:%d on %s", text, i ? "; " : "",
+					 (unsigned long long)st->task, st->name ? st->name : "?",
+					 st->await->file ? st->await->file : "?", st->await->line,
+					 label(m, st->on));
+
+			free(text);
+			text = part;
+			if (len < AU_DIAG_STACK && st->on >= 0)
+				g->stack[len++] = st->on;
+		}
+		g->stack_len = len;
+		g->task = d->stuck[0].task;
+		g->future = d->stuck[0].name;
+		g->await = d->stuck[0].await;
+		g->ts = au_model_last_time(m);
+		g->message = msg("%zu tasks are stuck waiting and nothing woke any of them after "
+				 "their last poll (a deadlock, e.g. two bounded channels each "
+				 "full): %s", d->nr_stuck, text);
+		free(text);
+	}
+	/* State machines that are large to move and to keep alive. */
+	for (size_t i = 0; i < au_model_nr_stats(m); i++) {
+		const struct au_future_stats *st = au_model_stats(m, i);
+		const struct au_funcinfo *fi = &au_model_funcs(m)->v[st->func];
+
+		if (!(fi->flags & ASYM_F_USER) || !fi->sym ||
+		    fi->sym->future_size <= d->opts.large_future_bytes)
+			continue;
+		g = add(d, AU_DIAG_LARGE_FUTURE, fi->sym->future_size);
+		if (!g)
+			continue;
+		g->future = fi->label;
+		g->stack[0] = st->func;
+		g->stack_len = 1;
+		g->message = msg("%s's state machine is %llu bytes (%llu instances): large futures "
+				 "are costly to move and to hold; box the largest locals or the "
+				 "future itself", fi->label, (unsigned long long)fi->sym->future_size,
+				 (unsigned long long)st->instances);
+	}
+	qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
+}
+
+static const struct au_sink_ops diagnose_ops = {
+	.poll = on_poll,
+	.call = on_call,
+	.task_poll = on_task_poll,
+	.task_end = on_task_end,
+	.future_end = on_future_end,
+	.finish = on_finish,
+};
+
+struct au_sink *au_diagnose_new(const struct au_diag_opts *opts)
+{
+	struct diagnose *d = xcalloc(1, sizeof(*d));
+
+	d->sink.ops = &diagnose_ops;
+	d->opts = *opts;
+	if (!d->opts.long_poll_ns)
+		d->opts.long_poll_ns = 1000000;
+	if (!d->opts.wake_delay_ns)
+		d->opts.wake_delay_ns = 1000000;
+	if (!d->opts.large_future_bytes)
+		d->opts.large_future_bytes = 2048;
+	return &d->sink;
+}
+
+void au_diagnose_free(struct au_sink *sink)
+{
+	struct diagnose *d;
+
+	if (!sink)
+		return;
+	d = container_of(sink, struct diagnose, sink);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].message);
+	free(d->v);
+	free(d->threads);
+	free(d->stuck);
+	free(d);
+}
+
+size_t au_diagnose_count(const struct au_sink *sink)
+{
+	return container_of(sink, struct diagnose, sink)->n;
+}
+
+const struct au_diag *au_diagnose_at(const struct au_sink *sink, size_t idx)
+{
+	const struct diagnose *d = container_of(sink, struct diagnose, sink);
+
+	return idx < d->n ? &d->v[idx] : NULL;
+}

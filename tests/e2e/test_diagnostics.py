@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Barbara's findings, found by the tool on fixtures whose truth is known:
+a CPU-bound poll (long_poll naming the function, wake_delay naming the hog),
+an AB-BA channel deadlock (with each send's await line), a dropped waker
+(lost_wake), and a clean program (no diagnostics).  The report shows the
+same diagnostics as the summary."""
+import re
+import subprocess
+
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, marker_line,
+                   profile)
+
+
+def diags(summary, kind):
+    return [d for d in summary["diagnostics"] if d["kind"] == kind]
+
+
+def report_kinds(data):
+    out = subprocess.run([AU, "report", data], capture_output=True, text=True).stdout
+    return re.findall(r"^  \[(\w+)\] ", out, re.M)
+
+
+# --- CPU-bound poll --------------------------------------------------------
+with open(SRC + "/fixtures/cpu-hog/src/main.rs") as f:
+    hog_ms = int(re.search(r"const HOG_MS: u64 = (\d+);", f.read()).group(1))
+res = profile(fixture("cpu-hog"), "cpu-hog")
+s = load(res["summary"])
+lp = [d for d in diags(s, "long_poll") if d["future"] == "cpu_hog::hog"]
+check(len(lp) == 1, "one long_poll of cpu_hog::hog (%s)" % [d["future"] for d in diags(s, "long_poll")])
+if lp:
+    check(lp[0]["dur_ns"] >= 0.9 * hog_ms * 1e6, "it lasts >= %d ms (%.1f ms)" %
+          (0.9 * hog_ms, lp[0]["dur_ns"] / 1e6))
+    check("cpu_hog::crunch" in lp[0]["stack"] and "cpu_hog::crunch" in lp[0]["message"],
+          "it names the CPU-bound function (%s)" % lp[0]["stack"])
+wd = [d for d in diags(s, "wake_delay") if d["future"] == "cpu_hog::waiter"]
+check(len(wd) == 1, "one wake_delay of the waiter")
+if wd:
+    check(wd[0]["dur_ns"] >= hog_ms / 2 * 1e6, "the waiter waited >= %d ms for its poll (%.1f)" %
+          (hog_ms / 2, wd[0]["dur_ns"] / 1e6))
+    check("cpu_hog::hog" in wd[0]["message"], "it names the hog that kept the worker busy")
+check(report_kinds(res["data"]) == [d["kind"] for d in s["diagnostics"]],
+      "the report lists the summary's diagnostics, in order")
+check_trace_file(res["trace"])
+trace = load(res["trace"])
+check(any(e.get("name") == "diagnostic: long_poll" for e in trace["traceEvents"]),
+      "the trace marks the long poll")
+
+# --- AB-BA deadlock ----------------------------------------------------------
+res = profile(fixture("deadlock"), "deadlock")
+s = load(res["summary"])
+lines = {marker_line("deadlock/src/main.rs", "a send"), marker_line("deadlock/src/main.rs", "b send")}
+dl = diags(s, "deadlock")
+nc = diags(s, "never_completed")
+check(len(dl) == 1 or len(nc) >= 2, "a deadlock (or two never_completed) is reported")
+awaits = {int(d["await"].rsplit(":", 1)[1]) for d in nc if d["await"]}
+check(awaits == lines, "each stuck task waits at its send line %s (got %s)" % (sorted(lines), sorted(awaits)))
+if dl:
+    check(all(":%d " % l in dl[0]["message"] for l in lines), "the deadlock names both send lines")
+pending = [t for t in s["tasks"] if t["outcome"] == "pending_at_end"]
+check(sorted(t["name"] for t in pending) == ["deadlock::a", "deadlock::b"],
+      "tasks a and b are pending at the end")
+check_trace_file(res["trace"])
+
+# --- lost wake -----------------------------------------------------------------
+res = profile(fixture("lost-wake"), "lost-wake")
+s = load(res["summary"])
+lw = diags(s, "lost_wake")
+check(len(lw) == 1 and lw[0]["future"] == "lost_wake::forgetful",
+      "a lost_wake for the forgetful task (%s)" % [(d["kind"], d["future"]) for d in s["diagnostics"]])
+check_trace_file(res["trace"])
+
+# --- clean program ----------------------------------------------------------
+res = profile(fixture("ping-pong"), "ping-pong")
+s = load(res["summary"])
+check(s["diagnostics"] == [], "a clean program has no diagnostics (%s)" %
+      [d["message"] for d in s["diagnostics"]])
+done()
