@@ -16,6 +16,7 @@ struct au_analyze_opts {
 	bool progress;           /* progress on stderr when it is a terminal */
 	uint64_t long_poll_ns;   /* --long-poll, 0: default */
 	uint64_t wake_delay_ns;  /* --wake-delay, 0: default */
+	uint64_t min_call_ns;    /* --min-call: shorter calls not in the trace */
 };
 
 /** "1ms", "250us", "2s", "500ns" or plain nanoseconds; -1 when invalid. */

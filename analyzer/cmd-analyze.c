@@ -73,6 +73,7 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	if (opts->trace) {
 		trace = au_trace_json_new(opts->trace);
 		au_trace_json_set_diagnostics(trace, diag);
+		au_trace_json_set_min_call(trace, opts->min_call_ns);
 		au_model_add_sink(m, trace);
 	}
 	summary = au_summary_new();
@@ -201,6 +202,8 @@ static void analyze_usage(FILE *fp)
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
 		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
 		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
+		"      --min-call DUR   leave calls shorter than this out of the trace (polls\n"
+		"                       and runtime calls stay; default 0: every call)\n"
 		"  -q, --quiet          no warnings, no progress\n"
 		"      --debug          debug messages\n"
 		"  -h, --help           this text\n");
@@ -216,6 +219,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "long-poll", required_argument, NULL, 'L' },
 		{ "wake-delay", required_argument, NULL, 'W' },
+		{ "min-call", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -245,18 +249,21 @@ int cmd_analyze(int argc, char **argv)
 			opts.binary = optarg;
 			break;
 		case 'L':
-		case 'W': {
+		case 'W':
+		case 'M': {
 			int64_t ns = au_parse_duration(optarg);
 
-			if (ns <= 0) {
+			if (ns < 0 || (ns == 0 && c != 'M')) {
 				fprintf(stderr, "async-uftrace analyze: bad duration '%s' (e.g. 1ms, "
 					"250us)\n", optarg);
 				return AU_EXIT_USAGE;
 			}
 			if (c == 'L')
 				opts.long_poll_ns = ns;
-			else
+			else if (c == 'W')
 				opts.wake_delay_ns = ns;
+			else
+				opts.min_call_ns = ns;
 			break;
 		}
 		case 'q':

@@ -161,6 +161,7 @@ void au_data_close(struct au_data *d)
 	}
 	free(d->streams);
 	free(d->threads);
+	free(d->rcache);
 	free(d->heap);
 	for (size_t i = 0; i < d->nr_sessions; i++) {
 		free(d->sessions[i].exename);

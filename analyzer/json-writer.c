@@ -190,13 +190,45 @@ static void put_escaped(struct jw *w, const unsigned char *s, size_t n)
 
 void jw_name(struct jw *w, const char *name)
 {
+	size_t n = strlen(name);
+
 	before_value(w);
-	put_escaped(w, (const unsigned char *)name, strlen(name));
+	putc_(w, '"');
+	put(w, name, n);
+	putc_(w, '"');
 	if (w->pretty)
 		put(w, ": ", 2);
 	else
 		putc_(w, ':');
 	w->after_name = true;
+}
+
+char *jw_escape(const char *s, size_t *len)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&buf, &size);
+	struct jw *w;
+
+	if (!fp)
+		return NULL;
+	w = jw_open(fp, false);
+	jw_string(w, s);
+	jw_close(w);
+	fclose(fp);
+	/* drop the quotes */
+	memmove(buf, buf + 1, size - 2);
+	buf[size - 2] = '\0';
+	*len = size - 2;
+	return buf;
+}
+
+void jw_escaped(struct jw *w, const char *s, size_t len)
+{
+	before_value(w);
+	putc_(w, '"');
+	put(w, s, len);
+	putc_(w, '"');
 }
 
 void jw_string_len(struct jw *w, const char *s, size_t len)

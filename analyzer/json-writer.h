@@ -52,8 +52,17 @@ void jw_end_array(struct jw *w);
 /** Emit a newline between top-level array elements (compact mode) */
 void jw_newline(struct jw *w);
 
-/** The key of the next value inside an object */
+/** The key of the next value inside an object; keys are written as they
+ *  are (they are the program's own literals: no escaping needed) */
 void jw_name(struct jw *w, const char *name);
+/**
+ * jw_escape - a string's JSON-escaped contents (without quotes), for
+ * strings written many times (function names)
+ * Returns a malloc'ed string the caller frees; *@len gets its length.
+ */
+char *jw_escape(const char *s, size_t *len);
+/** Write "@s" where @s was made by jw_escape() */
+void jw_escaped(struct jw *w, const char *s, size_t len);
 
 void jw_string(struct jw *w, const char *s);      /* NULL writes null */
 void jw_string_len(struct jw *w, const char *s, size_t len);

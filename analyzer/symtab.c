@@ -208,7 +208,24 @@ static const struct au_range *range_find(const struct au_session *s, uint64_t ad
 	return addr < s->ranges[lo - 1].end ? &s->ranges[lo - 1] : NULL;
 }
 
+static int32_t resolve_slow(struct au_data *d, struct au_stream *st, uint64_t addr);
+
 int32_t au_resolve(struct au_data *d, struct au_stream *st, uint64_t addr)
+{
+	struct au_rcache *c;
+
+	if (!d->rcache)
+		d->rcache = xcalloc(AU_RCACHE, sizeof(*d->rcache));
+	c = &d->rcache[(addr ^ (addr >> 12)) & (AU_RCACHE - 1)];
+	if (c->addr == addr && c->session == st->session && c->addr)
+		return c->func;
+	c->addr = addr;
+	c->session = st->session;
+	c->func = resolve_slow(d, st, addr);
+	return c->func;
+}
+
+static int32_t resolve_slow(struct au_data *d, struct au_stream *st, uint64_t addr)
 {
 	const struct au_range *r = st->cache;
 	const struct au_module *m;

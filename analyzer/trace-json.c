@@ -31,7 +31,35 @@ struct trace_json {
 	uint32_t pid;
 	uint64_t next_flow;
 	const struct au_sink *diag;
+	/* slice names: short (no generic arguments), escaped once */
+	char **names;
+	uint32_t *name_len;
+	uint32_t nr_names;
+	uint64_t min_call_ns;
 };
+
+static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t func)
+{
+	if (!tj->names) {
+		tj->nr_names = au_model_funcs(m)->n;
+		tj->names = xcalloc(tj->nr_names ? tj->nr_names : 1, sizeof(*tj->names));
+		tj->name_len = xcalloc(tj->nr_names ? tj->nr_names : 1, sizeof(*tj->name_len));
+	}
+	if (!tj->names[func]) {
+		char *shortname = asym_shorten(au_model_func_name(m, func));
+		size_t len = 0;
+
+		tj->names[func] = jw_escape(shortname ? shortname : "?", &len);
+		tj->name_len[func] = len;
+		free(shortname);
+	}
+	jw_escaped(tj->w, tj->names[func], tj->name_len[func]);
+}
+
+void au_trace_json_set_min_call(struct au_sink *trace, uint64_t ns)
+{
+	container_of(trace, struct trace_json, sink)->min_call_ns = ns;
+}
 
 void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag)
 {
@@ -142,15 +170,23 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
 	char unknown[32];
-	const char *name;
 
+	/* Short calls are left out on request; polls and the runtime's
+	 * calls (spawn, wake, park...) always stay. */
+	if (call->end - call->start < tj->min_call_ns && !call->poll &&
+	    (call->func < 0 || au_model_funcs(m)->v[call->func].role == ASYM_ROLE_NONE))
+		return;
+	jw_newline(w);
+	jw_begin_object(w);
+	jw_str_field(w, "ph", "X");
+	jw_name(w, "name");
 	if (call->func >= 0) {
-		name = au_model_func_name(m, call->func);
+		slice_name(tj, m, call->func);
 	} else {
 		snprintf(unknown, sizeof(unknown), "0x%llx", (unsigned long long)call->addr);
-		name = unknown;
+		jw_string(w, unknown);
 	}
-	event_head(w, "X", name, thread_pid(m, call->thread));
+	jw_u64_field(w, "pid", thread_pid(m, call->thread));
 	jw_str_field(w, "cat", call->poll ? "poll" : "call");
 	jw_u64_field(w, "tid", thread_tid(m, call->thread));
 	jw_us_field(w, "ts", call->start);
@@ -509,6 +545,10 @@ int au_trace_json_free(struct au_sink *sink)
 		return 0;
 	tj = container_of(sink, struct trace_json, sink);
 	err = jw_close(tj->w);
+	for (uint32_t i = 0; i < tj->nr_names; i++)
+		free(tj->names[i]);
+	free(tj->names);
+	free(tj->name_len);
 	free(tj);
 	return err;
 }

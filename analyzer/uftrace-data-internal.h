@@ -91,6 +91,14 @@ struct au_data {
 	size_t nr_threads;
 	uint32_t pid;
 
+	/* address -> function, most records hit it (direct-mapped) */
+#define AU_RCACHE 4096
+	struct au_rcache {
+		uint64_t addr;
+		const struct au_session *session;
+		int32_t func;
+	} *rcache;
+
 	/* k-way merge: heap of stream indexes ordered by next record time */
 	uint32_t *heap;
 	size_t heap_len;

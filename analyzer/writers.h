@@ -18,6 +18,9 @@
  */
 struct au_sink *au_trace_json_new(FILE *fp);
 int au_trace_json_free(struct au_sink *sink);
+/** Leave calls shorter than @ns out of the trace (polls and runtime calls
+ *  stay). */
+void au_trace_json_set_min_call(struct au_sink *trace, uint64_t ns);
 /** Mark the diagnostics in the trace (the diagnostics sink must be added
  *  to the model before the trace sink, so its list is final at finish). */
 void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag);

@@ -226,6 +226,15 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
  */
 char *asym_demangle(const char *sym);
 
+/**
+ * asym_shorten - a readable name without generic arguments
+ * @name: a demangled name ("tokio::runtime::task::raw::poll::<F, S>")
+ *
+ * Returns "tokio::runtime::task::raw::poll" (qualified paths "<T as Trait>"
+ * stay) as a malloc'ed string the caller frees, or NULL on ENOMEM.
+ */
+char *asym_shorten(const char *name);
+
 #ifdef __cplusplus
 }
 #endif

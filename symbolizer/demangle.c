@@ -119,6 +119,16 @@ void asym_strip_generics(const char *in, char *out, size_t len)
 
 static char *label_of_plain(const char *name, enum asym_role role, int block_index);
 
+char *asym_shorten(const char *name)
+{
+	size_t len = strlen(name) + 1;
+	char *out = malloc(len);
+
+	if (out)
+		asym_strip_generics(name, out, len);
+	return out;
+}
+
 char *asym_label_of(const char *name, enum asym_role role, int block_index)
 {
 	size_t len = strlen(name) + 1;

@@ -1,0 +1,97 @@
+#!/bin/bash
+# Benchmarks (doc/benchmarks.md): async-uftrace analyze against uftrace's
+# own `dump --chrome` and `replay`, on the same recordings of
+# fixtures/workload, plus the cost of recording in each mode.
+#   bench/run.sh           ~1M and ~13M-record recordings
+#   bench/run.sh --quick   the ~1M one only
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+[[ -d "$HOME/.cargo/bin" ]] && PATH="$HOME/.cargo/bin:$PATH"
+command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
+
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+work=$(mktemp -d /tmp/au-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# A release build of the analyzer, as users would install it.
+[[ -d build-bench ]] || meson setup build-bench --buildtype=release >/dev/null
+ninja -C build-bench >/dev/null
+au=$root/build-bench/analyzer/async-uftrace
+(cd fixtures && "$root/scripts/cargo-mcount" --quiet -p workload)
+app=$root/fixtures/target/debug/workload
+
+# seconds and peak KB of one command, its output thrown away
+measure() {
+	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
+		echo "bench: $* failed: $(tail -3 "$work/err")" >&2; echo "nan nan"; return; }
+	cat "$work/time"
+}
+
+wall_of() { # milliseconds-precise wall time of a command
+	local TIMEFORMAT=%R
+	{ time "$@" >/dev/null 2>&1; } 2>&1
+}
+
+best_wall() { # best of 3
+	local best=999 t
+	for _ in 1 2 3; do
+		t=$(wall_of "$@")
+		best=$(python3 -c "print(min($best, $t))")
+	done
+	echo "$best"
+}
+
+sizes=("10 10 30")
+((quick)) || sizes+=("100 10 100")
+
+printf '\n%-26s %10s %8s %10s %12s %8s\n' "step" "records" "wall s" "peak MB" "records/s" "ratio"
+for size in "${sizes[@]}"; do
+	# shellcheck disable=SC2086
+	"$au" record-options --full "$app" >"$work/full.opts"
+	rm -rf "$work/rec"
+	uftrace record -d "$work/rec" --opt-file "$work/full.opts" "$app" $size >/dev/null 2>&1
+	"$au" analyze "$work/rec" --no-trace -s "$work/s.json" -q
+	records=$(python3 -c "import json; print(json.load(open('$work/s.json'))['trace']['records'])")
+	echo "workload $size: $(du -sh "$work/rec" | cut -f1) recorded"
+	declare -A wall=() rss=()
+	run() { # name, command...
+		local name=$1; shift
+		read -r w m < <(measure "$@")
+		wall[$name]=$w rss[$name]=$m
+	}
+	run analyze "$au" analyze "$work/rec" -o "$work/t.json" -s "$work/s.json" -q
+	run analyze-min1us "$au" analyze "$work/rec" -o "$work/t1.json" -s "$work/s.json" -q --min-call 1us
+	run analyze-notrace "$au" analyze "$work/rec" --no-trace -s "$work/s.json" -q
+	run dump-chrome uftrace dump -d "$work/rec" --chrome
+	run replay uftrace replay -d "$work/rec"
+	for name in analyze analyze-min1us analyze-notrace dump-chrome replay; do
+		python3 - "$name" "$records" "${wall[$name]}" "${rss[$name]}" "${wall[dump-chrome]}" <<'PY'
+import sys
+name, rec, wall, rss, ref = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+print("%-26s %10d %8.2f %10.1f %12.0f %7.1fx" % (name, rec, wall, rss / 1024, rec / wall if wall else 0, ref / wall if wall else 0))
+PY
+	done
+	echo "(ratio: uftrace dump --chrome time / this step's time; trace sizes: analyze $(du -h "$work/t.json" | cut -f1), --min-call 1us $(du -h "$work/t1.json" | cut -f1))"
+	rm -rf "$work/rec" "$work"/t*.json
+done
+
+# The cost of recording: the workload alone, then under profile.sh's modes
+# (a larger run, so that start-up does not dominate).
+size="200 50 300"
+# shellcheck disable=SC2086
+untraced=$(best_wall "$app" $size)
+"$au" record-options "$app" >"$work/default.opts"
+"$au" record-options --full "$app" >"$work/full.opts"
+for mode in default full; do
+	best=999
+	for _ in 1 2 3; do
+		rm -rf "$work/rec"
+		# shellcheck disable=SC2086
+		t=$(wall_of uftrace record -d "$work/rec" --opt-file "$work/$mode.opts" "$app" $size)
+		best=$(python3 -c "print(min($best, $t))")
+	done
+	printf 'recording %-8s %6.3f s vs %6.3f s untraced: %5.1fx slowdown, %s\n' "$mode" "$best" "$untraced" \
+		"$(python3 -c "print($best / $untraced)")" "$(du -sh "$work/rec" | cut -f1)"
+done
