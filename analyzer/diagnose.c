@@ -377,7 +377,8 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 				 "future itself", fi->label, (unsigned long long)fi->sym->future_size,
 				 (unsigned long long)st->instances);
 	}
-	qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
 }
 
 static const struct au_sink_ops diagnose_ops = {

@@ -76,7 +76,8 @@ static void map_read(struct au_data *d, struct au_session *s)
 	}
 	fclose(fp);
 	free(path);
-	qsort(s->ranges, s->nr_ranges, sizeof(*s->ranges), cmp_range);
+	if (s->nr_ranges)
+		qsort(s->ranges, s->nr_ranges, sizeof(*s->ranges), cmp_range);
 }
 
 static char *field(const char *line, const char *key)

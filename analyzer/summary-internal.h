@@ -26,6 +26,7 @@ struct au_sum_thread {
 	uint64_t task_polls, blocking_polls; /* runtime polls of tasks by kind */
 	uint64_t task_busy_ns;   /* inside innermost task polls */
 	uint64_t wakes;          /* wakes called on this thread */
+	bool worker;             /* ran the runtime's worker loop */
 };
 
 /* One wait or poll remembered for "longest" lists. */

@@ -119,7 +119,16 @@ static void on_wake(struct au_sink *s, const struct au_model *m, const struct au
 	sum_thread(sum, w->thread)->wakes++;
 }
 
+static void on_call(struct au_sink *s, const struct au_model *m, const struct au_call *c)
+{
+	struct au_summary *sum = container_of(s, struct au_summary, sink);
+
+	if (c->func >= 0 && au_model_funcs(m)->v[c->func].role == ASYM_ROLE_WORKER_START)
+		sum_thread(sum, c->thread)->worker = true;
+}
+
 static const struct au_sink_ops summary_ops = {
+	.call = on_call,
 	.poll = on_poll,
 	.lost = on_lost,
 	.park = on_park,
@@ -225,7 +234,8 @@ void au_summary_futures(struct au_summary *sum, const struct au_model *m)
 		if (sum->futures[i].name)
 			sum->futures[sum->nr_futures++] = sum->futures[i];
 	}
-	qsort(sum->futures, sum->nr_futures, sizeof(*sum->futures), cmp_busy);
+	if (sum->nr_futures)
+		qsort(sum->futures, sum->nr_futures, sizeof(*sum->futures), cmp_busy);
 }
 
 static void write_trace(struct jw *w, const struct au_model *m)
@@ -300,6 +310,8 @@ const char *au_summary_thread_role(const struct au_thread *th, const struct au_s
 {
 	if (th->tid == th->pid)
 		return "main";
+	if (t->worker)
+		return "worker";
 	if (t->blocking_polls > t->task_polls)
 		return "blocking";
 	if (t->task_polls || t->parked_ns)

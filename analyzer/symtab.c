@@ -119,7 +119,8 @@ static void sym_read(struct au_data *d, const char *path)
 		/* Two .sym files for one path (name clash): keep the first. */
 		goto drop;
 	}
-	qsort(d->funcs + first, d->nr_funcs - first, sizeof(*d->funcs), cmp_func);
+	if (d->nr_funcs > first)
+		qsort(d->funcs + first, d->nr_funcs - first, sizeof(*d->funcs), cmp_func);
 	mod->first_func = first;
 	mod->nr_funcs = d->nr_funcs - first;
 	for (size_t i = first; i < d->nr_funcs; i++) {

@@ -369,7 +369,8 @@ int au_streams_open(struct au_data *d)
 	}
 	closedir(dir);
 	/* Thread order: by tid, so the output does not depend on readdir. */
-	qsort(tids, n, sizeof(*tids), cmp_u32);
+	if (n)
+		qsort(tids, n, sizeof(*tids), cmp_u32);
 
 	d->nr_threads = n;
 	d->threads = xcalloc(n ? n : 1, sizeof(*d->threads));

@@ -92,13 +92,16 @@ static void read_got(Elf *elf, struct got_map *got)
 				add_slot(got, r.r_offset, target);
 		}
 	}
-	qsort(got->slots, got->nr, sizeof(*got->slots), cmp_slot);
+	if (got->nr)
+		qsort(got->slots, got->nr, sizeof(*got->slots), cmp_slot);
 }
 
 static uint64_t got_target(const struct got_map *got, uint64_t slot)
 {
 	struct got_slot key = { .slot = slot }, *s;
 
+	if (!got->nr)
+		return 0;
 	s = bsearch(&key, got->slots, got->nr, sizeof(*got->slots), cmp_slot);
 	return s ? s->target : 0;
 }

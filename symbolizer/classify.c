@@ -462,10 +462,11 @@ static int cmp_name_off(const void *a, const void *b)
 /* Name the awaited futures of this CU: "tokio::time::sleep::Sleep". */
 static void resolve_awaitees(struct cu_walk *w)
 {
-	qsort(w->names, w->nr_names, sizeof(*w->names), cmp_name_off);
+	if (w->nr_names)
+		qsort(w->names, w->nr_names, sizeof(*w->names), cmp_name_off);
 	for (size_t i = 0; i < w->nr_pend; i++) {
 		struct type_name key = { .off = w->pend[i].type_off };
-		struct type_name *tn = bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
+		struct type_name *tn = !w->nr_names ? NULL : bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
 					       cmp_name_off);
 		struct asym_await *aw = (struct asym_await *)&w->pend[i].f->awaits[w->pend[i].idx];
 
@@ -476,7 +477,7 @@ static void resolve_awaitees(struct cu_walk *w)
 	}
 	for (size_t i = 0; i < w->nr_envs; i++) {
 		struct type_name key = { .off = w->envs[i].off };
-		struct type_name *tn = bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
+		struct type_name *tn = !w->nr_names ? NULL : bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
 					       cmp_name_off);
 
 		if (!tn)
@@ -503,6 +504,8 @@ static void label_awaitees(struct cu_walk *w)
 {
 	struct asym_binary *bin = w->bin;
 
+	if (!w->nr_named)
+		return;
 	qsort(w->named, w->nr_named, sizeof(*w->named), cmp_named);
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		struct asym_func *f = &bin->funcs[i];
