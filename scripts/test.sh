@@ -8,6 +8,14 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bash scripts/install-deps.sh || { echo "test.sh: installing dependencies failed" >&2; exit 1; }
+# The browser test's tools: Chromium from Debian, speedscope and
+# playwright-core from npm.  Where they cannot be had, that test skips.
+bash scripts/install-deps.sh --browser >/dev/null 2>&1 ||
+	echo "test.sh: warning: Chromium could not be installed: the browser test will skip" >&2
+if command -v npm >/dev/null && [[ ! -d tests/browser/node_modules/speedscope ]]; then
+	(cd tests/browser && npm install --no-audit --no-fund --silent >/dev/null 2>&1) ||
+		echo "test.sh: warning: npm install failed: the browser test will skip" >&2
+fi
 [[ -d "$HOME/.cargo/bin" ]] && PATH="$HOME/.cargo/bin:$PATH"
 
 # The fixtures: Rust programs the end-to-end tests profile.  Without cargo
