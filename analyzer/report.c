@@ -79,6 +79,16 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 		dur(b1, sizeof(b1), last > first ? last - first : 0), au_data_nr_threads(data),
 		(unsigned long long)au_model_records(m), (unsigned long long)errs->lost_records,
 		au_model_funcs(m)->runtime);
+	if (info->has_exit_status && info->exit_status != 0) {
+		int st = info->exit_status;
+
+		/* a raw wait(2) status, as uftrace saved it */
+		if ((st & 0x7f) && (st & 0x7f) != 0x7f)
+			fprintf(fp, "the program was killed by signal %d (%s): this is what was "
+				"recorded until then\n", st & 0x7f, strsignal(st & 0x7f));
+		else if (st != 65536)
+			fprintf(fp, "the program exited with status %d\n", (st >> 8) & 0xff);
+	}
 	if (!au_model_funcs(m)->classified)
 		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
 	print_diagnostics(fp, m, diag);

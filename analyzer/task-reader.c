@@ -15,12 +15,17 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "uftrace-data-internal.h"
 #include "utils.h"
 
-#define WINDOW (256 * 1024)
+/* Each thread's read window: 256 KiB, less when there are many threads so
+ * that all windows together stay within 32 MiB (a payload needs 1 KiB). */
+#define WINDOW_MAX (256 * 1024)
+#define WINDOW_MIN (8 * 1024)
+#define WINDOWS_TOTAL (32 * 1024 * 1024)
 #define MAX_DEPTH 1024
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 
@@ -45,7 +50,7 @@ static bool ensure(struct au_data *d, struct au_stream *s, size_t n)
 	s->offset += s->pos;
 	s->len -= s->pos;
 	s->pos = 0;
-	got = fread(s->buf + s->len, 1, WINDOW - s->len, s->fp);
+	got = fread(s->buf + s->len, 1, s->window - s->len, s->fp);
 	d->bytes_read += got;
 	s->len += got;
 	if (got == 0)
@@ -372,6 +377,19 @@ int au_streams_open(struct au_data *d)
 	if (n)
 		qsort(tids, n, sizeof(*tids), cmp_u32);
 
+	/* One open file per thread: a recording of a thousand threads needs
+	 * more descriptors than the usual soft limit of 1024. */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n + 64) {
+			rl.rlim_cur = rl.rlim_max < n + 64 ? rl.rlim_max : n + 64;
+			if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < n + 16)
+				pr_warn("%s: %zu threads but only %llu open files allowed: some "
+					"threads will be skipped", d->dir, n,
+					(unsigned long long)rl.rlim_cur);
+		}
+	}
 	d->nr_threads = n;
 	d->threads = xcalloc(n ? n : 1, sizeof(*d->threads));
 	d->streams = xcalloc(n ? n : 1, sizeof(*d->streams));
@@ -392,7 +410,12 @@ int au_streams_open(struct au_data *d)
 		}
 		if (fstat(fileno(s->fp), &st) == 0)
 			d->info.total_bytes += st.st_size;
-		s->buf = xmalloc(WINDOW);
+		s->window = WINDOWS_TOTAL / n;
+		if (s->window > WINDOW_MAX)
+			s->window = WINDOW_MAX;
+		if (s->window < WINDOW_MIN)
+			s->window = WINDOW_MIN;
+		s->buf = xmalloc(s->window);
 		if (stream_read(d, s, t)) {
 			d->heap[d->heap_len] = i;
 			heap_up(d, d->heap_len++);

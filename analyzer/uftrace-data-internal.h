@@ -55,6 +55,7 @@ struct au_stream {
 	FILE *fp;
 	char *path;
 	uint8_t *buf;
+	size_t window;             /* size of buf */
 	size_t pos, len;           /* unread bytes are buf[pos..len) */
 	uint64_t offset;           /* file offset of buf[0] */
 	uint64_t last_time;
