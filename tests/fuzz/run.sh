@@ -1,0 +1,44 @@
+#!/bin/bash
+# Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for a
+# while on its seed corpus.  Exit 77 (skip) without clang's libFuzzer.
+#   tests/fuzz/run.sh [SECONDS-PER-TARGET] [-- extra libFuzzer args]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+secs=${1:-20}
+out=${AU_FUZZ_DIR:-$(mktemp -d /tmp/au-fuzz-build-XXXXXX)}
+export AU_SRC_ROOT=$root
+
+command -v clang >/dev/null || { echo "SKIP: clang not installed"; exit 77; }
+echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n){return 0;}' >"$out/probe.c"
+clang -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" 2>/dev/null ||
+	{ echo "SKIP: clang's libFuzzer runtime missing (apt-get install libclang-rt-14-dev)"; exit 77; }
+
+cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+	-D_GNU_SOURCE -std=gnu11 -I"$root/analyzer" -I"$root/symbolizer" -I/usr/include/capstone)
+libs=(-ldw -lelf -lcapstone -liberty)
+sym=("$root"/symbolizer/*.c)
+reader=("$root"/analyzer/{utils,data-file,session,symtab,argspec,task-reader}.c)
+clang "${cflags[@]}" "$root/tests/fuzz/fuzz-reader.c" "${reader[@]}" "${sym[@]}" "${libs[@]}" -o "$out/fuzz-reader"
+clang "${cflags[@]}" "$root/tests/fuzz/fuzz-symbolizer.c" "${sym[@]}" "${libs[@]}" -o "$out/fuzz-symbolizer"
+
+# Seeds: the checked-in recording's files (prefixed with the byte that
+# picks which file they replace), and a small C binary with DWARF.
+mkdir -p "$out/corpus-reader" "$out/corpus-symbolizer"
+rec=$root/fixtures/recordings/handfuture.uftrace.data
+i=0
+for f in "$rec"/11879.dat "$rec"/handfuture.sym "$rec"/task.txt "$rec"/sid-*.map "$rec"/info; do
+	{ printf "\\x$(printf %02x $i)"; cat "$f"; } >"$out/corpus-reader/seed-$i"
+	i=$((i + 1))
+done
+cc -g -O0 -o "$out/corpus-symbolizer/small-c" "$root/fixtures/c/threads.c" -pthread
+head -c 20000 "$out/corpus-symbolizer/small-c" >"$out/corpus-symbolizer/truncated"
+
+rc=0
+for t in reader symbolizer; do
+	echo "fuzz-$t: ${secs}s"
+	"$out/fuzz-$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 "${@:2}" "$out/corpus-$t" 2>"$out/$t.log" || rc=1
+	grep -E "stat::number_of_executed_units|SUMMARY|ERROR" "$out/$t.log" | head -5
+done
+[[ $rc == 0 ]] && echo "fuzzing: no crash" || echo "fuzzing: crash found (see $out/*.log)"
+exit $rc
