@@ -843,7 +843,15 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (poll.top)
 			t->top = -1;
 		if (poll.result == AU_POLL_READY) {
+			struct au_task *task = t->task;
+
 			f->completed = true;
+			/* A task whose root future is done has completed, also
+			 * on runtimes whose completion has no function of its
+			 * own (async-task's run() returns from the poll) */
+			if (task && task->id == f->task && task->root_func == f->func &&
+			    !task->completed)
+				task->completed = end;
 			future_end(m, f, end);
 		}
 	}
