@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "writers.h"
+
 struct au_analyze_opts {
 	const char *dir;         /* the uftrace.data directory */
 	const char *binary;      /* --binary: the program, if moved or renamed */
@@ -16,7 +18,7 @@ struct au_analyze_opts {
 	bool progress;           /* progress on stderr when it is a terminal */
 	uint64_t long_poll_ns;   /* --long-poll, 0: default */
 	uint64_t wake_delay_ns;  /* --wake-delay, 0: default */
-	uint64_t min_call_ns;    /* --min-call: shorter calls not in the trace */
+	struct au_trace_filter filter; /* --min-call, --min-poll, --hide-runtime, --only, --task */
 };
 
 /** "1ms", "250us", "2s", "500ns" or plain nanoseconds; -1 when invalid. */

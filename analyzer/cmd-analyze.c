@@ -73,7 +73,7 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	if (opts->trace) {
 		trace = au_trace_json_new(opts->trace);
 		au_trace_json_set_diagnostics(trace, diag);
-		au_trace_json_set_min_call(trace, opts->min_call_ns);
+		au_trace_json_set_filter(trace, &opts->filter);
 		au_model_add_sink(m, trace);
 	}
 	summary = au_summary_new();
@@ -202,8 +202,15 @@ static void analyze_usage(FILE *fp)
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
 		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
 		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
-		"      --min-call DUR   leave calls shorter than this out of the trace (polls\n"
-		"                       and runtime calls stay; default 0: every call)\n"
+		"\ntrace filters (the summary and report are not filtered):\n"
+		"      --min-call DUR   leave calls shorter than this out (polls and runtime\n"
+		"                       calls stay; default 0: every call)\n"
+		"      --min-poll DUR   leave polls shorter than this out\n"
+		"      --hide-runtime   leave library and runtime calls out (their time stays in\n"
+		"                       the caller's slice)\n"
+		"      --only CRATE     keep only calls of CRATE (and polls, runtime calls)\n"
+		"      --task ID        keep only what task ID did (the summary's tasks[].id)\n"
+		"\n"
 		"  -q, --quiet          no warnings, no progress\n"
 		"      --debug          debug messages\n"
 		"  -h, --help           this text\n");
@@ -220,6 +227,10 @@ int cmd_analyze(int argc, char **argv)
 		{ "long-poll", required_argument, NULL, 'L' },
 		{ "wake-delay", required_argument, NULL, 'W' },
 		{ "min-call", required_argument, NULL, 'M' },
+		{ "min-poll", required_argument, NULL, 'P' },
+		{ "hide-runtime", no_argument, NULL, 'H' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "task", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -248,12 +259,30 @@ int cmd_analyze(int argc, char **argv)
 		case 'b':
 			opts.binary = optarg;
 			break;
+		case 'H':
+			opts.filter.hide_runtime = true;
+			break;
+		case 'O':
+			opts.filter.only_crate = optarg;
+			break;
+		case 'K': {
+			char *end;
+
+			opts.filter.task = strtoull(optarg, &end, 10);
+			if (*end || !opts.filter.task) {
+				fprintf(stderr, "async-uftrace analyze: --task takes a task id (the "
+					"summary's tasks[].id)\n");
+				return AU_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'L':
 		case 'W':
+		case 'P':
 		case 'M': {
 			int64_t ns = au_parse_duration(optarg);
 
-			if (ns < 0 || (ns == 0 && c != 'M')) {
+			if (ns < 0 || (ns == 0 && c != 'M' && c != 'P')) {
 				fprintf(stderr, "async-uftrace analyze: bad duration '%s' (e.g. 1ms, "
 					"250us)\n", optarg);
 				return AU_EXIT_USAGE;
@@ -262,8 +291,10 @@ int cmd_analyze(int argc, char **argv)
 				opts.long_poll_ns = ns;
 			else if (c == 'W')
 				opts.wake_delay_ns = ns;
+			else if (c == 'P')
+				opts.filter.min_poll_ns = ns;
 			else
-				opts.min_call_ns = ns;
+				opts.filter.min_call_ns = ns;
 			break;
 		}
 		case 'q':

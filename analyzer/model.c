@@ -747,6 +747,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	struct au_future *f = fr->future;
 
 	memcpy(call.args, fr->args, sizeof(call.args));
+	call.task = t->task ? t->task->id : 0;
 	if (truncated)
 		m->truncated++;
 	account_self(m, t, fr, end);
@@ -828,7 +829,6 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (fi && fi->role == ASYM_ROLE_BLOCKING_CALL) {
 			call.in_poll = enclosing_poll(t, t->depth) != NULL;
 			call.user_caller = user_caller(m, t);
-			call.task = t->task ? t->task->id : 0;
 		}
 	}
 	for_each_sink(m, s) {

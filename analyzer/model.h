@@ -36,10 +36,10 @@ struct au_call {
 	bool has_retval;
 	uint64_t retval;
 	const struct au_poll *poll; /* set when this call is a poll */
+	uint64_t task;           /* the task being polled on its thread, 0 if none */
 	/* for calls of ASYM_ROLE_BLOCKING_CALL functions only: */
 	bool in_poll;            /* made inside a future's poll */
 	int32_t user_caller;     /* the program's nearest function on the stack */
-	uint64_t task;           /* the task being polled, 0 if none */
 };
 
 /* What a Pending poll was waiting on: the innermost future below it that

@@ -35,7 +35,7 @@ struct trace_json {
 	char **names;
 	uint32_t *name_len;
 	uint32_t nr_names;
-	uint64_t min_call_ns;
+	struct au_trace_filter filter;
 };
 
 static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t func)
@@ -56,9 +56,36 @@ static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t 
 	jw_escaped(tj->w, tj->names[func], tj->name_len[func]);
 }
 
-void au_trace_json_set_min_call(struct au_sink *trace, uint64_t ns)
+void au_trace_json_set_filter(struct au_sink *trace, const struct au_trace_filter *filter)
 {
-	container_of(trace, struct trace_json, sink)->min_call_ns = ns;
+	container_of(trace, struct trace_json, sink)->filter = *filter;
+}
+
+/* Is this call left out?  Left-out calls fold into their caller's slice,
+ * which still spans them. */
+static bool call_hidden(const struct trace_json *tj, const struct au_model *m,
+			const struct au_call *call)
+{
+	const struct au_trace_filter *f = &tj->filter;
+	const struct au_funcinfo *fi = call->func >= 0 ? &au_model_funcs(m)->v[call->func] : NULL;
+	uint64_t dur = call->end - call->start;
+
+	if (f->task && call->task != f->task)
+		return true;
+	if (call->poll)
+		return dur < f->min_poll_ns;
+	if (fi && fi->role != ASYM_ROLE_NONE)
+		return false;
+	if (dur < f->min_call_ns)
+		return true;
+	if (f->hide_runtime && (!fi || !(fi->flags & ASYM_F_USER)))
+		return true;
+	if (f->only_crate) {
+		const char *crate = fi && fi->sym ? fi->sym->crate : NULL;
+
+		return !crate || strcmp(crate, f->only_crate);
+	}
+	return false;
 }
 
 void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag)
@@ -171,10 +198,7 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	struct jw *w = tj->w;
 	char unknown[32];
 
-	/* Short calls are left out on request; polls and the runtime's
-	 * calls (spawn, wake, park...) always stay. */
-	if (call->end - call->start < tj->min_call_ns && !call->poll &&
-	    (call->func < 0 || au_model_funcs(m)->v[call->func].role == ASYM_ROLE_NONE))
+	if (call_hidden(tj, m, call))
 		return;
 	jw_newline(w);
 	jw_begin_object(w);
@@ -240,6 +264,9 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	uint32_t pid = tj->pid; /* futures may move between threads */
 	struct jw *w = tj->w;
 
+	if (tj->filter.task && p->future->task != tj->filter.task)
+		return;
+
 	if (p->number == 1) {
 		async_event(w, "b", fi->label, pid, p->future->id, p->start);
 		jw_name(w, "args");
@@ -265,6 +292,8 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		async_event(w, "e", "wait", pid, p->future->id, p->start);
 		jw_end_object(w);
 	}
+	if (p->end - p->start < tj->filter.min_poll_ns)
+		return;
 	async_event(w, "b", "poll", pid, p->future->id, p->start);
 	jw_name(w, "args");
 	jw_begin_object(w);
@@ -283,7 +312,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	const struct au_funcinfo *fi = &au_model_funcs(m)->v[f->func];
 
-	if (!f->polls)
+	if (!f->polls || (tj->filter.task && f->task != tj->filter.task))
 		return;
 	/* The lifetime slice's pid: the main process; futures of other
 	 * processes are rare enough (fork) to share it. */
@@ -344,7 +373,12 @@ static void flow(struct trace_json *tj, const struct au_model *m, const char *na
 		 uint32_t from_thread, uint64_t from, uint32_t to_thread, uint64_t to)
 {
 	struct jw *w = tj->w;
-	uint64_t id = ++tj->next_flow;
+	uint64_t id;
+
+	/* With one task shown, the other end of an arrow is hidden. */
+	if (tj->filter.task)
+		return;
+	id = ++tj->next_flow;
 
 	event_head(w, "s", name, thread_pid(m, from_thread));
 	jw_str_field(w, "cat", "flow");
@@ -380,6 +414,8 @@ static void on_task_spawn(struct au_sink *s, const struct au_model *m, const str
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
 
+	if (tj->filter.task && t->id != tj->filter.task && t->parent != tj->filter.task)
+		return;
 	event_head(w, "i", "spawn", thread_pid(m, t->spawn_thread));
 	jw_u64_field(w, "tid", thread_tid(m, t->spawn_thread));
 	jw_str_field(w, "s", "t");
@@ -401,6 +437,8 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 	char label[256];
 
 	(void)leaf;
+	if (tj->filter.task && t->id != tj->filter.task)
+		return;
 	if (t->polls == 1 || start == t->first_poll) {
 		task_label(label, sizeof(label), m, t);
 		task_event(w, "b", label, tj->pid, t->id, t->spawned ? t->spawned : start);
@@ -446,6 +484,8 @@ static void on_wake(struct au_sink *s, const struct au_model *m, const struct au
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
 
+	if (tj->filter.task && wk->task->id != tj->filter.task && wk->waker != tj->filter.task)
+		return;
 	event_head(w, "i", wk->self ? "self-wake" : "wake", thread_pid(m, wk->thread));
 	jw_u64_field(w, "tid", thread_tid(m, wk->thread));
 	jw_str_field(w, "s", "t");
@@ -466,7 +506,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	char label[256];
 
 	/* A task never polled has no track: nothing was opened for it. */
-	if (!t->polls)
+	if (!t->polls || (tj->filter.task && t->id != tj->filter.task))
 		return;
 	task_label(label, sizeof(label), m, t);
 	task_event(tj->w, "e", label, tj->pid, t->id, end > t->last_poll_end ? end : t->last_poll_end);

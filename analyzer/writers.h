@@ -18,9 +18,15 @@
  */
 struct au_sink *au_trace_json_new(FILE *fp);
 int au_trace_json_free(struct au_sink *sink);
-/** Leave calls shorter than @ns out of the trace (polls and runtime calls
- *  stay). */
-void au_trace_json_set_min_call(struct au_sink *trace, uint64_t ns);
+/* What the trace JSON leaves out (doc/async-uftrace.md, "Filters"). */
+struct au_trace_filter {
+	uint64_t min_call_ns;    /* calls shorter than this (polls, runtime calls stay) */
+	uint64_t min_poll_ns;    /* polls shorter than this */
+	bool hide_runtime;       /* calls of library and runtime code */
+	const char *only_crate;  /* calls outside this crate */
+	uint64_t task;           /* everything not of this task (0: no filter) */
+};
+void au_trace_json_set_filter(struct au_sink *trace, const struct au_trace_filter *filter);
 /** Mark the diagnostics in the trace (the diagnostics sink must be added
  *  to the model before the trace sink, so its list is final at finish). */
 void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag);

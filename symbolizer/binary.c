@@ -235,6 +235,16 @@ int asym_binary_open(const char *path, struct asym_binary **out)
 		bin->flags |= ASYM_BIN_DWARF;
 		if (asym_classify_dwarf(bin) < 0)
 			asym_warn("%s: DWARF could not be read fully: %s\n", path, dwarf_errmsg(-1));
+		/* With DWARF, code without a source line is glue (start-up, shims,
+		 * libstd's precompiled parts), not the program's own. */
+		for (size_t i = 0; i < bin->nr_funcs; i++) {
+			struct asym_func *f = &bin->funcs[i];
+
+			if (!f->file && (f->flags & ASYM_F_USER)) {
+				f->flags &= ~ASYM_F_USER;
+				f->flags |= ASYM_F_RUNTIME;
+			}
+		}
 		asym_find_call_sites(bin);
 	}
 	for (size_t i = 0; i < bin->nr_funcs; i++) {

@@ -337,6 +337,7 @@ static bool is_library_source(const char *file, const char *comp_dir)
 {
 	static const char *const markers[] = {
 		"/cargo/registry/", "/.cargo/git/", "/rustc/", "/.rustup/", "/lib/rustlib/",
+		"/rust/deps/",
 	};
 	const char *paths[2] = { file, file[0] == '/' ? NULL : comp_dir };
 
