@@ -73,12 +73,13 @@ static bool entry_matches(const struct spec_entry *e, bool glob, const char *nam
 /* Size in bytes of one "argN/fmt" or "retval/fmt" item; 0 for strings. */
 static struct au_spec_item item_parse(const char *fmt)
 {
-	struct au_spec_item it = { .size = 8 };
+	struct au_spec_item it = { .size = 8, .fmt = 'x' };
 	char c;
 
 	if (!fmt)
 		return it;
 	c = fmt[0];
+	it.fmt = c;
 	if (c == 's' || c == 'S') {
 		it.size = 0;
 		it.is_str = 1;

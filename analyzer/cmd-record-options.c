@@ -3,6 +3,7 @@
  * async-uftrace record-options BINARY [--full]: the uftrace record argv
  * words the analysis needs, one per line (read by scripts/profile.sh).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
@@ -20,6 +21,8 @@ static void record_options_usage(FILE *fp)
 		"options:\n"
 		"      --full           record every function (default: the async structure\n"
 		"                       and the calls that explain slow polls)\n"
+		"      --annotate SPEC  also capture FUNCTION@argN[/fmt] (FUNCTION: a regex over\n"
+		"                       readable names, e.g. '^client::send$@arg2/u'); repeatable\n"
 		"  -h, --help           this text\n");
 }
 
@@ -27,11 +30,14 @@ int cmd_record_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "full", no_argument, NULL, 'f' },
+		{ "annotate", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum asym_record_mode mode = ASYM_RECORD_DEFAULT;
 	struct asym_binary *bin;
+	const char *annotate[16];
+	unsigned nr_annotate = 0;
 	int c, err;
 
 	optind = 1;
@@ -39,6 +45,14 @@ int cmd_record_options(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			mode = ASYM_RECORD_FULL;
+			break;
+		case 'a':
+			if (nr_annotate == AU_ARRAY_SIZE(annotate)) {
+				fprintf(stderr, "async-uftrace: at most %zu --annotate\n",
+					AU_ARRAY_SIZE(annotate));
+				return AU_EXIT_USAGE;
+			}
+			annotate[nr_annotate++] = optarg;
 			break;
 		case 'h':
 			record_options_usage(stdout);
@@ -58,6 +72,20 @@ int cmd_record_options(int argc, char **argv)
 		return AU_EXIT_NOTHING;
 	}
 	err = asym_binary_record_options(bin, mode, stdout);
+	for (unsigned i = 0; err >= 0 && i < nr_annotate; i++) {
+		int n = asym_binary_annotate_options(bin, annotate[i], stdout);
+
+		if (n == -EINVAL) {
+			fprintf(stderr, "async-uftrace: --annotate '%s': not FUNCTION@argN[/fmt] "
+				"with FUNCTION a regex\n", annotate[i]);
+			asym_binary_free(bin);
+			return AU_EXIT_USAGE;
+		}
+		if (n == 0)
+			fprintf(stderr, "async-uftrace: --annotate '%s': no function matches\n",
+				annotate[i]);
+		err = n < 0 ? n : 0;
+	}
 	asym_binary_free(bin);
 	if (err < 0) {
 		fprintf(stderr, "async-uftrace: %s: %s\n", argv[optind], asym_strerror(err));

@@ -19,6 +19,7 @@ struct frame {
 	uint64_t addr;
 	uint64_t start;
 	uint64_t args[AU_MAX_ARGS];
+	char fmts[AU_MAX_ARGS];
 	/* set when this call polls a future */
 	struct au_future *future;
 	/* the innermost child future that returned Pending during this poll */
@@ -30,6 +31,9 @@ struct frame {
 	struct au_task *saved_task;
 	uint32_t task_children;  /* task polls that ran inside this one */
 	uint64_t child_ns;       /* time in its children: self time is the rest */
+	/* poll frames: annotated values of the calls inside it */
+	struct au_note notes[AU_NOTES];
+	unsigned nr_notes;
 };
 
 /* Self time per function during the current top-level poll of a thread
@@ -747,6 +751,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	struct au_future *f = fr->future;
 
 	memcpy(call.args, fr->args, sizeof(call.args));
+	memcpy(call.fmts, fr->fmts, sizeof(call.fmts));
 	call.task = t->task ? t->task->id : 0;
 	if (truncated)
 		m->truncated++;
@@ -766,6 +771,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.wait_start = f->polls ? f->last_end : 0;
 		poll.outermost = enclosing_poll(t, t->depth) == NULL;
 		poll.top = t->top == (ssize_t)t->depth;
+		memcpy(poll.notes, fr->notes, sizeof(poll.notes));
+		poll.nr_notes = fr->nr_notes;
 		poll.task = t->task ? t->task->id : 0;
 		if (poll.top)
 			self_top(t, &poll);
@@ -831,6 +838,17 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			call.user_caller = user_caller(m, t);
 		}
 	}
+	/* A value captured by --annotate also belongs to the poll that made
+	 * the call (Barbara's "bytes sent" on the poll that sent them). */
+	const struct au_funcinfo *cfi = finfo(m, fr->func);
+
+	if (!f && fr->nargs && cfi && cfi->role == ASYM_ROLE_NONE) {
+		struct frame *pf = enclosing_poll(t, t->depth);
+
+		if (pf && pf->nr_notes < AU_NOTES)
+			pf->notes[pf->nr_notes++] = (struct au_note){ fr->func, fr->args[0],
+								      fr->fmts[0] };
+	}
 	for_each_sink(m, s) {
 		if (s->ops->call)
 			s->ops->call(s, m, &call);
@@ -884,6 +902,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->start = rec->time;
 	fr->nargs = rec->nargs;
 	memcpy(fr->args, rec->args, sizeof(fr->args));
+	memcpy(fr->fmts, rec->fmts, sizeof(fr->fmts));
 	fr->pending_child = -1;
 
 	fi = finfo(m, rec->func);

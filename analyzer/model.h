@@ -33,6 +33,7 @@ struct au_call {
 	bool truncated;          /* no EXIT seen: closed at a later known time */
 	uint8_t nargs;
 	uint64_t args[AU_MAX_ARGS];
+	char fmts[AU_MAX_ARGS];  /* each arg's format letter (see au_record) */
 	bool has_retval;
 	uint64_t retval;
 	const struct au_poll *poll; /* set when this call is a poll */
@@ -71,6 +72,10 @@ struct au_poll {
 	uint64_t hot_ns[AU_HOT];
 	int32_t hot_stack[AU_HOT_STACK]; /* poll function ... the costliest call */
 	unsigned hot_depth;
+	/* values captured (--annotate) by calls made inside this poll */
+#define AU_NOTES 4
+	struct au_note { int32_t func; uint64_t value; char fmt; } notes[AU_NOTES];
+	unsigned nr_notes;
 };
 
 /* One future instance, alive from its first poll to Ready. */

@@ -208,11 +208,14 @@ static bool stream_read(struct au_data *d, struct au_stream *s, struct au_thread
 				size = payload_walk(s->buf + s->pos + 16, s->len - s->pos - 16, lo->args,
 						    lo->nargs, r->args, r->strs, s->strbuf[s->strsel]);
 				r->nargs = lo->nargs;
+				for (unsigned k = 0; k < lo->nargs; k++)
+					r->fmts[k] = lo->args[k].fmt;
 			} else if (lo && r->type == AU_REC_EXIT && lo->has_ret) {
 				ensure(d, s, 16 + UFTRACE_MAX_PAYLOAD);
 				size = payload_walk(s->buf + s->pos + 16, s->len - s->pos - 16, &lo->ret,
 						    1, r->args, r->strs, s->strbuf[s->strsel]);
 				r->nargs = 1;
+				r->fmts[0] = lo->ret.fmt;
 			} else {
 				d->errors.unknown_payload++;
 				size = guess_payload(d, s);

@@ -179,6 +179,17 @@ static const char *result_name(enum au_poll_result r)
 	return r == AU_POLL_READY ? "Ready" : r == AU_POLL_PENDING ? "Pending" : "unknown";
 }
 
+/* A captured value as its format asks: decimal for d/u/i, else hex. */
+static void value(struct jw *w, uint64_t v, char fmt)
+{
+	if (fmt == 'd' || fmt == 'i')
+		jw_i64(w, (int64_t)v);
+	else if (fmt == 'u')
+		jw_u64(w, v);
+	else
+		jw_hex(w, v);
+}
+
 static void await_args(struct jw *w, const struct au_model *m, const struct au_await *aw)
 {
 	if (aw->site && aw->site->line) {
@@ -228,12 +239,22 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 			jw_str_field(w, "result", result_name(p->result));
 			if (p->result != AU_POLL_READY)
 				await_args(w, m, &p->await);
+			if (p->nr_notes) {
+				jw_name(w, "annotations");
+				jw_begin_object(w);
+				for (unsigned i = 0; i < p->nr_notes; i++) {
+					jw_name(w, au_model_func_name(m, p->notes[i].func));
+					value(w, p->notes[i].value, p->notes[i].fmt);
+				}
+				jw_end_object(w);
+			}
 		} else {
 			for (unsigned i = 0; i < call->nargs && i < AU_MAX_ARGS; i++) {
 				char key[8];
 
 				snprintf(key, sizeof(key), "arg%u", i + 1);
-				jw_hex_field(w, key, call->args[i]);
+				jw_name(w, key);
+				value(w, call->args[i], call->fmts[i]);
 			}
 		}
 		if (call->has_retval)

@@ -25,6 +25,7 @@ struct au_spec_item {
 	uint8_t size;        /* bytes (0 for strings) */
 	uint8_t is_str;      /* length-prefixed string */
 	uint8_t is_float;    /* recorded but not an integer: value kept raw */
+	char fmt;            /* the spec's format letter: 'd', 'u', 'x', 's', 'c', 'f', 'p'... */
 };
 
 /* Payload layout of one function's ENTRY (args) and EXIT (retval). */

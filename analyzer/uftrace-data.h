@@ -41,6 +41,7 @@ struct au_record {
 	 * zero-extended; a string argument is 0 here and in strs[]. */
 	uint64_t args[AU_MAX_ARGS];
 	const char *strs[AU_MAX_ARGS]; /* string args, else NULL */
+	char fmts[AU_MAX_ARGS];  /* format letter of each ('x' when not given) */
 };
 
 struct au_module {

@@ -17,8 +17,9 @@ OUT.json (trace for https://ui.perfetto.dev), OUT.summary.json, and a report.
 
 options:
   --full              record every function (default: what the analysis needs)
-  --annotate SPEC     also capture FUNCTION@argN[/fmt] (repeatable); the values
-                      show as args on that function's slices
+  --annotate SPEC     also capture FUNCTION@argN[/fmt] (FUNCTION: a regex over
+                      readable names; repeatable); the values show as args on
+                      that function's slices and on the poll that called it
   --force             if OUT.uftrace.data exists, keep it as OUT.uftrace.data.old.N
                       and record anew (a recording is never deleted)
   -h, --help          this text
@@ -31,7 +32,7 @@ full=() annotate=() force=0
 while (($#)); do
 	case "$1" in
 	--full) full=(--full); shift ;;
-	--annotate) [[ $# -ge 2 ]] || die "--annotate needs FUNCTION@argN"; annotate+=(-A "$2"); shift 2 ;;
+	--annotate) [[ $# -ge 2 ]] || die "--annotate needs FUNCTION@argN"; annotate+=(--annotate "$2"); shift 2 ;;
 	--force) force=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) break ;;
@@ -85,13 +86,13 @@ mkdir -p -- "$(dirname -- "$out")"
 # The options go through a file: uftrace 0.13 copies its command line into
 # the recording's info, and its own readers cut that line at 4096 bytes.
 optfile="$out.record-options"
-if ! "$au" record-options "${full[@]}" "$app" >"$optfile"; then
+if ! "$au" record-options "${full[@]}" "${annotate[@]}" "$app" >"$optfile"; then
 	echo "profile.sh: warning: the symbolizer could not read $app: recording with generic options" >&2
 	printf '%s\n' -A '^_RNC.*@arg1' -R '^_RNC.*@retval' >"$optfile"
 fi
 
 echo "profile.sh: recording $app into $data" >&2
-uftrace record -d "$data" --opt-file "$optfile" "${annotate[@]}" "$app" "$@"
+uftrace record -d "$data" --opt-file "$optfile" "$app" "$@"
 app_rc=$?
 if [[ ! -f "$data/info" ]]; then
 	die "uftrace wrote no recording (exit status $app_rc)"

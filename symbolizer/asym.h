@@ -218,6 +218,18 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			       FILE *out);
 
 /**
+ * asym_binary_annotate_options - uftrace options capturing a value
+ * @bin: the binary to be recorded
+ * @spec: "PATTERN@argN[/fmt]" or "PATTERN@retval[/fmt]"; PATTERN is a POSIX
+ *        extended regex over readable names ("^client::send$")
+ * @out: the options, one argv word per line
+ *
+ * Returns the number of functions matched (0: none), or a negative error
+ * (-EINVAL for a malformed spec or regex).
+ */
+int asym_binary_annotate_options(const struct asym_binary *bin, const char *spec, FILE *out);
+
+/**
  * asym_demangle - readable Rust (legacy or v0) or C++ name without hashes
  * @sym: a linkage name
  *

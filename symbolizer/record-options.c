@@ -10,6 +10,7 @@
  * functions so that it never drops them.
  */
 #include <errno.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,4 +120,45 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		fprintf(out, "-t\n%s\n", TIME_FILTER);
 	free(sets);
 	return ferror(out) ? -EIO : 0;
+}
+
+int asym_binary_annotate_options(const struct asym_binary *bin, const char *spec, FILE *out)
+{
+	const char *at = strrchr(spec, '@');
+	char *pattern, *shortname;
+	struct pattern_buf pb = { .len = 0 }, trace = { .len = 0 };
+	const char *what;
+	regex_t re;
+	int n = 0;
+
+	if (!at || at == spec || (strncmp(at + 1, "arg", 3) && strncmp(at + 1, "retval", 6)))
+		return -EINVAL;
+	pattern = strndup(spec, at - spec);
+	if (!pattern)
+		return -ENOMEM;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB)) {
+		free(pattern);
+		return -EINVAL;
+	}
+	what = strncmp(at + 1, "retval", 6) ? "-A" : "-R";
+	/* The user names functions as they read them; uftrace matches
+	 * linkage names (--demangle=no): translate. */
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		const struct asym_func *f = &bin->funcs[i];
+
+		shortname = asym_shorten(f->name);
+		if (!regexec(&re, f->name, 0, NULL, 0) ||
+		    (shortname && !regexec(&re, shortname, 0, NULL, 0))) {
+			add(out, &pb, what, at + 1, f->symbol);
+			/* kept however short, past the default time filter */
+			add(out, &trace, "-T", "trace", f->symbol);
+			n++;
+		}
+		free(shortname);
+	}
+	flush(out, &pb, what, at + 1);
+	flush(out, &trace, "-T", "trace");
+	regfree(&re);
+	free(pattern);
+	return ferror(out) ? -EIO : n;
 }
