@@ -10,7 +10,11 @@
 #include "writers.h"
 
 struct au_analyze_opts {
-	const char *dir;         /* the uftrace.data directory */
+	const char *const *dirs; /* uftrace.data directories: one timeline */
+	unsigned nr_dirs;
+	const char *correlate;   /* --correlate spec, or NULL */
+	int64_t offset_ns;       /* --offset */
+	bool have_offset;
 	const char *binary;      /* --binary: the program, if moved or renamed */
 	FILE *trace;             /* trace JSON, or NULL */
 	FILE *summary;           /* summary JSON, or NULL */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "correlate.h"
 #include "diagnose.h"
 #include "commands.h"
 #include "model.h"
@@ -43,12 +44,16 @@ static void show_progress(struct au_data *data, double t0, double *last, bool do
 		info->total_bytes / 1e6, rd / 1e6 / (t - t0), done ? "\n" : "");
 }
 
-int au_analyze_run(const struct au_analyze_opts *opts)
+/* One recording through the model into the writers; the trace sink is
+ * shared by all recordings (one timeline), the rest is per recording. */
+static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct au_sink *trace,
+		       int64_t offset)
 {
+	const char *dir = opts->dirs[idx];
 	struct au_data *data = NULL;
 	struct au_funcs funcs;
 	struct au_model *m;
-	struct au_sink *trace = NULL, *summary, *diag;
+	struct au_sink *summary, *diag;
 	struct au_diag_opts dopts = { .long_poll_ns = opts->long_poll_ns,
 				      .wake_delay_ns = opts->wake_delay_ns };
 	struct au_record rec;
@@ -58,22 +63,23 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	bool progress = opts->progress && !au_quiet && isatty(STDERR_FILENO);
 	uint64_t n = 0;
 
-	err = au_data_open(opts->dir, &data);
+	err = au_data_open(dir, &data);
 	if (err < 0) {
-		pr_err("%s: cannot read the recording: %s", opts->dir, strerror(-err));
+		pr_err("%s: cannot read the recording: %s", dir, strerror(-err));
 		return AU_EXIT_NOTHING;
 	}
-	au_funcs_build(&funcs, data, opts->binary);
+	au_data_set_time_offset(data, offset);
+	/* --binary names the first recording's program */
+	au_funcs_build(&funcs, data, idx == 0 ? opts->binary : NULL);
 	if (!funcs.nr_futures)
-		pr_warn("no future poll functions found in the program: only calls are shown");
+		pr_warn("%s: no future poll functions found in the program: only calls are shown",
+			dir);
 
 	m = au_model_new(data, &funcs);
 	diag = au_diagnose_new(&dopts);
 	au_model_add_sink(m, diag);
-	if (opts->trace) {
-		trace = au_trace_json_new(opts->trace);
+	if (trace) {
 		au_trace_json_set_diagnostics(trace, diag);
-		au_trace_json_set_filter(trace, &opts->filter);
 		au_model_add_sink(m, trace);
 	}
 	summary = au_summary_new();
@@ -88,26 +94,29 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	if (progress && last > 0)
 		show_progress(data, t0, &last, true);
 
-	if (trace && au_trace_json_free(trace) < 0) {
-		pr_err("writing the trace JSON failed: %s", strerror(EIO));
-		ret = AU_EXIT_NOTHING;
+	if (opts->summary) {
+		if (opts->nr_dirs > 1)
+			fputs(idx ? ",\n" : "", opts->summary);
+		if (au_summary_write(summary, m, diag, opts->summary) < 0) {
+			pr_err("writing the summary JSON failed: %s", strerror(EIO));
+			ret = AU_EXIT_NOTHING;
+		}
 	}
-	if (opts->summary && au_summary_write(summary, m, diag, opts->summary) < 0) {
-		pr_err("writing the summary JSON failed: %s", strerror(EIO));
-		ret = AU_EXIT_NOTHING;
-	}
-	if (opts->report)
+	if (opts->report) {
+		if (opts->nr_dirs > 1)
+			fprintf(opts->report, "%s== %s\n", idx ? "\n" : "", dir);
 		au_report_write(summary, m, diag, opts->report);
+	}
 
 	errs = au_data_errors(data);
 	if (ret == AU_EXIT_OK && !au_model_records(m)) {
-		pr_err("%s: no records: nothing to analyze", opts->dir);
+		pr_err("%s: no records: nothing to analyze", dir);
 		ret = AU_EXIT_NOTHING;
 	} else if (ret == AU_EXIT_OK &&
 		   (errs->bad_records || errs->truncated_files || errs->lost_records)) {
 		pr_warn("%s: output written, but %llu corrupt records were skipped, %llu files "
 			"were truncated and %llu records were lost while recording",
-			opts->dir, (unsigned long long)errs->bad_records,
+			dir, (unsigned long long)errs->bad_records,
 			(unsigned long long)errs->truncated_files,
 			(unsigned long long)errs->lost_records);
 		ret = AU_EXIT_WARN;
@@ -118,6 +127,81 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 	au_model_free(m);
 	au_funcs_free(&funcs);
 	au_data_close(data);
+	return ret;
+}
+
+int au_analyze_run(const struct au_analyze_opts *opts)
+{
+	struct au_correlation corr;
+	struct au_sink *trace = NULL;
+	bool correlate = opts->correlate != NULL;
+	int ret = AU_EXIT_OK, r;
+
+	if (correlate) {
+		if (au_correlate_parse(&corr, opts->correlate, opts->nr_dirs) < 0) {
+			pr_err("--correlate '%s': not LEFT@argN=RIGHT@argM (regexes over function "
+			       "names)", opts->correlate);
+			return AU_EXIT_USAGE;
+		}
+		for (unsigned i = 0; i < opts->nr_dirs; i++) {
+			if (au_correlate_collect(&corr, i, opts->dirs[i], i ? NULL : opts->binary) < 0) {
+				pr_err("%s: cannot read the recording", opts->dirs[i]);
+				au_correlate_free(&corr);
+				return AU_EXIT_NOTHING;
+			}
+		}
+		au_correlate_match(&corr, opts->have_offset, opts->offset_ns);
+		if (!au_quiet) {
+			fprintf(stderr, "correlate: %zu request pairs\n", corr.nr_pairs);
+			for (unsigned i = 1; i < opts->nr_dirs; i++)
+				fprintf(stderr, "correlate: %s: clock offset %+.3f ms (%s)\n",
+					opts->dirs[i], corr.offsets[i] / 1e6,
+					corr.estimated[i] ? "estimated from the pairs, as NTP does"
+					: opts->have_offset ? "given with --offset" : "none: no pairs");
+			if (!corr.nr_pairs)
+				pr_warn("--correlate: no calls matched: record both sides with "
+					"profile.sh --annotate so their values are captured");
+		}
+	}
+	if (opts->trace) {
+		trace = au_trace_json_new(opts->trace);
+		au_trace_json_set_filter(trace, &opts->filter);
+	}
+	if (opts->summary && opts->nr_dirs > 1)
+		fputs("{\"version\": 1, \"recordings\": [\n", opts->summary);
+	for (unsigned i = 0; i < opts->nr_dirs; i++) {
+		int64_t offset = correlate ? corr.offsets[i]
+				 : (i && opts->have_offset ? opts->offset_ns : 0);
+
+		r = analyze_one(opts, i, trace, offset);
+		if (r > ret)
+			ret = r;
+	}
+	if (opts->summary && opts->nr_dirs > 1) {
+		fputs("],\n\"correlation\": ", opts->summary);
+		if (correlate) {
+			fprintf(opts->summary, "{\"pairs\": %zu, \"offsets_ns\": [", corr.nr_pairs);
+			for (unsigned i = 0; i < opts->nr_dirs; i++)
+				fprintf(opts->summary, "%s%lld", i ? ", " : "",
+					(long long)corr.offsets[i]);
+			fprintf(opts->summary, "], \"offset_source\": \"%s\"}",
+				corr.nr_recordings > 1 && corr.estimated[1] ? "estimated"
+				: opts->have_offset ? "given" : "none");
+		} else {
+			fputs("null", opts->summary);
+		}
+		fputs("}\n", opts->summary);
+	}
+	if (trace) {
+		if (correlate)
+			au_trace_json_correlate(trace, &corr);
+		if (au_trace_json_free(trace) < 0) {
+			pr_err("writing the trace JSON failed: %s", strerror(EIO));
+			ret = AU_EXIT_NOTHING;
+		}
+	}
+	if (correlate)
+		au_correlate_free(&corr);
 	return ret;
 }
 
@@ -188,7 +272,7 @@ static void close_out(FILE *fp, const char *path, int *ret)
 static void analyze_usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: async-uftrace analyze [OPTIONS] DIR\n"
+		"usage: async-uftrace analyze [OPTIONS] DIR [DIR...]\n"
 		"\n"
 		"Reads a uftrace recording of an async Rust program and writes:\n"
 		"  a trace JSON for Perfetto (ui.perfetto.dev) and chrome://tracing,\n"
@@ -202,6 +286,13 @@ static void analyze_usage(FILE *fp)
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
 		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
 		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
+		"\nseveral recordings (DIR...) go on one timeline, one process each:\n"
+		"      --correlate L@argN=R@argM  arrows between calls of L and R (regexes over\n"
+		"                       function names) whose captured values are equal; the\n"
+		"                       clock offset of each later recording is estimated\n"
+		"                       from those pairs (as NTP does)\n"
+		"      --offset DUR     add this (e.g. -1.5ms) to every later recording's times\n"
+		"                       instead of estimating it\n"
 		"\ntrace filters (the summary and report are not filtered):\n"
 		"      --min-call DUR   leave calls shorter than this out (polls and runtime\n"
 		"                       calls stay; default 0: every call)\n"
@@ -231,6 +322,8 @@ int cmd_analyze(int argc, char **argv)
 		{ "hide-runtime", no_argument, NULL, 'H' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "task", required_argument, NULL, 'K' },
+		{ "correlate", required_argument, NULL, 'C' },
+		{ "offset", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -262,6 +355,22 @@ int cmd_analyze(int argc, char **argv)
 		case 'H':
 			opts.filter.hide_runtime = true;
 			break;
+		case 'C':
+			opts.correlate = optarg;
+			break;
+		case 'F': {
+			const char *v = optarg;
+			int64_t ns = au_parse_duration(v[0] == '-' ? v + 1 : v);
+
+			if (ns < 0) {
+				fprintf(stderr, "async-uftrace analyze: bad --offset '%s' (e.g. "
+					"-1.5ms)\n", optarg);
+				return AU_EXIT_USAGE;
+			}
+			opts.offset_ns = v[0] == '-' ? -ns : ns;
+			opts.have_offset = true;
+			break;
+		}
 		case 'O':
 			opts.filter.only_crate = optarg;
 			break;
@@ -311,15 +420,14 @@ int cmd_analyze(int argc, char **argv)
 			return AU_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "async-uftrace analyze: %s\n",
-			optind >= argc ? "missing DIR (a uftrace.data directory)"
-				       : "one recording at a time for now");
+	if (optind >= argc) {
+		fprintf(stderr, "async-uftrace analyze: missing DIR (a uftrace.data directory)\n");
 		analyze_usage(stderr);
 		return AU_EXIT_USAGE;
 	}
-	opts.dir = argv[optind];
-	stem = default_stem(opts.dir);
+	opts.dirs = (const char *const *)argv + optind;
+	opts.nr_dirs = argc - optind;
+	stem = default_stem(opts.dirs[0]);
 	output = output ? xstrdup(output) : xasprintf("%s.json", stem);
 	if (!summary) {
 		size_t len = strlen(output);

@@ -78,6 +78,7 @@ int cmd_report(int argc, char **argv)
 		report_usage(stderr);
 		return AU_EXIT_USAGE;
 	}
-	opts.dir = argv[optind];
+	opts.dirs = (const char *const *)argv + optind;
+	opts.nr_dirs = 1;
 	return au_analyze_run(&opts);
 }

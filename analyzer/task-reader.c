@@ -299,6 +299,11 @@ static void note_record(struct au_thread *t, const struct au_record *r)
 	}
 }
 
+void au_data_set_time_offset(struct au_data *d, int64_t offset_ns)
+{
+	d->time_offset = offset_ns;
+}
+
 int au_data_next(struct au_data *d, struct au_record *rec)
 {
 	uint32_t i;
@@ -310,6 +315,8 @@ int au_data_next(struct au_data *d, struct au_record *rec)
 	s = &d->streams[i];
 	*rec = s->next;
 	rec->thread = i;
+	if (d->time_offset && rec->time)
+		rec->time += d->time_offset;
 	note_record(&d->threads[i], rec);
 	if (stream_read(d, s, &d->threads[i])) {
 		heap_down(d, 0);

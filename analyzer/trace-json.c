@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "diagnose.h"
+#include "correlate.h"
 #include "json-writer.h"
 #include "summary-internal.h"
 #include "utils.h"
@@ -30,6 +31,8 @@ struct trace_json {
 	bool started;
 	uint32_t pid;
 	uint64_t next_flow;
+	const struct au_model *model;  /* the recording being written */
+	char *program;
 	const struct au_sink *diag;
 	/* slice names: short (no generic arguments), escaped once */
 	char **names;
@@ -139,16 +142,30 @@ static void metadata(struct jw *w, const char *what, uint32_t pid, int64_t tid, 
 	jw_end_object(w);
 }
 
+/* The container opens with the first event; each recording (model) adds
+ * its process, and its futures and tasks go under that process. */
 static void start(struct trace_json *tj, const struct au_model *m)
 {
 	const struct au_data_info *info = au_data_info(au_model_data(m));
 	struct jw *w = tj->w;
 
-	tj->started = true;
+	if (!tj->started) {
+		tj->started = true;
+		jw_begin_object(w);
+		jw_name(w, "traceEvents");
+		jw_begin_array(w);
+		tj->program = xstrdup(info->exename ? info->exename : "?");
+	}
+	/* slice names are cached by function index, which is per recording */
+	for (uint32_t i = 0; i < tj->nr_names; i++)
+		free(tj->names[i]);
+	free(tj->names);
+	free(tj->name_len);
+	tj->names = NULL;
+	tj->name_len = NULL;
+	tj->nr_names = 0;
+	tj->model = m;
 	tj->pid = au_data_pid(au_model_data(m));
-	jw_begin_object(w);
-	jw_name(w, "traceEvents");
-	jw_begin_array(w);
 	metadata(w, "process_name", tj->pid, -1, basename_of(info->exename), 0);
 }
 
@@ -160,7 +177,7 @@ static void on_thread(struct au_sink *s, const struct au_model *m, uint32_t thre
 	char buf[32];
 	const char *name = th ? th->name : NULL;
 
-	if (!tj->started)
+	if (tj->model != m)
 		start(tj, m);
 	if (pid != tj->pid)
 		metadata(tj->w, "process_name", pid, -1,
@@ -540,7 +557,7 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
 
-	if (!tj->started)
+	if (tj->model != m)
 		start(tj, m);
 	/* Each diagnostic as a marker where it happened. */
 	for (size_t i = 0; tj->diag && i < au_diagnose_count(tj->diag); i++) {
@@ -564,12 +581,54 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 		jw_end_object(w);
 		jw_end_object(w);
 	}
+}
+
+void au_trace_json_correlate(struct au_sink *sink, const struct au_correlation *c)
+{
+	struct trace_json *tj = container_of(sink, struct trace_json, sink);
+	struct jw *w = tj->w;
+
+	/* A request followed from one process into another. */
+	for (size_t i = 0; tj->started && i < c->nr_pairs; i++) {
+		const struct au_corr_call *l = c->pairs[i].left, *r = c->pairs[i].right;
+		uint64_t id = ++tj->next_flow;
+
+		event_head(w, "s", "request", l->pid);
+		jw_str_field(w, "cat", "correlate");
+		jw_u64_field(w, "id", id);
+		jw_u64_field(w, "tid", l->tid);
+		jw_us_field(w, "ts", l->start + c->offsets[l->recording]);
+		jw_name(w, "args");
+		jw_begin_object(w);
+		jw_u64_field(w, "value", l->value);
+		jw_end_object(w);
+		jw_end_object(w);
+		event_head(w, "f", "request", r->pid);
+		jw_str_field(w, "cat", "correlate");
+		jw_u64_field(w, "id", id);
+		jw_u64_field(w, "tid", r->tid);
+		jw_us_field(w, "ts", r->start + c->offsets[r->recording]);
+		jw_str_field(w, "bp", "e");
+		jw_end_object(w);
+	}
+}
+
+/* The end of the document, after the last recording. */
+static void finish_document(struct trace_json *tj)
+{
+	struct jw *w = tj->w;
+
+	if (!tj->started) {
+		jw_begin_object(w);
+		jw_name(w, "traceEvents");
+		jw_begin_array(w);
+	}
 	jw_end_array(w);
 	jw_str_field(w, "displayTimeUnit", "ns");
 	jw_name(w, "otherData");
 	jw_begin_object(w);
 	jw_str_field(w, "producer", "async-uftrace");
-	jw_str_field(w, "program", au_data_info(au_model_data(m))->exename);
+	jw_str_field(w, "program", tj->program);
 	jw_end_object(w);
 	jw_end_object(w);
 	jw_newline(w);
@@ -605,7 +664,9 @@ int au_trace_json_free(struct au_sink *sink)
 	if (!sink)
 		return 0;
 	tj = container_of(sink, struct trace_json, sink);
+	finish_document(tj);
 	err = jw_close(tj->w);
+	free(tj->program);
 	for (uint32_t i = 0; i < tj->nr_names; i++)
 		free(tj->names[i]);
 	free(tj->names);

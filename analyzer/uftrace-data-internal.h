@@ -105,6 +105,7 @@ struct au_data {
 	uint32_t *heap;
 	size_t heap_len;
 	uint64_t bytes_read;
+	int64_t time_offset;
 };
 
 /* data-file.c */

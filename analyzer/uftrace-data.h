@@ -127,6 +127,12 @@ uint32_t au_data_pid(const struct au_data *data);
  */
 int au_data_next(struct au_data *data, struct au_record *rec);
 
+/**
+ * au_data_set_time_offset - shift every record's time by @offset_ns
+ * (another host's clock, so recordings share one timeline)
+ */
+void au_data_set_time_offset(struct au_data *data, int64_t offset_ns);
+
 /** Bytes consumed so far over all .dat files (for progress). */
 uint64_t au_data_bytes_read(const struct au_data *data);
 

@@ -27,6 +27,9 @@ struct au_trace_filter {
 	uint64_t task;           /* everything not of this task (0: no filter) */
 };
 void au_trace_json_set_filter(struct au_sink *trace, const struct au_trace_filter *filter);
+struct au_correlation;
+/** After the last recording: arrows between the correlated calls. */
+void au_trace_json_correlate(struct au_sink *trace, const struct au_correlation *c);
 /** Mark the diagnostics in the trace (the diagnostics sink must be added
  *  to the model before the trace sink, so its list is final at finish). */
 void au_trace_json_set_diagnostics(struct au_sink *trace, const struct au_sink *diag);
