@@ -283,11 +283,13 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	jw_end_object(w);
 }
 
-static void async_event(struct jw *w, const char *ph, const char *name, uint32_t pid,
-			uint64_t id, uint64_t ts)
+/* An event on an async track: futures' ("future") and tasks' ("task"),
+ * under the process (id2.local) so that pids keep them apart. */
+static void track_event(struct jw *w, const char *cat, const char *ph, const char *name,
+			uint32_t pid, uint64_t id, uint64_t ts)
 {
 	event_head(w, ph, name, pid);
-	jw_str_field(w, "cat", "future");
+	jw_str_field(w, "cat", cat);
 	jw_name(w, "id2");
 	jw_begin_object(w);
 	jw_hex_field(w, "local", id);
@@ -306,7 +308,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		return;
 
 	if (p->number == 1) {
-		async_event(w, "b", fi->label, pid, p->future->id, p->start);
+		track_event(w, "future", "b", fi->label, pid, p->future->id, p->start);
 		jw_name(w, "args");
 		jw_begin_object(w);
 		jw_hex_field(w, "self", p->future->self);
@@ -320,19 +322,19 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		jw_end_object(w);
 		jw_end_object(w);
 	} else if (p->wait_start && p->start >= p->wait_start) {
-		async_event(w, "b", "wait", pid, p->future->id, p->wait_start);
+		track_event(w, "future", "b", "wait", pid, p->future->id, p->wait_start);
 		jw_name(w, "args");
 		jw_begin_object(w);
 		jw_u64_field(w, "wait_ns", p->start - p->wait_start);
 		await_args(w, m, &p->prev_await);
 		jw_end_object(w);
 		jw_end_object(w);
-		async_event(w, "e", "wait", pid, p->future->id, p->start);
+		track_event(w, "future", "e", "wait", pid, p->future->id, p->start);
 		jw_end_object(w);
 	}
 	if (p->end - p->start < tj->filter.min_poll_ns)
 		return;
-	async_event(w, "b", "poll", pid, p->future->id, p->start);
+	track_event(w, "future", "b", "poll", pid, p->future->id, p->start);
 	jw_name(w, "args");
 	jw_begin_object(w);
 	jw_u64_field(w, "poll", p->number);
@@ -340,7 +342,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	jw_u64_field(w, "tid", thread_tid(m, p->thread));
 	jw_end_object(w);
 	jw_end_object(w);
-	async_event(w, "e", "poll", pid, p->future->id, p->end);
+	track_event(w, "future", "e", "poll", pid, p->future->id, p->end);
 	jw_end_object(w);
 }
 
@@ -354,7 +356,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 		return;
 	/* The lifetime slice's pid: the main process; futures of other
 	 * processes are rare enough (fork) to share it. */
-	async_event(tj->w, "e", fi->label, tj->pid, f->id, end);
+	track_event(tj->w, "future", "e", fi->label, tj->pid, f->id, end);
 	jw_name(tj->w, "args");
 	jw_begin_object(tj->w);
 	jw_u64_field(tj->w, "polls", f->polls);
@@ -384,18 +386,6 @@ static void on_lost(struct au_sink *s, const struct au_model *m, uint32_t thread
 
 
 /* ---- tasks: a track each, flows for spawn -> first poll, wake -> poll ---- */
-
-static void task_event(struct jw *w, const char *ph, const char *name, uint32_t pid, uint64_t id,
-		       uint64_t ts)
-{
-	event_head(w, ph, name, pid);
-	jw_str_field(w, "cat", "task");
-	jw_name(w, "id2");
-	jw_begin_object(w);
-	jw_hex_field(w, "local", id);
-	jw_end_object(w);
-	jw_us_field(w, "ts", ts);
-}
 
 static void task_label(char *buf, size_t len, const struct au_model *m, const struct au_task *t)
 {
@@ -479,7 +469,7 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 		return;
 	if (t->polls == 1 || start == t->first_poll) {
 		task_label(label, sizeof(label), m, t);
-		task_event(w, "b", label, tj->pid, t->id, t->spawned ? t->spawned : start);
+		track_event(w, "task", "b", label, tj->pid, t->id, t->spawned ? t->spawned : start);
 		jw_name(w, "args");
 		jw_begin_object(w);
 		jw_u64_field(w, "task", t->id);
@@ -487,32 +477,32 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 		jw_end_object(w);
 		jw_end_object(w);
 		if (t->spawned && start > t->spawned) {
-			task_event(w, "b", "scheduled", tj->pid, t->id, t->spawned);
+			track_event(w, "task", "b", "scheduled", tj->pid, t->id, t->spawned);
 			jw_end_object(w);
-			task_event(w, "e", "scheduled", tj->pid, t->id, start);
+			track_event(w, "task", "e", "scheduled", tj->pid, t->id, start);
 			jw_end_object(w);
 			flow(tj, m, "spawn", t->spawn_thread, t->spawned, thread, start);
 		}
 	} else if (t->woken_at && t->woken_at <= start) {
-		task_event(w, "b", "scheduled", tj->pid, t->id, t->woken_at);
+		track_event(w, "task", "b", "scheduled", tj->pid, t->id, t->woken_at);
 		jw_name(w, "args");
 		jw_begin_object(w);
 		jw_u64_field(w, "wake_to_poll_ns", start - t->woken_at);
 		jw_u64_field(w, "woken_by_task", t->woken_by);
 		jw_end_object(w);
 		jw_end_object(w);
-		task_event(w, "e", "scheduled", tj->pid, t->id, start);
+		track_event(w, "task", "e", "scheduled", tj->pid, t->id, start);
 		jw_end_object(w);
 		flow(tj, m, "wake", t->woken_thread, t->woken_at, thread, start);
 	}
-	task_event(w, "b", "running", tj->pid, t->id, start);
+	track_event(w, "task", "b", "running", tj->pid, t->id, start);
 	jw_name(w, "args");
 	jw_begin_object(w);
 	jw_u64_field(w, "poll", t->polls);
 	jw_u64_field(w, "tid", thread_tid(m, thread));
 	jw_end_object(w);
 	jw_end_object(w);
-	task_event(w, "e", "running", tj->pid, t->id, end);
+	track_event(w, "task", "e", "running", tj->pid, t->id, end);
 	jw_end_object(w);
 	counters(tj, m, end);
 }
@@ -547,7 +537,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	if (!t->polls || (tj->filter.task && t->id != tj->filter.task))
 		return;
 	task_label(label, sizeof(label), m, t);
-	task_event(tj->w, "e", label, tj->pid, t->id, end > t->last_poll_end ? end : t->last_poll_end);
+	track_event(tj->w, "task", "e", label, tj->pid, t->id, end > t->last_poll_end ? end : t->last_poll_end);
 	jw_end_object(tj->w);
 	counters(tj, m, end);
 }
