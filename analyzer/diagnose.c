@@ -141,7 +141,17 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	if (!user || !(g = add(d, AU_DIAG_LONG_POLL, dur)))
 		return;
 	g->task = p->task;
+	/* Name the program's own future in the poll when the top one is a
+	 * runtime wrapper (block_on's Pin<&mut F>). */
 	g->future = label(m, p->future->func);
+	for (unsigned i = 0; i < p->hot_depth && !is_user(m, p->future->func); i++) {
+		int32_t fn = p->hot_stack[i];
+
+		if (is_user(m, fn) && (au_model_funcs(m)->v[fn].flags & ASYM_F_FUTURE)) {
+			g->future = label(m, fn);
+			break;
+		}
+	}
 	g->ts = p->start;
 	g->thread = p->thread;
 	g->await = p->result != AU_POLL_READY ? p->await.site : NULL;
@@ -162,27 +172,54 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 	const struct au_funcinfo *fi;
+	const char *callee;
+	int32_t caller;
 	struct au_diag *g;
-	char b1[32];
 
 	if (c->func < 0 || !c->in_poll)
 		return;
 	fi = &au_model_funcs(m)->v[c->func];
-	if (fi->role != ASYM_ROLE_BLOCKING_CALL || c->user_caller < 0)
+	/* Either the blocking function itself was traced (a generic std
+	 * function instantiated in the program), or the program's function
+	 * that calls it directly (libstd's own code is not traced). */
+	if (fi->role == ASYM_ROLE_BLOCKING_CALL && c->user_caller >= 0) {
+		callee = fi->name;
+		caller = c->user_caller;
+	} else if ((fi->flags & ASYM_F_CALLS_BLOCKING) && fi->sym && fi->sym->blocking_callee) {
+		callee = fi->sym->blocking_callee;
+		caller = c->func;
+	} else {
 		return;
+	}
+	/* One finding per caller and blocking function, however often. */
+	for (size_t i = 0; i < d->n; i++) {
+		g = &d->v[i];
+		if (g->kind == AU_DIAG_BLOCKING_CALL && g->stack[0] == caller &&
+		    !strcmp(g->detail, callee)) {
+			g->count++;
+			g->total += c->end - c->start;
+			if (c->end - c->start > g->dur) {
+				g->dur = c->end - c->start;
+				g->ts = c->start;
+				g->thread = c->thread;
+				g->task = c->task;
+			}
+			return;
+		}
+	}
 	g = add(d, AU_DIAG_BLOCKING_CALL, c->end - c->start);
 	if (!g)
 		return;
 	g->task = c->task;
 	g->ts = c->start;
 	g->thread = c->thread;
-	g->stack[0] = c->user_caller;
-	g->stack[1] = c->func;
-	g->stack_len = 2;
-	g->future = NULL;
-	g->message = msg("%s calls %s inside a poll (%s): a blocking call stalls the worker "
-			 "and every task queued on it; use the runtime's async equivalent",
-			 label(m, c->user_caller), fi->name, ms(b1, sizeof(b1), c->end - c->start));
+	g->detail = callee;
+	g->count = 1;
+	g->total = c->end - c->start;
+	g->stack[0] = caller;
+	g->stack_len = 1;
+	if (caller != c->func)
+		g->stack[g->stack_len++] = c->func;
 }
 
 static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
@@ -378,7 +415,20 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 				 (unsigned long long)st->instances);
 	}
 	if (d->n)
-		qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
+		for (size_t i = 0; i < d->n; i++) {
+		char b1[32], b2[32];
+
+		g = &d->v[i];
+		if (g->kind != AU_DIAG_BLOCKING_CALL || g->message)
+			continue;
+		g->message = msg("%s calls %s inside a poll (%llu time%s, %s in all, longest %s): a "
+				 "blocking call stalls the worker and every task queued on it; use "
+				 "the runtime's async equivalent or spawn_blocking",
+				 label(m, g->stack[0]), g->detail, (unsigned long long)g->count,
+				 g->count == 1 ? "" : "s", ms(b1, sizeof(b1), g->total),
+				 ms(b2, sizeof(b2), g->dur));
+	}
+	qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
 }
 
 static const struct au_sink_ops diagnose_ops = {

@@ -38,6 +38,8 @@ struct au_diag {
 	int32_t stack[AU_DIAG_STACK]; /* functions, outermost first */
 	unsigned stack_len;
 	int64_t thread;              /* thread index, -1 if none */
+	const char *detail;          /* blocking_call: the blocking function */
+	uint64_t count, total;       /* blocking_call: calls and their total time */
 	char *message;               /* one sentence a person can act on */
 };
 

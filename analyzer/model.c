@@ -833,9 +833,15 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 
 		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
-		if (fi && fi->role == ASYM_ROLE_BLOCKING_CALL) {
+		if (fi && (fi->role == ASYM_ROLE_BLOCKING_CALL || (fi->flags & ASYM_F_CALLS_BLOCKING))) {
+			const struct au_funcinfo *pfi = t->depth ? finfo(m, t->stack[t->depth - 1].func)
+								 : NULL;
+
 			call.in_poll = enclosing_poll(t, t->depth) != NULL;
-			call.user_caller = user_caller(m, t);
+			/* the program's own call, not one the runtime makes on
+			 * its behalf (tokio locks std mutexes inside) */
+			call.user_caller = pfi && (pfi->flags & ASYM_F_USER) ? t->stack[t->depth - 1].func
+									      : -1;
 		}
 	}
 	/* A value captured by --annotate also belongs to the poll that made

@@ -40,7 +40,7 @@ struct au_call {
 	uint64_t task;           /* the task being polled on its thread, 0 if none */
 	/* for calls of ASYM_ROLE_BLOCKING_CALL functions only: */
 	bool in_poll;            /* made inside a future's poll */
-	int32_t user_caller;     /* the program's nearest function on the stack */
+	int32_t user_caller;     /* the caller, when it is the program's own function, else -1 */
 };
 
 /* What a Pending poll was waiting on: the innermost future below it that

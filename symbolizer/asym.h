@@ -109,6 +109,9 @@ const char *asym_role_name(enum asym_role role);
 /* wakes called inside this runtime function were deferred by the woken
  * task itself during its poll (tokio's yield_now): they are self-wakes */
 #define ASYM_F_DEFERRED_WAKE (1u << 5)
+/* the program's function calls a blocking std function directly (one that
+ * may not appear in the trace itself: libstd is not instrumented) */
+#define ASYM_F_CALLS_BLOCKING (1u << 6)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {
@@ -147,6 +150,7 @@ struct asym_func {
 	unsigned flags;         /* ASYM_F_* */
 	const char *runtime;    /* runtime a runtime role belongs to ("tokio"), else NULL */
 	int task_arg;           /* runtime roles: argN (1-based) holding the task identity, 0 if none */
+	const char *blocking_callee; /* with ASYM_F_CALLS_BLOCKING: the blocking function's name */
 	uint64_t future_size;   /* byte size of the state machine / Self, 0 if unknown */
 	/* Ready/Pending decoding: with ASYM_RET_REG, the poll returned
 	 * Pending iff ((rax >> ret_shift) & mask(ret_bits)) == ret_pending. */

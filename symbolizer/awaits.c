@@ -195,6 +195,14 @@ static void scan_function(struct asym_binary *bin, csh cs, const struct got_map 
 		if (!target || target < bin->base)
 			continue;
 		callee = asym_func_at(bin, target - bin->base);
+		/* Only non-generic callees: libstd's own code, which is not
+		 * traced; generic ones are instantiated in the program and
+		 * show up in the trace themselves. */
+		if (callee && callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER) &&
+		    !(f->flags & ASYM_F_CALLS_BLOCKING) && !strchr(callee->name, '<')) {
+			f->flags |= ASYM_F_CALLS_BLOCKING;
+			f->blocking_callee = callee->name;
+		}
 		if (!callee || !(callee->flags & ASYM_F_FUTURE) || callee == f)
 			continue;
 		line = line_of(bin->dwarf, insn[i].address);
@@ -221,8 +229,10 @@ void asym_find_call_sites(struct asym_binary *bin)
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		struct asym_func *f = &bin->funcs[i];
 
-		if ((f->role == ASYM_ROLE_ASYNC_FN || f->role == ASYM_ROLE_ASYNC_BLOCK) &&
-		    f->n_awaits)
+		/* async bodies for their awaits; the program's own functions
+		 * for the blocking std calls they make */
+		if (((f->role == ASYM_ROLE_ASYNC_FN || f->role == ASYM_ROLE_ASYNC_BLOCK) &&
+		     f->n_awaits) || (f->flags & ASYM_F_USER))
 			scan_function(bin, cs, &got, f);
 	}
 	free(got.slots);
