@@ -6,6 +6,7 @@
 #define PR_FMT "report"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diagnose.h"
@@ -60,6 +61,54 @@ static void print_diagnostics(FILE *fp, const struct au_model *m, const struct a
 			fputc('\n', fp);
 		}
 	}
+}
+
+static int cmp_task_busy(const void *a, const void *b)
+{
+	const struct au_task *x = *(const struct au_task *const *)a;
+	const struct au_task *y = *(const struct au_task *const *)b;
+
+	return x->busy_ns > y->busy_ns ? -1 : x->busy_ns < y->busy_ns;
+}
+
+/* Tasks by busy time, and how long woken tasks waited for a worker. */
+static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summary *sum)
+{
+	const struct au_tasks *ts = au_model_tasks(m);
+	size_t n = au_tasks_count(ts), shown = 0;
+	const struct au_task **all;
+	char b1[32], b2[32], b3[32], b4[32];
+
+	if (!n)
+		return;
+	all = xmalloc(n * sizeof(*all));
+	for (size_t i = 0; i < n; i++)
+		all[i] = au_tasks_at(ts, i);
+	qsort(all, n, sizeof(*all), cmp_task_busy);
+	fprintf(fp, "\nTasks by busy time (%zu tasks):\n  %6s %-36s %6s %12s %12s %12s  %s\n", n,
+		"id", "task", "polls", "busy", "idle", "scheduled", "outcome");
+	for (size_t i = 0; i < n && shown < 10; i++) {
+		const struct au_task *t = all[i];
+		const char *name = au_summary_task_name(m, t);
+
+		if (t->kind == AU_TASK_BLOCK_ON)
+			continue;
+		shown++;
+		fprintf(fp, "  %6llu %-36.36s %6u %12s %12s %12s  %s\n", (unsigned long long)t->id,
+			name ? name : "?", t->polls, dur(b1, sizeof(b1), t->busy_ns),
+			dur(b2, sizeof(b2), t->idle_ns), dur(b3, sizeof(b3), t->scheduled_ns),
+			t->outcome == AU_OUTCOME_COMPLETED ? "completed" :
+			t->outcome == AU_OUTCOME_PENDING ? "pending at end" :
+			t->outcome == AU_OUTCOME_ABORTED ? "aborted" : "dropped");
+	}
+	free(all);
+	if (sum->delays.count)
+		fprintf(fp, "\nWake to poll (%llu wakes): p50 %s, p90 %s, p99 %s, max %s\n",
+			(unsigned long long)sum->delays.count,
+			dur(b1, sizeof(b1), au_delays_percentile(&sum->delays, 50)),
+			dur(b2, sizeof(b2), au_delays_percentile(&sum->delays, 90)),
+			dur(b3, sizeof(b3), au_delays_percentile(&sum->delays, 99)),
+			dur(b4, sizeof(b4), sum->delays.max));
 }
 
 void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
@@ -135,6 +184,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			fputc('\n', fp);
 		}
 	}
+	print_tasks(fp, m, sum);
 	if (sum->nr_polls) {
 		fprintf(fp, "\nLongest polls:\n");
 		for (size_t i = 0; i < sum->nr_polls && i < 5; i++) {

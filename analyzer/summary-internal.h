@@ -38,8 +38,17 @@ struct au_sum_span {
 	struct au_await await;
 };
 
+/* Wake-to-poll delays: a log-linear histogram (8 steps per power of two,
+ * so a percentile is within 1/8 of its value) and the exact maximum. */
+#define AU_DELAY_BUCKETS (64 * 8)
+struct au_delays {
+	uint64_t count, max;
+	uint32_t buckets[AU_DELAY_BUCKETS];
+};
+
 struct au_summary {
 	struct au_sink sink;
+	struct au_delays delays;
 	struct au_sum_thread *threads;
 	size_t nr_threads;
 	struct au_sum_span waits[AU_TOP_WAITS];
@@ -49,6 +58,9 @@ struct au_summary {
 	struct au_sum_future *futures; /* filled by au_summary_futures() */
 	size_t nr_futures;
 };
+
+/** The @pct percentile (0..100) of the wake-to-poll delays, in ns. */
+uint64_t au_delays_percentile(const struct au_delays *d, double pct);
 
 /** Merge the model's per-function stats by label, busiest first. */
 void au_summary_futures(struct au_summary *sum, const struct au_model *m);

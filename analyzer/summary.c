@@ -96,6 +96,45 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 	sum_thread(sum, thread)->parked_ns += end - start;
 }
 
+static unsigned delay_bucket(uint64_t ns)
+{
+	unsigned log = 63 - __builtin_clzll(ns | 1), sub;
+
+	if (log < 3)
+		return ns;
+	sub = (ns >> (log - 3)) & 7;
+	return log * 8 + sub;
+}
+
+static uint64_t bucket_value(unsigned b)
+{
+	unsigned log = b / 8, sub = b % 8;
+
+	if (log < 3 && b < 8)
+		return b;
+	return (8ull + sub) << (log - 3);
+}
+
+uint64_t au_delays_percentile(const struct au_delays *d, double pct)
+{
+	uint64_t want, seen = 0;
+
+	if (!d->count)
+		return 0;
+	want = (uint64_t)(pct / 100.0 * d->count + 0.5);
+	if (want < 1)
+		want = 1;
+	for (unsigned b = 0; b < AU_DELAY_BUCKETS; b++) {
+		seen += d->buckets[b];
+		if (seen >= want) {
+			uint64_t v = bucket_value(b);
+
+			return v < d->max ? v : d->max;
+		}
+	}
+	return d->max;
+}
+
 static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			 uint32_t thread, uint64_t start, uint64_t end, bool leaf)
 {
@@ -103,6 +142,15 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 	struct au_sum_thread *th = sum_thread(sum, thread);
 
 	(void)m;
+	if (t->woken_at && t->woken_at <= start) {
+		uint64_t delay = start - t->woken_at;
+		unsigned b = delay_bucket(delay);
+
+		sum->delays.count++;
+		if (delay > sum->delays.max)
+			sum->delays.max = delay;
+		sum->delays.buckets[b < AU_DELAY_BUCKETS ? b : AU_DELAY_BUCKETS - 1]++;
+	}
 	if (leaf)
 		th->task_busy_ns += end - start;
 	if (t->kind == AU_TASK_BLOCKING && leaf)
@@ -497,6 +545,14 @@ int au_summary_write(struct au_sink *sink, const struct au_model *m, const struc
 	write_trace(w, m);
 	write_futures(w, sum);
 	write_tasks(w, m);
+	jw_name(w, "wake_to_poll");
+	jw_begin_object(w);
+	jw_u64_field(w, "count", sum->delays.count);
+	jw_u64_field(w, "p50_ns", au_delays_percentile(&sum->delays, 50));
+	jw_u64_field(w, "p90_ns", au_delays_percentile(&sum->delays, 90));
+	jw_u64_field(w, "p99_ns", au_delays_percentile(&sum->delays, 99));
+	jw_u64_field(w, "max_ns", sum->delays.max);
+	jw_end_object(w);
 	write_threads(w, sum, m);
 	write_diagnostics(w, m, diag);
 	jw_end_object(w);

@@ -6,8 +6,9 @@ ping-pong (a wake -> poll link per message), sleeping tasks (idle time =
 sleep), a multi-thread runtime (each worker's parked time)."""
 import collections
 import re
+import subprocess
 
-from aulib import (SRC, check, check_trace_file, done, fixture, load, profile, within)
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, profile, within)
 
 
 def tasks_named(summary, name):
@@ -49,6 +50,24 @@ labels = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "b" and e.ge
 ids_json = {int(l.split()[1]) for l in labels}
 ids_summary = {t["id"] for t in s["tasks"] if t["polls"] > 0}
 check(ids_json == ids_summary, "task ids in the trace match the summary")
+wtp = s["wake_to_poll"]
+check(wtp["count"] >= 9 and wtp["p50_ns"] <= wtp["p90_ns"] <= wtp["p99_ns"] <= wtp["max_ns"],
+      "wake-to-poll percentiles are ordered (%s)" % wtp)
+rep = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
+m = re.search(r"Wake to poll \((\d+) wakes\): p50 ([\d.]+ \w+), p90 ([\d.]+ \w+), p99 ([\d.]+ \w+), "
+              r"max ([\d.]+ \w+)", rep)
+
+
+def ns(text):
+    v, unit = text.split()
+    return round(float(v) * {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit])
+
+
+# the report prints microseconds with 3 decimals: equal to the nanosecond
+check(m is not None and int(m.group(1)) == wtp["count"] and
+      all(abs(ns(m.group(i)) - wtp[k]) <= 1
+          for i, k in zip((2, 3, 4, 5), ("p50_ns", "p90_ns", "p99_ns", "max_ns"))),
+      "the report's wake-to-poll line equals the summary's (%s)" % (m and m.group(0)))
 spawn_flows = [e for e in trace["traceEvents"] if e.get("ph") == "s" and e.get("name") == "spawn"]
 check(len(spawn_flows) >= 12, "a spawn -> first poll arrow per spawned task (%d)" % len(spawn_flows))
 check_trace_file(res["trace"])
