@@ -58,14 +58,21 @@ m = re.search(r"Wake to poll \((\d+) wakes\): p50 ([\d.]+ \w+), p90 ([\d.]+ \w+)
               r"max ([\d.]+ \w+)", rep)
 
 
+UNIT = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
 def ns(text):
     v, unit = text.split()
-    return round(float(v) * {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit])
+    return round(float(v) * UNIT[unit])
 
 
-# the report prints microseconds with 3 decimals: equal to the nanosecond
+def resolution(text):
+    """The report prints 3 decimals of its unit."""
+    return max(1, UNIT[text.split()[1]] / 1000)
+
+
 check(m is not None and int(m.group(1)) == wtp["count"] and
-      all(abs(ns(m.group(i)) - wtp[k]) <= 1
+      all(abs(ns(m.group(i)) - wtp[k]) <= resolution(m.group(i))
           for i, k in zip((2, 3, 4, 5), ("p50_ns", "p90_ns", "p99_ns", "max_ns"))),
       "the report's wake-to-poll line equals the summary's (%s)" % (m and m.group(0)))
 spawn_flows = [e for e in trace["traceEvents"] if e.get("ph") == "s" and e.get("name") == "spawn"]
