@@ -624,7 +624,27 @@ static void finish_document(struct trace_json *tj)
 	jw_newline(w);
 }
 
+/* Parked workers: a 0/1 counter per thread ("parked tid N"). */
+static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
+		    uint64_t end)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	char key[32];
+
+	snprintf(key, sizeof(key), "tid %u", thread_tid(m, thread));
+	for (int i = 0; i < 2; i++) {
+		event_head(tj->w, "C", "parked", tj->pid);
+		jw_us_field(tj->w, "ts", i ? end : start);
+		jw_name(tj->w, "args");
+		jw_begin_object(tj->w);
+		jw_u64_field(tj->w, key, !i);
+		jw_end_object(tj->w);
+		jw_end_object(tj->w);
+	}
+}
+
 static const struct au_sink_ops trace_json_ops = {
+	.park = on_park,
 	.thread = on_thread,
 	.call = on_call,
 	.poll = on_poll,
