@@ -428,7 +428,8 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 				 g->count == 1 ? "" : "s", ms(b1, sizeof(b1), g->total),
 				 ms(b2, sizeof(b2), g->dur));
 	}
-	qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_severity);
 }
 
 static const struct au_sink_ops diagnose_ops = {
