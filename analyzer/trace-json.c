@@ -77,7 +77,9 @@ static bool call_hidden(const struct trace_json *tj, const struct au_model *m,
 		return true;
 	if (call->poll)
 		return dur < f->min_poll_ns;
-	if (fi && fi->role != ASYM_ROLE_NONE)
+	/* the runtime's entry points stay; blocking std calls are ordinary
+	 * calls here (the runtime makes them too) */
+	if (fi && fi->role != ASYM_ROLE_NONE && fi->role != ASYM_ROLE_BLOCKING_CALL)
 		return false;
 	if (dur < f->min_call_ns)
 		return true;
