@@ -28,9 +28,11 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
           "%s: all spawned by the block_on root" % app)
     check(all(t["outcome"] == "completed" for t in workers), "%s: all completed (%s)" %
           (app, [t["outcome"] for t in workers]))
-    check(all(within(t["idle_ns"], sleep_ms * 1e6, 0.10) for t in workers),
+    # The timer starts inside the first poll: its sleep is the idle time
+    # plus what of that poll came after (under load a first poll is slow).
+    check(all(within(t["idle_ns"] + t["busy_ns"], sleep_ms * 1e6, 0.10) for t in workers),
           "%s: each idle for its %d ms sleep +-10%% (%s)" %
-          (app, sleep_ms, [round(t["idle_ns"] / 1e6, 1) for t in workers]))
+          (app, sleep_ms, [round((t["idle_ns"] + t["busy_ns"]) / 1e6, 1) for t in workers]))
     check(all(t["wakes"] >= 1 for t in workers), "%s: each woken by its timer" % app)
     check_trace_file(res["trace"])
 
