@@ -382,11 +382,14 @@ static struct au_task *task_lookup(struct au_model *m, uint64_t ptr, uint64_t ti
 	return t;
 }
 
-static void task_poll_begin(struct au_model *m, struct thread_state *th, struct frame *fr,
-			    uint64_t ptr)
+static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *fr, uint64_t ptr)
 {
+	struct thread_state *th = &m->threads[thread];
 	struct au_task *t = task_lookup(m, ptr, fr->start);
 
+	/* spawned before the recording: its process is where it runs */
+	if (!t->spawned && !t->polls)
+		t->spawn_thread = thread;
 	if (!t->polls) {
 		t->first_poll = fr->start;
 	}
@@ -526,14 +529,16 @@ static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr,
 
 /* block_on drives a root future on its thread: a task of its own, so
  * that what it spawns has a parent. */
-static void block_on_begin(struct au_model *m, struct thread_state *th, struct frame *fr)
+static void block_on_begin(struct au_model *m, uint32_t thread, struct frame *fr)
 {
+	struct thread_state *th = &m->threads[thread];
 	struct au_task *t;
 
 	if (th->task)
 		return;
 	t = au_tasks_add(m->tasks, (1ull << 63) | ++m->next_block_on, fr->start);
 	t->kind = AU_TASK_BLOCK_ON;
+	t->spawn_thread = thread;
 	t->first_poll = fr->start;
 	t->running = true;
 	fr->task = t;
@@ -553,7 +558,7 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 	switch (fi->role) {
 	case ASYM_ROLE_TASK_POLL:
 		if (ok)
-			task_poll_begin(m, th, fr, ptr);
+			task_poll_begin(m, thread, fr, ptr);
 		break;
 	case ASYM_ROLE_WAKE:
 	case ASYM_ROLE_WAKE_BY_REF:
@@ -589,7 +594,7 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 		}
 		break;
 	case ASYM_ROLE_BLOCK_ON:
-		block_on_begin(m, th, fr);
+		block_on_begin(m, thread, fr);
 		break;
 	default:
 		break;
@@ -928,6 +933,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			struct au_task *task = t->task;
 
 			fr->future->first_start = rec->time;
+			fr->future->first_thread = thread;
 			fr->future->task = task ? task->id : 0;
 			/* A task's root is the outermost future it polls, or
 			 * rather the program's own first one when the outermost

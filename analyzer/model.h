@@ -93,6 +93,7 @@ struct au_future {
 	bool completed;          /* a poll returned Ready */
 	struct au_await await;   /* where it waits now */
 	uint64_t task;           /* id of the task that first polled it, 0 if none */
+	uint32_t first_thread;   /* where it was first polled: its process */
 	/* Children of each kind that completed inside its polls: when one
 	 * function awaits the same kind of future at several lines, the n-th
 	 * one is awaited at the n-th of those lines (straight-line code). */

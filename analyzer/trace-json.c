@@ -303,7 +303,8 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	const struct au_funcinfo *fi = &au_model_funcs(m)->v[p->future->func];
-	uint32_t pid = tj->pid; /* futures may move between threads */
+	/* a future's track belongs to the process it was polled in */
+	uint32_t pid = thread_pid(m, p->future->first_thread);
 	struct jw *w = tj->w;
 
 	if (tj->filter.task && p->future->task != tj->filter.task)
@@ -358,7 +359,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 		return;
 	/* The lifetime slice's pid: the main process; futures of other
 	 * processes are rare enough (fork) to share it. */
-	track_event(tj->w, "future", "e", fi->label, tj->pid, f->id, end);
+	track_event(tj->w, "future", "e", fi->label, thread_pid(m, f->first_thread), f->id, end);
 	jw_name(tj->w, "args");
 	jw_begin_object(tj->w);
 	jw_u64_field(tj->w, "polls", f->polls);
@@ -388,6 +389,12 @@ static void on_lost(struct au_sink *s, const struct au_model *m, uint32_t thread
 
 
 /* ---- tasks: a track each, flows for spawn -> first poll, wake -> poll ---- */
+
+/* A task's track belongs to the process that spawned it. */
+static uint32_t task_pid(const struct au_model *m, const struct au_task *t)
+{
+	return thread_pid(m, t->spawn_thread);
+}
 
 static void task_label(char *buf, size_t len, const struct au_model *m, const struct au_task *t)
 {
@@ -471,7 +478,7 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 		return;
 	if (t->polls == 1 || start == t->first_poll) {
 		task_label(label, sizeof(label), m, t);
-		track_event(w, "task", "b", label, tj->pid, t->id, t->spawned ? t->spawned : start);
+		track_event(w, "task", "b", label, task_pid(m, t), t->id, t->spawned ? t->spawned : start);
 		jw_name(w, "args");
 		jw_begin_object(w);
 		jw_u64_field(w, "task", t->id);
@@ -479,32 +486,32 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 		jw_end_object(w);
 		jw_end_object(w);
 		if (t->spawned && start > t->spawned) {
-			track_event(w, "task", "b", "scheduled", tj->pid, t->id, t->spawned);
+			track_event(w, "task", "b", "scheduled", task_pid(m, t), t->id, t->spawned);
 			jw_end_object(w);
-			track_event(w, "task", "e", "scheduled", tj->pid, t->id, start);
+			track_event(w, "task", "e", "scheduled", task_pid(m, t), t->id, start);
 			jw_end_object(w);
 			flow(tj, m, "spawn", t->spawn_thread, t->spawned, thread, start);
 		}
 	} else if (t->woken_at && t->woken_at <= start) {
-		track_event(w, "task", "b", "scheduled", tj->pid, t->id, t->woken_at);
+		track_event(w, "task", "b", "scheduled", task_pid(m, t), t->id, t->woken_at);
 		jw_name(w, "args");
 		jw_begin_object(w);
 		jw_u64_field(w, "wake_to_poll_ns", start - t->woken_at);
 		jw_u64_field(w, "woken_by_task", t->woken_by);
 		jw_end_object(w);
 		jw_end_object(w);
-		track_event(w, "task", "e", "scheduled", tj->pid, t->id, start);
+		track_event(w, "task", "e", "scheduled", task_pid(m, t), t->id, start);
 		jw_end_object(w);
 		flow(tj, m, "wake", t->woken_thread, t->woken_at, thread, start);
 	}
-	track_event(w, "task", "b", "running", tj->pid, t->id, start);
+	track_event(w, "task", "b", "running", task_pid(m, t), t->id, start);
 	jw_name(w, "args");
 	jw_begin_object(w);
 	jw_u64_field(w, "poll", t->polls);
 	jw_u64_field(w, "tid", thread_tid(m, thread));
 	jw_end_object(w);
 	jw_end_object(w);
-	track_event(w, "task", "e", "running", tj->pid, t->id, end);
+	track_event(w, "task", "e", "running", task_pid(m, t), t->id, end);
 	jw_end_object(w);
 	counters(tj, m, end);
 }
@@ -539,7 +546,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	if (!t->polls || (tj->filter.task && t->id != tj->filter.task))
 		return;
 	task_label(label, sizeof(label), m, t);
-	track_event(tj->w, "task", "e", label, tj->pid, t->id, end > t->last_poll_end ? end : t->last_poll_end);
+	track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end > t->last_poll_end ? end : t->last_poll_end);
 	jw_end_object(tj->w);
 	counters(tj, m, end);
 }
@@ -635,7 +642,7 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 
 	snprintf(key, sizeof(key), "tid %u", thread_tid(m, thread));
 	for (int i = 0; i < 2; i++) {
-		event_head(tj->w, "C", "parked", tj->pid);
+		event_head(tj->w, "C", "parked", thread_pid(m, thread));
 		jw_us_field(tj->w, "ts", i ? end : start);
 		jw_name(tj->w, "args");
 		jw_begin_object(tj->w);
