@@ -22,7 +22,7 @@ struct au_analyze_opts {
 	bool progress;           /* progress on stderr when it is a terminal */
 	uint64_t long_poll_ns;   /* --long-poll, 0: default */
 	uint64_t wake_delay_ns;  /* --wake-delay, 0: default */
-	struct au_trace_filter filter; /* --min-call, --min-poll, --hide-runtime, --only, --task */
+	struct au_filter filter; /* --min-call, --min-poll, --hide-runtime, --only, --task */
 };
 
 /** "1ms", "250us", "2s", "500ns" or plain nanoseconds; -1 when invalid. */

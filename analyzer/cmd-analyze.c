@@ -105,7 +105,7 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	if (opts->report) {
 		if (opts->nr_dirs > 1)
 			fprintf(opts->report, "%s== %s\n", idx ? "\n" : "", dir);
-		au_report_write(summary, m, diag, opts->report);
+		au_report_write(summary, m, diag, &opts->filter, opts->report);
 	}
 
 	errs = au_data_errors(data);

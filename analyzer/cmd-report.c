@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "analyze.h"
 #include "commands.h"
@@ -21,6 +22,10 @@ static void report_usage(FILE *fp)
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
 		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
 		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
+		"      --hide-runtime   list only the program's own futures\n"
+		"      --only CRATE     list only CRATE's futures\n"
+		"      --min-poll DUR   list only futures whose longest poll reached DUR\n"
+		"      --task ID        only task ID: its row, diagnostics, waits and polls\n"
 		"  -q, --quiet          no warnings\n"
 		"  -h, --help           this text\n");
 }
@@ -32,6 +37,10 @@ int cmd_report(int argc, char **argv)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "long-poll", required_argument, NULL, 'L' },
 		{ "wake-delay", required_argument, NULL, 'W' },
+		{ "min-poll", required_argument, NULL, 'P' },
+		{ "hide-runtime", no_argument, NULL, 'H' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "task", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -49,6 +58,32 @@ int cmd_report(int argc, char **argv)
 		case 'b':
 			opts.binary = optarg;
 			break;
+		case 'H':
+			opts.filter.hide_runtime = true;
+			break;
+		case 'O':
+			opts.filter.only_crate = optarg;
+			break;
+		case 'K': {
+			char *end;
+
+			opts.filter.task = strtoull(optarg, &end, 10);
+			if (*end || !opts.filter.task) {
+				fprintf(stderr, "async-uftrace report: --task takes a task id\n");
+				return AU_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'P': {
+			int64_t ns = au_parse_duration(optarg);
+
+			if (ns < 0) {
+				fprintf(stderr, "async-uftrace report: bad duration '%s'\n", optarg);
+				return AU_EXIT_USAGE;
+			}
+			opts.filter.min_poll_ns = ns;
+			break;
+		}
 		case 'L':
 		case 'W': {
 			int64_t ns = au_parse_duration(optarg);

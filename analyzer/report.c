@@ -6,6 +6,7 @@
 #define PR_FMT "report"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,9 +40,13 @@ static void print_await(FILE *fp, const struct au_model *m, const struct au_awai
 		fprintf(fp, " on %s", au_model_funcs(m)->v[aw->child_func].label);
 }
 
-static void print_diagnostics(FILE *fp, const struct au_model *m, const struct au_sink *diag)
+static void print_diagnostics(FILE *fp, const struct au_model *m, const struct au_sink *diag,
+			      const struct au_filter *filter)
 {
-	size_t n = diag ? au_diagnose_count(diag) : 0;
+	size_t n = 0, all = diag ? au_diagnose_count(diag) : 0;
+
+	for (size_t i = 0; i < all; i++)
+		n += !filter->task || au_diagnose_at(diag, i)->task == filter->task;
 
 	if (!n) {
 		fprintf(fp, "\nNo problems found (long polls, wake delays, stuck or deadlocked "
@@ -49,9 +54,11 @@ static void print_diagnostics(FILE *fp, const struct au_model *m, const struct a
 		return;
 	}
 	fprintf(fp, "\nDiagnostics (%zu), most severe first:\n", n);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < all; i++) {
 		const struct au_diag *g = au_diagnose_at(diag, i);
 
+		if (filter->task && g->task != filter->task)
+			continue;
 		fprintf(fp, "  [%s] %s\n", au_diag_kind_name(g->kind), g->message);
 		if (g->stack_len) {
 			fprintf(fp, "      stack:");
@@ -72,7 +79,8 @@ static int cmp_task_busy(const void *a, const void *b)
 }
 
 /* Tasks by busy time, and how long woken tasks waited for a worker. */
-static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summary *sum)
+static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summary *sum,
+			const struct au_filter *filter)
 {
 	const struct au_tasks *ts = au_model_tasks(m);
 	size_t n = au_tasks_count(ts), shown = 0;
@@ -91,7 +99,7 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 		const struct au_task *t = all[i];
 		const char *name = au_summary_task_name(m, t);
 
-		if (t->kind == AU_TASK_BLOCK_ON)
+		if (t->kind == AU_TASK_BLOCK_ON || (filter->task && t->id != filter->task))
 			continue;
 		shown++;
 		fprintf(fp, "  %6llu %-36.36s %6u %12s %12s %12s  %s\n", (unsigned long long)t->id,
@@ -111,8 +119,18 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			dur(b4, sizeof(b4), sum->delays.max));
 }
 
+/* Does the filter keep this future function out of the report? */
+static bool future_hidden(const struct au_filter *f, const struct au_funcinfo *fi, uint64_t max_poll)
+{
+	if (f->hide_runtime && !(fi->flags & ASYM_F_USER))
+		return true;
+	if (f->only_crate && (!fi->sym || !fi->sym->crate || strcmp(fi->sym->crate, f->only_crate)))
+		return true;
+	return max_poll < f->min_poll_ns;
+}
+
 void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
-		     FILE *fp)
+		     const struct au_filter *filter, FILE *fp)
 {
 	struct au_summary *sum = container_of(sink, struct au_summary, sink);
 	const struct au_data *data = au_model_data(m);
@@ -140,14 +158,19 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 	}
 	if (!au_model_funcs(m)->classified)
 		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
-	print_diagnostics(fp, m, diag);
+	print_diagnostics(fp, m, diag, filter);
 
 	/* The program's own futures first: runtime internals are context. */
 	for (int user = 1; user >= 0; user--) {
 		size_t shown = 0, total = 0;
 
+		if (filter->task) {
+			fprintf(fp, "\n(futures of every task: run without --task)\n");
+			break;
+		}
 		for (size_t i = 0; i < sum->nr_futures; i++)
-			total += !!(sum->futures[i].fi->flags & ASYM_F_USER) == user;
+			total += !!(sum->futures[i].fi->flags & ASYM_F_USER) == user &&
+				 !future_hidden(filter, sum->futures[i].fi, sum->futures[i].max_poll_ns);
 		if (!total)
 			continue;
 		fprintf(fp, "\n%s futures by busy time (time inside polls):\n",
@@ -157,7 +180,8 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 		for (size_t i = 0; i < sum->nr_futures; i++) {
 			const struct au_sum_future *f = &sum->futures[i];
 
-			if (!!(f->fi->flags & ASYM_F_USER) != user)
+			if (!!(f->fi->flags & ASYM_F_USER) != user ||
+			    future_hidden(filter, f->fi, f->max_poll_ns))
 				continue;
 			if (shown++ == (user ? 2 * REPORT_FUTURES : REPORT_FUTURES / 3)) {
 				fprintf(fp, "  ... %zu more in the summary JSON\n", total - shown + 1);
@@ -172,11 +196,19 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 	if (!sum->nr_futures)
 		fprintf(fp, "\n(no future was polled)\n");
 
-	if (sum->nr_waits) {
-		fprintf(fp, "\nLongest waits of your futures (poll end to next poll):\n");
+	{
+		bool header = false;
+
 		for (size_t i = 0; i < sum->nr_waits; i++) {
 			const struct au_sum_span *s = &sum->waits[i];
 
+			if ((filter->task && s->task != filter->task) ||
+			    future_hidden(filter, &au_model_funcs(m)->v[s->func], UINT64_MAX))
+				continue;
+			if (!header) {
+				fprintf(fp, "\nLongest waits of your futures (poll end to next poll):\n");
+				header = true;
+			}
 			fprintf(fp, "  %12s  %s #%llu", dur(b1, sizeof(b1), s->dur),
 				au_model_funcs(m)->v[s->func].label,
 				(unsigned long long)s->instance);
@@ -184,12 +216,15 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			fputc('\n', fp);
 		}
 	}
-	print_tasks(fp, m, sum);
+	print_tasks(fp, m, sum, filter);
 	if (sum->nr_polls) {
 		fprintf(fp, "\nLongest polls:\n");
 		for (size_t i = 0; i < sum->nr_polls && i < 5; i++) {
 			const struct au_sum_span *s = &sum->polls[i];
 
+			if ((filter->task && s->task != filter->task) ||
+			    future_hidden(filter, &au_model_funcs(m)->v[s->func], s->dur))
+				continue;
 			fprintf(fp, "  %12s  %.70s #%llu on thread %u\n", dur(b1, sizeof(b1), s->dur),
 				au_model_funcs(m)->v[s->func].label,
 				(unsigned long long)s->instance,

@@ -32,6 +32,7 @@ struct au_sum_thread {
 /* One wait or poll remembered for "longest" lists. */
 struct au_sum_span {
 	int32_t func;
+	uint64_t task;           /* the future's task, 0 if none */
 	uint64_t instance;
 	uint64_t start, dur;
 	uint32_t thread;

@@ -53,6 +53,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	struct au_summary *sum = container_of(s, struct au_summary, sink);
 	struct au_sum_span span = {
 		.func = p->future->func,
+		.task = p->future->task,
 		.instance = p->future->id,
 		.thread = p->thread,
 	};

@@ -38,7 +38,7 @@ struct trace_json {
 	char **names;
 	uint32_t *name_len;
 	uint32_t nr_names;
-	struct au_trace_filter filter;
+	struct au_filter filter;
 };
 
 static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t func)
@@ -59,7 +59,7 @@ static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t 
 	jw_escaped(tj->w, tj->names[func], tj->name_len[func]);
 }
 
-void au_trace_json_set_filter(struct au_sink *trace, const struct au_trace_filter *filter)
+void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *filter)
 {
 	container_of(trace, struct trace_json, sink)->filter = *filter;
 }
@@ -69,7 +69,7 @@ void au_trace_json_set_filter(struct au_sink *trace, const struct au_trace_filte
 static bool call_hidden(const struct trace_json *tj, const struct au_model *m,
 			const struct au_call *call)
 {
-	const struct au_trace_filter *f = &tj->filter;
+	const struct au_filter *f = &tj->filter;
 	const struct au_funcinfo *fi = call->func >= 0 ? &au_model_funcs(m)->v[call->func] : NULL;
 	uint64_t dur = call->end - call->start;
 

@@ -18,15 +18,16 @@
  */
 struct au_sink *au_trace_json_new(FILE *fp);
 int au_trace_json_free(struct au_sink *sink);
-/* What the trace JSON leaves out (doc/async-uftrace.md, "Filters"). */
-struct au_trace_filter {
+/* What the trace JSON and the report leave out (doc/async-uftrace.md,
+ * "Filters"); the summary JSON always has everything. */
+struct au_filter {
 	uint64_t min_call_ns;    /* calls shorter than this (polls, runtime calls stay) */
 	uint64_t min_poll_ns;    /* polls shorter than this */
 	bool hide_runtime;       /* calls of library and runtime code */
 	const char *only_crate;  /* calls outside this crate */
 	uint64_t task;           /* everything not of this task (0: no filter) */
 };
-void au_trace_json_set_filter(struct au_sink *trace, const struct au_trace_filter *filter);
+void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *filter);
 struct au_correlation;
 /** After the last recording: arrows between the correlated calls. */
 void au_trace_json_correlate(struct au_sink *trace, const struct au_correlation *c);
@@ -47,7 +48,7 @@ int au_summary_write(struct au_sink *sink, const struct au_model *m, const struc
 		     FILE *fp);
 /** Writes the human report (doc/report.md). */
 void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
-		     FILE *fp);
+		     const struct au_filter *filter, FILE *fp);
 void au_summary_free(struct au_sink *sink);
 
 #endif /* AU_WRITERS_H */

@@ -3,6 +3,8 @@
 """Trace filters: --hide-runtime, --only CRATE, --min-poll, --min-call and
 --task leave out what they say, keep what they promise (polls, runtime
 calls), and the trace still imports cleanly."""
+import json
+import re
 import subprocess
 
 from aulib import AU, check, check_trace_file, done, fixture, load, profile
@@ -61,6 +63,17 @@ futs = {e["name"] for e in ev if e.get("ph") == "b" and e.get("cat") == "future"
         and e["name"] not in ("poll", "wait")}
 check("spawn_tree::leaf" in futs and "spawn_tree::child" not in futs,
       "--task keeps its futures only (%s)" % sorted(futs)[:4])
+# The report takes the same filters (the summary JSON never does).
+rep = subprocess.run([AU, "report", data, "--task", str(leaf["id"])], capture_output=True,
+                     text=True).stdout
+rows = re.findall(r"^ +(\d+) (spawn_tree::\w+) ", rep, re.M)
+check(rows == [(str(leaf["id"]), "spawn_tree::leaf")], "report --task shows that task's row only (%s)" % rows)
+rep = subprocess.run([AU, "report", data, "--hide-runtime"], capture_output=True, text=True).stdout
+check("Your futures" in rep and "Library and runtime futures" not in rep,
+      "report --hide-runtime lists only the program's futures")
+s2 = json.loads(subprocess.run([AU, "report", data, "--json", "--hide-runtime"],
+                               capture_output=True, text=True).stdout)
+check(len(s2["futures"]) == len(s["futures"]), "the summary JSON is not filtered")
 p = subprocess.run([AU, "analyze", data, "--task", "x"], capture_output=True, text=True)
 check(p.returncode == 64, "--task x is a usage error")
 done()
