@@ -343,6 +343,16 @@ static uint32_t task_pid(struct au_data *d, uint32_t tid)
 		unsigned t, p;
 		char *q;
 
+		/* A forked child's first thread has a FORK line, no TASK line:
+		 * its tid is its pid. */
+		if (!strncmp(line, "FORK ", 5)) {
+			q = strstr(line, " pid=");
+			if (q && sscanf(q, " pid=%u", &p) == 1 && p == tid) {
+				pid = p;
+				break;
+			}
+			continue;
+		}
 		if (strncmp(line, "TASK ", 5))
 			continue;
 		q = strstr(line, "tid=");

@@ -58,6 +58,19 @@ for what, sig in (("crash", 11), ("kill", 15)):
         check(load(out + ".summary.json")["trace"]["exit_status"] & 0x7f == sig,
               "%s: the summary's exit_status holds signal %d" % (what, sig))
 
+# A program that forks: both processes on the timeline, each named.
+out = os.path.join(tmp, "fork")
+p = profile("--full", prog, out, "--", "fork")
+if os.path.exists(out + ".json"):
+    ev = load(out + ".json")["traceEvents"]
+    procs = {e["pid"] for e in ev if e.get("ph") == "M" and e["name"] == "process_name"}
+    slice_pids = {e["pid"] for e in ev if e.get("ph") == "X"}
+    check(len(procs) == 2 and slice_pids == procs,
+          "fork: parent and child are two processes with their own slices (%s)" % procs)
+    check_trace_file(out + ".json")
+else:
+    check(False, "fork: analyzed")
+
 # A recording is never deleted: a second run stops, --force keeps the old one.
 out = os.path.join(tmp, "again")
 profile("--full", prog, out, "--", "2")
