@@ -338,12 +338,16 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 
 /* ---- the runtime: tasks, wakes, parking ---- */
 
+/* The captured task pointer of a runtime call.  Captured values come in
+ * spec order: a function recorded with only "@argN" has it first. */
 static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, bool *ok)
 {
 	int a = fi->task_arg;
 
-	*ok = a > 0 && a <= fr->nargs;
-	return *ok ? fr->args[a - 1] : 0;
+	*ok = a > 0 && fr->nargs > 0;
+	if (!*ok)
+		return 0;
+	return a <= fr->nargs ? fr->args[a - 1] : fr->args[0];
 }
 
 /* Forget a task: sinks see its end, frames stop pointing at it. */
@@ -403,6 +407,10 @@ static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *f
 	t->polls++;
 	t->running = true;
 	t->await_fresh = false;
+	if (t->stolen) {
+		t->stolen_polls++;
+		t->stolen = false;
+	}
 	t->last_poll_start = fr->start;
 	fr->task = t;
 	fr->saved_task = th->task;
@@ -544,6 +552,41 @@ static void block_on_begin(struct au_model *m, uint32_t thread, struct frame *fr
 	fr->task = t;
 	fr->saved_task = th->task;
 	th->task = t;
+}
+
+/* The task of the SCHEDULE call this frame runs inside, or NULL. */
+static struct au_task *scheduled_task(struct au_model *m, const struct thread_state *th)
+{
+	for (size_t d = th->depth - 1; d-- > 0;) {
+		const struct frame *f = &th->stack[d];
+		const struct au_funcinfo *fi = finfo(m, f->func);
+
+		bool ok;
+		uint64_t ptr;
+
+		if (!fi || fi->role != ASYM_ROLE_SCHEDULE)
+			continue;
+		ptr = task_arg(fi, f, &ok);
+		if (ok)
+			return au_tasks_find(m->tasks, ptr);
+	}
+	return NULL;
+}
+
+/* Runtime functions known by a flag rather than a role. */
+static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct au_funcinfo *fi)
+{
+	struct au_task *t;
+
+	if (!(fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
+		return;
+	t = scheduled_task(m, &m->threads[thread]);
+	if (!t)
+		return;
+	if (fi->flags & ASYM_F_SCHEDULE_LOCAL)
+		t->sched_local++;
+	else
+		t->sched_remote++;
 }
 
 static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
@@ -838,6 +881,13 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 
 		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
+		/* a steal hands back the task it took (or None: 0) */
+		if (fi && (fi->flags & ASYM_F_STEAL) && has_ret && retval) {
+			struct au_task *st = au_tasks_find(m->tasks, retval);
+
+			if (st)
+				st->stolen = true;
+		}
 		if (fi && (fi->role == ASYM_ROLE_BLOCKING_CALL || (fi->flags & ASYM_F_CALLS_BLOCKING))) {
 			const struct au_funcinfo *pfi = t->depth ? finfo(m, t->stack[t->depth - 1].func)
 								 : NULL;
@@ -919,6 +969,8 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fi = finfo(m, rec->func);
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
+	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
+		runtime_flags_entry(m, thread, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;
 

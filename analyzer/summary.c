@@ -456,6 +456,9 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_u64_field(w, "self_wakes", t->self_wakes);
 		jw_u64_field(w, "wakes_after_end", t->wakes_after_end);
 		jw_u64_field(w, "max_wake_to_poll_ns", t->max_wake_to_poll_ns);
+		jw_u64_field(w, "scheduled_local", t->sched_local);
+		jw_u64_field(w, "scheduled_remote", t->sched_remote);
+		jw_u64_field(w, "stolen_polls", t->stolen_polls);
 		if (t->completed)
 			jw_u64_field(w, "completed_ns", t->completed);
 		else

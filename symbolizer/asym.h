@@ -112,6 +112,12 @@ const char *asym_role_name(enum asym_role role);
 /* the program's function calls a blocking std function directly (one that
  * may not appear in the trace itself: libstd is not instrumented) */
 #define ASYM_F_CALLS_BLOCKING (1u << 6)
+/* inside a SCHEDULE call: the task goes to the worker's own queue, or to
+ * the shared (injection) queue */
+#define ASYM_F_SCHEDULE_LOCAL (1u << 7)
+#define ASYM_F_SCHEDULE_REMOTE (1u << 8)
+/* returns a task taken from another worker's queue (task_arg: retval) */
+#define ASYM_F_STEAL (1u << 9)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -100,7 +100,9 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			add_to(out, &sets[SET_ARG1], f->symbol);
 			add_to(out, &sets[SET_RET], f->symbol);
 			wanted = true;
-		} else if (f->role != ASYM_ROLE_NONE || (f->flags & ASYM_F_DEFERRED_WAKE)) {
+		} else if (f->role != ASYM_ROLE_NONE ||
+			   (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL |
+					ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL))) {
 			if (f->task_arg >= 1 && f->task_arg <= 6)
 				add_to(out, &sets[SET_ARG1 + f->task_arg - 1], f->symbol);
 			else if (f->task_arg < 0)

@@ -42,6 +42,12 @@ check(all(within(l["idle_ns"] + l["busy_ns"], leaf_ms * 1e6, 0.10) for l in leav
       "each leaf is idle for its %d ms sleep +-10%% (%s ms)" %
       (leaf_ms, [round((l["idle_ns"] + l["busy_ns"]) / 1e6, 1) for l in leaves]))
 check(all(l["polls"] == 2 and l["wakes"] == 1 for l in leaves), "each leaf: 2 polls, 1 wake")
+# where they were queued: children by the main thread (outside the workers:
+# the shared injection queue), leaves by a worker (its own queue)
+check(all(c["scheduled_remote"] >= 1 for c in children),
+      "each child was queued remotely at its spawn (%s)" % [c["scheduled_remote"] for c in children])
+check(all(l["scheduled_local"] >= 1 for l in leaves),
+      "each leaf was queued locally by a worker (%s)" % [l["scheduled_local"] for l in leaves])
 workers = [t for t in s["threads"] if t["role"] == "worker"]
 check(len(workers) == 2, "2 worker threads (%s)" % [(t["tid"], t["role"]) for t in s["threads"]])
 check(all(w["parked_ns"] > 0 for w in workers), "each worker has parked time (%s)" %
