@@ -31,7 +31,7 @@ full = analyze()
 ev = analyze("--hide-runtime")
 runtime_roles = ("raw::poll", "RawTask>::new", "task::waker::", "park", "unpark", "block_on",
                  "worker::run", "Harness>::complete", "raw::schedule", "raw::dealloc",
-                 "raw::shutdown", "spawn_blocking", "Defer>::wake")
+                 "raw::shutdown", "spawn_blocking", "Defer>::wake", "schedule_task")
 kept = {e["name"] for e in calls(ev)}
 check(all(n.startswith("spawn_tree") or any(r in n for r in runtime_roles) for n in kept),
       "--hide-runtime keeps only the program's calls and runtime entry points (%s)" %
