@@ -25,6 +25,14 @@ struct au_analyze_opts {
 	struct au_filter filter; /* --min-call, --min-poll, --hide-runtime, --only, --task */
 };
 
+/**
+ * au_common_option - the options analyze and report share (--long-poll,
+ * --wake-delay, --min-poll, --hide-runtime, --only, --task)
+ * Returns 1 when @c was one of them, 0 when not, -1 (after a message) when
+ * its argument is bad.
+ */
+int au_common_option(int c, const char *arg, struct au_analyze_opts *opts, const char *cmd);
+
 /** "1ms", "250us", "2s", "500ns" or plain nanoseconds; -1 when invalid. */
 int64_t au_parse_duration(const char *s);
 

@@ -223,6 +223,47 @@ int64_t au_parse_duration(const char *s)
 	return -1;
 }
 
+int au_common_option(int c, const char *arg, struct au_analyze_opts *opts, const char *cmd)
+{
+	int64_t ns;
+	char *end;
+
+	switch (c) {
+	case 'H':
+		opts->filter.hide_runtime = true;
+		return 1;
+	case 'O':
+		opts->filter.only_crate = arg;
+		return 1;
+	case 'K':
+		opts->filter.task = strtoull(arg, &end, 10);
+		if (*end || !opts->filter.task) {
+			fprintf(stderr, "async-uftrace %s: --task takes a task id (the summary's "
+				"tasks[].id)\n", cmd);
+			return -1;
+		}
+		return 1;
+	case 'L':
+	case 'W':
+	case 'P':
+		ns = au_parse_duration(arg);
+		if (ns < 0 || (ns == 0 && c != 'P')) {
+			fprintf(stderr, "async-uftrace %s: bad duration '%s' (e.g. 1ms, 250us)\n",
+				cmd, arg);
+			return -1;
+		}
+		if (c == 'L')
+			opts->long_poll_ns = ns;
+		else if (c == 'W')
+			opts->wake_delay_ns = ns;
+		else
+			opts->filter.min_poll_ns = ns;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* out.uftrace.data -> out; dir/uftrace.data -> dir/async-uftrace */
 static char *default_stem(const char *dir)
 {
@@ -293,7 +334,7 @@ static void analyze_usage(FILE *fp)
 		"                       from those pairs (as NTP does)\n"
 		"      --offset DUR     add this (e.g. -1.5ms) to every later recording's times\n"
 		"                       instead of estimating it\n"
-		"\ntrace filters (the summary and report are not filtered):\n"
+		"\nfilters (the trace and --report; never the summary JSON):\n"
 		"      --min-call DUR   leave calls shorter than this out (polls and runtime\n"
 		"                       calls stay; default 0: every call)\n"
 		"      --min-poll DUR   leave polls shorter than this out\n"
@@ -352,9 +393,6 @@ int cmd_analyze(int argc, char **argv)
 		case 'b':
 			opts.binary = optarg;
 			break;
-		case 'H':
-			opts.filter.hide_runtime = true;
-			break;
 		case 'C':
 			opts.correlate = optarg;
 			break;
@@ -371,39 +409,15 @@ int cmd_analyze(int argc, char **argv)
 			opts.have_offset = true;
 			break;
 		}
-		case 'O':
-			opts.filter.only_crate = optarg;
-			break;
-		case 'K': {
-			char *end;
-
-			opts.filter.task = strtoull(optarg, &end, 10);
-			if (*end || !opts.filter.task) {
-				fprintf(stderr, "async-uftrace analyze: --task takes a task id (the "
-					"summary's tasks[].id)\n");
-				return AU_EXIT_USAGE;
-			}
-			break;
-		}
-		case 'L':
-		case 'W':
-		case 'P':
 		case 'M': {
 			int64_t ns = au_parse_duration(optarg);
 
-			if (ns < 0 || (ns == 0 && c != 'M' && c != 'P')) {
+			if (ns < 0) {
 				fprintf(stderr, "async-uftrace analyze: bad duration '%s' (e.g. 1ms, "
 					"250us)\n", optarg);
 				return AU_EXIT_USAGE;
 			}
-			if (c == 'L')
-				opts.long_poll_ns = ns;
-			else if (c == 'W')
-				opts.wake_delay_ns = ns;
-			else if (c == 'P')
-				opts.filter.min_poll_ns = ns;
-			else
-				opts.filter.min_call_ns = ns;
+			opts.filter.min_call_ns = ns;
 			break;
 		}
 		case 'q':
@@ -416,6 +430,8 @@ int cmd_analyze(int argc, char **argv)
 			analyze_usage(stdout);
 			return AU_EXIT_OK;
 		default:
+			if (au_common_option(c, optarg, &opts, "analyze") > 0)
+				break;
 			analyze_usage(stderr);
 			return AU_EXIT_USAGE;
 		}

@@ -58,46 +58,6 @@ int cmd_report(int argc, char **argv)
 		case 'b':
 			opts.binary = optarg;
 			break;
-		case 'H':
-			opts.filter.hide_runtime = true;
-			break;
-		case 'O':
-			opts.filter.only_crate = optarg;
-			break;
-		case 'K': {
-			char *end;
-
-			opts.filter.task = strtoull(optarg, &end, 10);
-			if (*end || !opts.filter.task) {
-				fprintf(stderr, "async-uftrace report: --task takes a task id\n");
-				return AU_EXIT_USAGE;
-			}
-			break;
-		}
-		case 'P': {
-			int64_t ns = au_parse_duration(optarg);
-
-			if (ns < 0) {
-				fprintf(stderr, "async-uftrace report: bad duration '%s'\n", optarg);
-				return AU_EXIT_USAGE;
-			}
-			opts.filter.min_poll_ns = ns;
-			break;
-		}
-		case 'L':
-		case 'W': {
-			int64_t ns = au_parse_duration(optarg);
-
-			if (ns <= 0) {
-				fprintf(stderr, "async-uftrace report: bad duration '%s'\n", optarg);
-				return AU_EXIT_USAGE;
-			}
-			if (c == 'L')
-				opts.long_poll_ns = ns;
-			else
-				opts.wake_delay_ns = ns;
-			break;
-		}
 		case 'q':
 			au_quiet = 1;
 			break;
@@ -105,6 +65,8 @@ int cmd_report(int argc, char **argv)
 			report_usage(stdout);
 			return AU_EXIT_OK;
 		default:
+			if (au_common_option(c, optarg, &opts, "report") > 0)
+				break;
 			report_usage(stderr);
 			return AU_EXIT_USAGE;
 		}
