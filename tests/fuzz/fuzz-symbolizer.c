@@ -3,40 +3,40 @@
  * libFuzzer target for the symbolizer's ELF/DWARF path: the input is
  * written to a file and opened, classified, and asked for its record
  * options, as profile.sh would.
+ *
+ * The file is a memfd opened by its /proc/self/fd path: rewriting a file
+ * on disk for every input cost more than the symbolizer itself (ext4
+ * truncation and block discards took two thirds of the time).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "asym.h"
 
 static char path[64];
+static int fd = -1;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	int fd;
-
 	(void)argc;
 	(void)argv;
 	asym_set_print(NULL);
-	snprintf(path, sizeof(path), "/tmp/au-fuzz-elf-XXXXXX");
-	fd = mkstemp(path);
+	fd = memfd_create("au-fuzz-elf", MFD_CLOEXEC);
 	if (fd < 0)
 		abort();
-	close(fd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct asym_binary *bin;
-	FILE *fp = fopen(path, "wb");
 
-	if (!fp)
+	if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
 		abort();
-	fwrite(data, 1, size, fp);
-	fclose(fp);
 	if (asym_binary_open(path, &bin) == 0) {
 		FILE *null = fopen("/dev/null", "w");
 
