@@ -50,12 +50,15 @@ shift 2
 [[ "$app" == */* ]] || app="./$app"
 command -v uftrace >/dev/null || die "uftrace is not installed (apt-get install uftrace)"
 
-# A program built without -Z instrument-mcount calls no mcount: uftrace
-# would see nothing of it.
+# A program built without -Z instrument-mcount calls no mcount, and one
+# without patchable entries has nothing uftrace can patch: uftrace would see
+# nothing of it.  (The symbolizer refuses a patchable PIE, below.)
 syms=$(readelf -s --wide "$app" 2>/dev/null)
-if ! grep -qE ' UND +(mcount|_mcount|__fentry__)(@|$)' <<<"$syms"; then
-	die "$app was not built for profiling (no calls to mcount).
-Build it with scripts/cargo-mcount, or:
+sections=$(readelf -S --wide "$app" 2>/dev/null)
+if ! grep -qE ' UND +(mcount|_mcount|__fentry__)(@|$)' <<<"$syms" &&
+   ! grep -q ' __patchable_function_entries ' <<<"$sections"; then
+	die "$app was not built for profiling (no calls to mcount, no patchable entries).
+Build it with scripts/cargo-mcount (or scripts/cargo-mcount --patchable), or:
   RUSTC_BOOTSTRAP=1 RUSTFLAGS=\"-Z instrument-mcount -C debuginfo=2\" cargo build"
 fi
 
@@ -86,10 +89,16 @@ mkdir -p -- "$(dirname -- "$out")"
 # The options go through a file: uftrace 0.13 copies its command line into
 # the recording's info, and its own readers cut that line at 4096 bytes.
 optfile="$out.record-options"
-if ! "$au" record-options "${full[@]}" "${annotate[@]}" "$app" >"$optfile"; then
+"$au" record-options "${full[@]}" "${annotate[@]}" "$app" >"$optfile"
+case $? in
+0) ;;
+64) exit 64 ;;
+*)	# A patchable PIE cannot be recorded at all; anything else unreadable
+	# still can, with generic options.
+	grep -q ' __patchable_function_entries ' <<<"$sections" && die "cannot record $app"
 	echo "profile.sh: warning: the symbolizer could not read $app: recording with generic options" >&2
-	printf '%s\n' -A '^_RNC.*@arg1' -R '^_RNC.*@retval' >"$optfile"
-fi
+	printf '%s\n' -A '^_RNC.*@arg1' -R '^_RNC.*@retval' >"$optfile" ;;
+esac
 
 echo "profile.sh: recording $app into $data" >&2
 uftrace record -d "$data" --opt-file "$optfile" "$app" "$@"

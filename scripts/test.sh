@@ -24,6 +24,9 @@ if command -v cargo >/dev/null; then
 	echo "test.sh: building fixtures/ for profiling"
 	(cd fixtures && "$root/scripts/cargo-mcount" --quiet) ||
 		echo "test.sh: warning: building the fixtures failed: end-to-end tests will skip" >&2
+	# the same programs with patchable entries (the 'patchable' suite)
+	(cd fixtures && "$root/scripts/cargo-mcount" --patchable --quiet) ||
+		echo "test.sh: warning: building the patchable fixtures failed: their tests will skip" >&2
 else
 	echo "test.sh: warning: no cargo: end-to-end tests will skip" >&2
 fi

@@ -40,7 +40,9 @@ extern "C" {
 	_PE(NO_DWARF, "no DWARF debug info (build with debuginfo)")            \
 	_PE(BAD_DWARF, "DWARF could not be read")                              \
 	_PE(NOT_FOUND, "no such function")                                     \
-	_PE(UNSUPPORTED, "unsupported binary (only 64-bit x86-64 ELF)")
+	_PE(UNSUPPORTED, "unsupported binary (only 64-bit x86-64 ELF)")       \
+	_PE(PIE_PATCHABLE, "patchable entries in a position-independent executable: " \
+	    "uftrace 0.13 cannot patch them (build with scripts/cargo-mcount --patchable)")
 
 #define _PE(code, str) ASYM_ERR_##code,
 enum asym_errno {
@@ -118,6 +120,10 @@ const char *asym_role_name(enum asym_role role);
 #define ASYM_F_SCHEDULE_REMOTE (1u << 8)
 /* returns a task taken from another worker's queue (task_arg: retval) */
 #define ASYM_F_STEAL (1u << 9)
+/* a generic blocking std function the program's own code calls directly
+ * (a patched recording traces it; its calls from library code, e.g. a
+ * runtime's internal locks, stay out) */
+#define ASYM_F_USER_CALLED (1u << 10)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {
@@ -176,6 +182,10 @@ struct asym_binary;
 #define ASYM_BIN_MCOUNT   (1u << 2) /* code calls mcount/__fentry__ */
 #define ASYM_BIN_RUST     (1u << 3) /* Rust symbols found */
 #define ASYM_BIN_PIE      (1u << 4) /* ET_DYN */
+/* Functions start with NOP padding that uftrace patches at run time
+ * (-Z patchable-function-entry=5): only the functions the recording asks
+ * for (-P) pay for tracing.  uftrace 0.13 patches nothing in a PIE one. */
+#define ASYM_BIN_PATCHABLE (1u << 5)
 
 /**
  * asym_binary_open - read and classify one ELF file

@@ -203,6 +203,8 @@ static void scan_function(struct asym_binary *bin, csh cs, const struct got_map 
 			f->flags |= ASYM_F_CALLS_BLOCKING;
 			f->blocking_callee = callee->name;
 		}
+		if (callee && callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER))
+			callee->flags |= ASYM_F_USER_CALLED;
 		if (!callee || !(callee->flags & ASYM_F_FUTURE) || callee == f)
 			continue;
 		line = line_of(bin->dwarf, insn[i].address);

@@ -80,14 +80,22 @@ static uint64_t first_load_base(Elf *elf)
 	return 0;
 }
 
+/* The section rustc/LLVM fill with the address of every function's NOP
+ * padding under -Z patchable-function-entry; uftrace -P reads it. */
+#define PATCHABLE_SECTION "__patchable_function_entries"
+
 /* Function symbols of .symtab (else .dynsym); mcount references. */
 static int read_symbols(struct asym_binary *bin)
 {
 	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
+	size_t shstrndx = 0;
 	int err;
 
+	if (elf_getshdrstrndx(bin->elf, &shstrndx))
+		shstrndx = 0;
 	while ((scn = elf_nextscn(bin->elf, scn))) {
 		GElf_Shdr sh;
+		const char *sname;
 
 		if (!gelf_getshdr(scn, &sh))
 			continue;
@@ -95,6 +103,9 @@ static int read_symbols(struct asym_binary *bin)
 			symtab = scn;
 		else if (sh.sh_type == SHT_DYNSYM)
 			dynsym = scn;
+		sname = shstrndx ? elf_strptr(bin->elf, shstrndx, sh.sh_name) : NULL;
+		if (sname && !strcmp(sname, PATCHABLE_SECTION) && sh.sh_size)
+			bin->flags |= ASYM_BIN_PATCHABLE;
 	}
 	if (symtab)
 		bin->flags |= ASYM_BIN_SYMTAB;

@@ -8,6 +8,11 @@
  * regex per symbol would make libmcount's start-up matching quadratic.
  * ASYM_RECORD_DEFAULT adds a time filter, with a "trace" trigger on those
  * functions so that it never drops them.
+ *
+ * A binary built with patchable entries (-Z patchable-function-entry)
+ * runs at full speed until uftrace patches a function (-P): the default
+ * mode patches only the async structure and the program's own functions,
+ * the full mode every function.
  */
 #include <errno.h>
 #include <regex.h>
@@ -28,7 +33,8 @@ static void flush(FILE *out, struct pattern_buf *pb, const char *opt, const char
 {
 	if (!pb->count)
 		return;
-	fprintf(out, "%s\n^(%.*s)$@%s\n", opt, (int)pb->len, pb->buf, spec);
+	/* -P takes no @spec: there an '@' would name a library */
+	fprintf(out, "%s\n^(%.*s)$%s%s\n", opt, (int)pb->len, pb->buf, *spec ? "@" : "", spec);
 	pb->len = 0;
 	pb->count = 0;
 }
@@ -63,7 +69,7 @@ static void add(FILE *out, struct pattern_buf *pb, const char *opt, const char *
  */
 #define TIME_FILTER "10us"
 
-enum { SET_ARG1, SET_ARG6 = SET_ARG1 + 5, SET_RET, SET_TRACE, NR_SETS };
+enum { SET_ARG1, SET_ARG6 = SET_ARG1 + 5, SET_RET, SET_TRACE, SET_PATCH, NR_SETS };
 
 struct pattern_set {
 	const char *opt;
@@ -76,10 +82,25 @@ static void add_to(FILE *out, struct pattern_set *set, const char *name)
 	add(out, &set->pb, set->opt, set->spec, name);
 }
 
+/* The default selection of a patched recording.  A blocking std function
+ * only where the program calls it itself: patched for its library callers,
+ * it would be charged to the nearest patched function, the program's. */
+static bool patched_by_default(const struct asym_func *f)
+{
+	if (f->role == ASYM_ROLE_BLOCKING_CALL)
+		return f->flags & ASYM_F_USER_CALLED;
+	return (f->flags & (ASYM_F_FUTURE | ASYM_F_USER | ASYM_F_DEFERRED_WAKE |
+			    ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL)) ||
+	       f->role != ASYM_ROLE_NONE;
+}
+
 int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
 			       FILE *out)
 {
 	struct pattern_set *sets = calloc(NR_SETS, sizeof(*sets));
+	/* mcount calls reach libmcount whatever is asked; patchable entries
+	 * only where -P names them (a binary with both calls mcount) */
+	bool patch = (bin->flags & ASYM_BIN_PATCHABLE) && !(bin->flags & ASYM_BIN_MCOUNT);
 
 	if (!sets)
 		return -ENOMEM;
@@ -89,8 +110,15 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	}
 	sets[SET_RET] = (struct pattern_set){ .opt = "-R", .spec = "retval" };
 	sets[SET_TRACE] = (struct pattern_set){ .opt = "-T", .spec = "trace" };
+	sets[SET_PATCH] = (struct pattern_set){ .opt = "-P", .spec = "" };
 
+	if (patch && (bin->flags & ASYM_BIN_PIE)) {
+		free(sets);
+		return ASYM_ERR_PIE_PATCHABLE;
+	}
 	fprintf(out, "--demangle=no\n");
+	if (patch && mode == ASYM_RECORD_FULL)
+		fprintf(out, "-P\n.\n");
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		const struct asym_func *f = &bin->funcs[i];
 		bool wanted = false;
@@ -113,6 +141,10 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		 * must stay, however short. */
 		if (wanted && mode == ASYM_RECORD_DEFAULT)
 			add_to(out, &sets[SET_TRACE], f->symbol);
+		/* Patched: the async structure, and the program's own code to
+		 * explain a slow poll; library internals cost nothing. */
+		if (patch && mode == ASYM_RECORD_DEFAULT && patched_by_default(f))
+			add_to(out, &sets[SET_PATCH], f->symbol);
 	}
 	for (int i = 0; i < NR_SETS; i++)
 		flush(out, &sets[i].pb, sets[i].opt, sets[i].spec);
@@ -120,6 +152,10 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	 * long enough to explain a slow poll (or a blocked worker). */
 	if (mode == ASYM_RECORD_DEFAULT)
 		fprintf(out, "-t\n%s\n", TIME_FILTER);
+	/* uftrace hooks every PLT call (malloc, memcpy, ...) whatever -P says:
+	 * in a patched recording those hooks cost more than all the rest. */
+	if (patch && mode == ASYM_RECORD_DEFAULT)
+		fprintf(out, "--no-libcall\n");
 	free(sets);
 	return ferror(out) ? -EIO : 0;
 }

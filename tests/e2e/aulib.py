@@ -2,6 +2,7 @@
 """Helpers shared by the end-to-end tests: find tools, profile a fixture,
 load its outputs.  A test that lacks a tool calls skip(), which exits 77."""
 
+import glob
 import json
 import os
 import shutil
@@ -12,7 +13,12 @@ import tempfile
 SRC = os.environ.get("AU_SRC_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 AU = os.environ.get("AU_BIN") or os.path.join(SRC, "build", "analyzer", "async-uftrace")
-FIXTURES = os.path.join(SRC, "fixtures", "target", "debug")
+# AU_PATCHABLE=1: the fixtures as scripts/cargo-mcount --patchable builds
+# them (patchable entries instead of mcount calls, in target/<host>/debug).
+PATCHABLE = os.environ.get("AU_PATCHABLE") == "1"
+FIXTURES = (next(iter(sorted(glob.glob(os.path.join(SRC, "fixtures", "target", "*-linux-*",
+                                                  "debug")))), "/nonexistent")
+            if PATCHABLE else os.path.join(SRC, "fixtures", "target", "debug"))
 
 _failures = []
 
@@ -40,7 +46,8 @@ def done():
 def fixture(name):
     path = os.path.join(FIXTURES, name)
     if not os.access(path, os.X_OK):
-        skip("fixture %s not built (scripts/test.sh builds fixtures/ with cargo)" % name)
+        skip("fixture %s not built%s (scripts/test.sh builds fixtures/ with cargo)" %
+             (name, " with --patchable" if PATCHABLE else ""))
     return path
 
 

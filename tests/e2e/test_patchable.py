@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Binaries with patchable entries (scripts/cargo-mcount --patchable): the
+default recording patches only the async structure and the program's own
+functions, so library internals (core::ptr::drop_in_place, ...) never reach
+uftrace, while --full patches every function; the record options say so;
+a patchable position-independent executable, which uftrace 0.13 cannot
+patch, is refused with a clear message and no recording."""
+import os
+import shutil
+import subprocess
+import tempfile
+
+os.environ["AU_PATCHABLE"] = "1"  # the fixtures built with --patchable
+from aulib import AU, SRC, check, done, fixture, need_uftrace, profile, skip  # noqa: E402
+
+need_uftrace()
+app = fixture("tokio-demo")
+
+
+def options(*extra):
+    proc = subprocess.run([AU, "record-options", *extra, app], capture_output=True, text=True)
+    check(proc.returncode == 0, "record-options %s exits 0 (%s)" % (" ".join(extra),
+                                                                   proc.stderr.strip()))
+    return proc.stdout.split("\n")
+
+
+default = options()
+full = options("--full")
+check("-P" in default and "--no-libcall" in default and "-t" in default,
+      "default options patch a selection (-P), skip library calls, keep the time filter")
+check(full[full.index("-P") + 1] == "." if "-P" in full else False,
+      "--full patches every function (-P .)")
+
+
+def recorded_functions(data):
+    proc = subprocess.run(["uftrace", "report", "-d", data, "--demangle=no", "-f", "call"],
+                          capture_output=True, text=True)
+    names = set()
+    for line in proc.stdout.splitlines()[2:]:
+        parts = line.split(None, 1)
+        if len(parts) == 2 and parts[0].isdigit():
+            names.add(parts[1].strip())
+    return names
+
+
+res = profile(app, "tokio-demo")
+check(res["rc"] == 0, "profile.sh exits 0 on the patchable build (got %d)" % res["rc"])
+names = recorded_functions(res["data"])
+own = [n for n in names if "10tokio_demo7my_test" in n]
+drop = [n for n in names if "13drop_in_place" in n]
+check(len(own) >= 1, "the program's own future my_test is recorded (%d functions)" % len(names))
+check(not drop, "no library internals recorded by default (drop_in_place: %d)" % len(drop))
+
+res_full = profile(app, "tokio-demo-full", "--full")
+check(res_full["rc"] == 0, "profile.sh --full exits 0 (got %d)" % res_full["rc"])
+names_full = recorded_functions(res_full["data"])
+check(any("13drop_in_place" in n for n in names_full),
+      "--full records library internals too (%d functions)" % len(names_full))
+check(len(names_full) > 3 * len(names),
+      "--full records many more functions (%d vs %d)" % (len(names_full), len(names)))
+
+# A C program with patchable entries: PIE is refused, non-PIE recorded.
+cc = shutil.which("cc")
+if not cc:
+    skip("no C compiler")
+tmp = tempfile.mkdtemp(prefix="au-patchable-")
+src = os.path.join(SRC, "fixtures", "c", "threads.c")
+for kind, flags in (("pie", ["-fPIE", "-pie"]), ("nopie", ["-fno-PIE", "-no-pie"])):
+    subprocess.run([cc, "-g", "-O0", "-fpatchable-function-entry=5", *flags, "-pthread",
+                    "-o", os.path.join(tmp, kind), src], check=True)
+pie = subprocess.run([os.path.join(SRC, "scripts", "profile.sh"), os.path.join(tmp, "pie"),
+                      os.path.join(tmp, "pie-out"), "--", "2"],
+                     env=dict(os.environ, ASYNC_UFTRACE=AU), capture_output=True, text=True)
+print(pie.stderr)
+check(pie.returncode == 2, "a patchable PIE is refused with exit 2 (got %d)" % pie.returncode)
+check("position-independent" in pie.stderr and "--patchable" in pie.stderr,
+      "the message says why and how to rebuild")
+check(not os.path.exists(os.path.join(tmp, "pie-out.uftrace.data")), "nothing was recorded")
+# (--full: its functions are too short for the default time filter)
+nopie = profile(os.path.join(tmp, "nopie"), "nopie", "--full", args=("2",))
+check(nopie["rc"] in (0, 1), "a non-PIE patchable C program is recorded (rc %d)" % nopie["rc"])
+check(any(n in ("work", "thread_main") for n in recorded_functions(nopie["data"])),
+      "its own functions were patched and recorded")
+done()
