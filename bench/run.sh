@@ -2,16 +2,18 @@
 # Benchmarks (doc/benchmarks.md): async-uftrace analyze against uftrace's
 # own `dump --chrome` and `replay`, on the same recordings of
 # fixtures/workload, plus the cost of recording in each mode.
-#   bench/run.sh           ~1M and ~13M-record recordings
-#   bench/run.sh --quick   the ~1M one only
+#   bench/run.sh               ~1M and ~13M-record recordings
+#   bench/run.sh --quick       the ~1M one only
+#   bench/run.sh --recording   only the cost of recording
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 [[ -d "$HOME/.cargo/bin" ]] && PATH="$HOME/.cargo/bin:$PATH"
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 
-quick=0
+quick=0 recording_only=0
 [[ "${1:-}" == "--quick" ]] && quick=1
+[[ "${1:-}" == "--recording" ]] && recording_only=1
 work=$(mktemp -d /tmp/au-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -45,8 +47,9 @@ best_wall() { # best of 3
 
 sizes=("10 10 30")
 ((quick)) || sizes+=("100 10 100")
+((recording_only)) && sizes=()
 
-printf '\n%-26s %10s %8s %10s %12s %8s\n' "step" "records" "wall s" "peak MB" "records/s" "ratio"
+((recording_only)) || printf '\n%-26s %10s %8s %10s %12s %8s\n' "step" "records" "wall s" "peak MB" "records/s" "ratio"
 for size in "${sizes[@]}"; do
 	# shellcheck disable=SC2086
 	"$au" record-options --full "$app" >"$work/full.opts"
@@ -77,21 +80,36 @@ PY
 	rm -rf "$work/rec" "$work"/t*.json
 done
 
-# The cost of recording: the workload alone, then under profile.sh's modes
-# (a larger run, so that start-up does not dominate).
-size="200 50 300"
+# The cost of recording (a larger run, so that start-up does not dominate):
+# the workload built plainly (no instrumentation: the baseline), with mcount
+# calls, and with patchable entries; each alone and under profile.sh's modes.
+size="100 100 3000"
+(cd fixtures && env -u RUSTFLAGS CARGO_TARGET_DIR="$root/fixtures/target/plain" \
+	cargo build --quiet -p workload)
+(cd fixtures && "$root/scripts/cargo-mcount" --patchable --quiet -p workload)
+declare -A bin=([plain]="$root/fixtures/target/plain/debug/workload" [mcount]="$app"
+		[patchable]="$(ls -d "$root"/fixtures/target/*-linux-*/debug | head -1)/workload")
 # shellcheck disable=SC2086
-untraced=$(best_wall "$app" $size)
-"$au" record-options "$app" >"$work/default.opts"
-"$au" record-options --full "$app" >"$work/full.opts"
-for mode in default full; do
-	best=999
-	for _ in 1 2 3; do
-		rm -rf "$work/rec"
-		# shellcheck disable=SC2086
-		t=$(wall_of uftrace record -d "$work/rec" --opt-file "$work/$mode.opts" "$app" $size)
-		best=$(python3 -c "print(min($best, $t))")
+base=$(best_wall "${bin[plain]}" $size)
+printf '\nrecording workload %s (best of 3, full mode once; ratio to the plain build untraced, %.3f s)\n' "$size" "$base"
+printf '%-10s %-9s %8s %8s %8s\n' "build" "mode" "wall s" "ratio" "data"
+for build in plain mcount patchable; do
+	# shellcheck disable=SC2086
+	t=$(best_wall "${bin[$build]}" $size)
+	printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" untraced "$t" "$(python3 -c "print($t / $base)")" -
+	[[ $build == plain ]] && continue
+	"$au" record-options "${bin[$build]}" >"$work/default.opts"
+	"$au" record-options --full "${bin[$build]}" >"$work/full.opts"
+	for mode in default full; do
+		best=999 runs=3
+		[[ $mode == full ]] && runs=1  # tens of seconds: once is enough
+		for _ in $(seq $runs); do
+			rm -rf "$work/rec"
+			# shellcheck disable=SC2086
+			t=$(wall_of uftrace record -d "$work/rec" --opt-file "$work/$mode.opts" "${bin[$build]}" $size)
+			best=$(python3 -c "print(min($best, $t))")
+		done
+		printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" "$mode" "$best" \
+			"$(python3 -c "print($best / $base)")" "$(du -sh "$work/rec" | cut -f1)"
 	done
-	printf 'recording %-8s %6.3f s vs %6.3f s untraced: %5.1fx slowdown, %s\n' "$mode" "$best" "$untraced" \
-		"$(python3 -c "print($best / $untraced)")" "$(du -sh "$work/rec" | cut -f1)"
 done
