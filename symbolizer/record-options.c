@@ -82,15 +82,66 @@ static void add_to(FILE *out, struct pattern_set *set, const char *name)
 	add(out, &set->pb, set->opt, set->spec, name);
 }
 
-/* The default selection of a patched recording.  A blocking std function
- * only where the program calls it itself: patched for its library callers,
- * it would be charged to the nearest patched function, the program's. */
-static bool patched_by_default(const struct asym_func *f)
+/* Labels of the futures the program's own futures await directly, sorted:
+ * what each of its waits is on. */
+struct labels {
+	const char **v;
+	size_t n;
+};
+
+static int cmp_label(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int awaited_labels(const struct asym_binary *bin, struct labels *ls)
+{
+	size_t cap = 0;
+
+	ls->v = NULL;
+	ls->n = 0;
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		const struct asym_func *f = &bin->funcs[i];
+
+		if ((f->flags & (ASYM_F_FUTURE | ASYM_F_USER)) != (ASYM_F_FUTURE | ASYM_F_USER))
+			continue;
+		for (unsigned a = 0; a < f->n_awaits; a++) {
+			if (!f->awaits[a].awaitee_label)
+				continue;
+			if (ls->n == cap) {
+				const char **v = realloc(ls->v, (cap = cap * 2 + 16) * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				ls->v = v;
+			}
+			ls->v[ls->n++] = f->awaits[a].awaitee_label;
+		}
+	}
+	if (ls->n)
+		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_label);
+	return 0;
+}
+
+/*
+ * The default selection of a patched recording: the program's own code,
+ * the runtime's entry points, and of the library's futures those the
+ * program awaits (where it waits, and on what); futures nested deeper in
+ * the library run untraced.  A blocking std function only where the
+ * program calls it itself: patched for its library callers, it would be
+ * charged to the nearest patched function, the program's.
+ */
+static bool patched_by_default(const struct asym_func *f, const struct labels *awaited)
+{
+	if (f->flags & ASYM_F_USER)
+		return true;
 	if (f->role == ASYM_ROLE_BLOCKING_CALL)
 		return f->flags & ASYM_F_USER_CALLED;
-	return (f->flags & (ASYM_F_FUTURE | ASYM_F_USER | ASYM_F_DEFERRED_WAKE |
-			    ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL)) ||
+	if (f->flags & ASYM_F_FUTURE)
+		return awaited->n && bsearch(&f->label, awaited->v, awaited->n, sizeof(*awaited->v),
+					     cmp_label);
+	return (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE |
+			    ASYM_F_STEAL)) ||
 	       f->role != ASYM_ROLE_NONE;
 }
 
@@ -101,6 +152,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	/* mcount calls reach libmcount whatever is asked; patchable entries
 	 * only where -P names them (a binary with both calls mcount) */
 	bool patch = (bin->flags & ASYM_BIN_PATCHABLE) && !(bin->flags & ASYM_BIN_MCOUNT);
+	struct labels awaited = { NULL, 0 };
 
 	if (!sets)
 		return -ENOMEM;
@@ -115,6 +167,10 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	if (patch && (bin->flags & ASYM_BIN_PIE)) {
 		free(sets);
 		return ASYM_ERR_PIE_PATCHABLE;
+	}
+	if (patch && awaited_labels(bin, &awaited) < 0) {
+		free(sets);
+		return -ENOMEM;
 	}
 	fprintf(out, "--demangle=no\n");
 	if (patch && mode == ASYM_RECORD_FULL)
@@ -143,7 +199,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			add_to(out, &sets[SET_TRACE], f->symbol);
 		/* Patched: the async structure, and the program's own code to
 		 * explain a slow poll; library internals cost nothing. */
-		if (patch && mode == ASYM_RECORD_DEFAULT && patched_by_default(f))
+		if (patch && mode == ASYM_RECORD_DEFAULT && patched_by_default(f, &awaited))
 			add_to(out, &sets[SET_PATCH], f->symbol);
 	}
 	for (int i = 0; i < NR_SETS; i++)
@@ -157,6 +213,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	if (patch && mode == ASYM_RECORD_DEFAULT)
 		fprintf(out, "--no-libcall\n");
 	free(sets);
+	free(awaited.v);
 	return ferror(out) ? -EIO : 0;
 }
 

@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Binaries with patchable entries (scripts/cargo-mcount --patchable): the
-default recording patches only the async structure and the program's own
-functions, so library internals (core::ptr::drop_in_place, ...) never reach
-uftrace, while --full patches every function; the record options say so;
+default recording patches only the async structure (polls of the program's
+futures and of the library futures it awaits, the runtime's entry points)
+and the program's own functions, so library internals
+(core::ptr::drop_in_place, futures nested inside tokio) never reach uftrace, while --full patches every function; the record options say so;
 a patchable position-independent executable, which uftrace 0.13 cannot
 patch, is refused with a clear message and no recording."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 
 os.environ["AU_PATCHABLE"] = "1"  # the fixtures built with --patchable
-from aulib import AU, SRC, check, done, fixture, need_uftrace, profile, skip  # noqa: E402
+from aulib import AU, SRC, check, done, fixture, load, need_uftrace, profile, skip  # noqa: E402
 
 need_uftrace()
 app = fixture("tokio-demo")
@@ -34,14 +36,10 @@ check(full[full.index("-P") + 1] == "." if "-P" in full else False,
 
 
 def recorded_functions(data):
-    proc = subprocess.run(["uftrace", "report", "-d", data, "--demangle=no", "-f", "call"],
+    """Names of the functions with an entry record (uftrace's own dump)."""
+    proc = subprocess.run(["uftrace", "dump", "-d", data, "--demangle=no"],
                           capture_output=True, text=True)
-    names = set()
-    for line in proc.stdout.splitlines()[2:]:
-        parts = line.split(None, 1)
-        if len(parts) == 2 and parts[0].isdigit():
-            names.add(parts[1].strip())
-    return names
+    return set(re.findall(r"\[entry\] (\S+?)\([0-9a-f]+\) depth", proc.stdout))
 
 
 res = profile(app, "tokio-demo")
@@ -51,6 +49,19 @@ own = [n for n in names if "10tokio_demo7my_test" in n]
 drop = [n for n in names if "13drop_in_place" in n]
 check(len(own) >= 1, "the program's own future my_test is recorded (%d functions)" % len(names))
 check(not drop, "no library internals recorded by default (drop_in_place: %d)" % len(drop))
+
+# Library futures: the ones the program awaits are patched (where it
+# waits, and on what); those nested deeper run untraced.
+wl = profile(fixture("workload"), "workload", args=("4", "2", "20"))
+wl_names = recorded_functions(wl["data"])
+check(any("6SenderyE4send0" in n for n in wl_names),
+      "Sender::send, awaited by the program, is recorded")
+check(not any("13reserve_inner0" in n for n in wl_names),
+      "Sender::reserve_inner, awaited only inside tokio, is not")
+wl_s = load(wl["summary"])
+check(len(wl_s["tasks"]) >= 7 and all(t["outcome"] == "completed" for t in wl_s["tasks"]
+                                      if t["kind"] == "task"),
+      "the workload's tasks are all seen completing (%d tasks)" % len(wl_s["tasks"]))
 
 res_full = profile(app, "tokio-demo-full", "--full")
 check(res_full["rc"] == 0, "profile.sh --full exits 0 (got %d)" % res_full["rc"])
