@@ -6,7 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include "model.h"
 #include "utils.h"
@@ -354,7 +356,8 @@ static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, b
 static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 {
 	if (t->outcome == AU_OUTCOME_PENDING)
-		t->outcome = t->completed ? AU_OUTCOME_COMPLETED
+		t->outcome = t->panicked ? AU_OUTCOME_PANICKED
+			     : t->completed ? AU_OUTCOME_COMPLETED
 			     : t->aborted ? AU_OUTCOME_ABORTED : AU_OUTCOME_DROPPED;
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
@@ -554,17 +557,21 @@ static void block_on_begin(struct au_model *m, uint32_t thread, struct frame *fr
 	th->task = t;
 }
 
-/* The task of the SCHEDULE call this frame runs inside, or NULL. */
-static struct au_task *scheduled_task(struct au_model *m, const struct thread_state *th)
+/* The task of the nearest enclosing call of a runtime function with @role
+ * (its task argument), or with @polled, of an enclosing task poll;
+ * NULL if none.  The frame on top is the caller's. */
+static struct au_task *enclosing_task(struct au_model *m, const struct thread_state *th,
+				      enum asym_role role, bool polled)
 {
 	for (size_t d = th->depth - 1; d-- > 0;) {
 		const struct frame *f = &th->stack[d];
 		const struct au_funcinfo *fi = finfo(m, f->func);
-
-		bool ok;
 		uint64_t ptr;
+		bool ok;
 
-		if (!fi || fi->role != ASYM_ROLE_SCHEDULE)
+		if (polled && f->task)
+			return f->task;
+		if (!fi || fi->role != role)
 			continue;
 		ptr = task_arg(fi, f, &ok);
 		if (ok)
@@ -580,7 +587,7 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 
 	if (!(fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
 		return;
-	t = scheduled_task(m, &m->threads[thread]);
+	t = enclosing_task(m, &m->threads[thread], ASYM_ROLE_SCHEDULE, false);
 	if (!t)
 		return;
 	if (fi->flags & ASYM_F_SCHEDULE_LOCAL)
@@ -626,6 +633,12 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 	case ASYM_ROLE_TASK_ABORT:
 		if (ok && (t = au_tasks_find(m->tasks, ptr)))
 			t->aborted = true;
+		break;
+	case ASYM_ROLE_TASK_PANIC:
+		/* the task polled, or shut down (dropping its future
+		 * panicked), around the call */
+		if ((t = enclosing_task(m, th, ASYM_ROLE_TASK_ABORT, true)))
+			t->panicked = true;
 		break;
 	case ASYM_ROLE_TASK_DROP:
 		if (ok && (t = au_tasks_find(m->tasks, ptr))) {
@@ -1057,8 +1070,9 @@ static void finish_task(struct au_task *t, void *arg)
 {
 	struct au_model *m = arg;
 
-	t->outcome = t->completed ? AU_OUTCOME_COMPLETED : t->aborted ? AU_OUTCOME_ABORTED
-			: AU_OUTCOME_PENDING;
+	t->outcome = t->panicked ? AU_OUTCOME_PANICKED
+		     : t->completed ? AU_OUTCOME_COMPLETED
+		     : t->aborted ? AU_OUTCOME_ABORTED : AU_OUTCOME_PENDING;
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
 			s->ops->task_end(s, m, t, m->last_time);
@@ -1073,8 +1087,37 @@ static int cmp_future_id(const void *a, const void *b)
 	return fa->id < fb->id ? -1 : fa->id > fb->id;
 }
 
+/*
+ * Under uftrace 0.13 a Rust panic cannot unwind through traced frames: the
+ * program aborts (SIGABRT) inside the poll that panicked, and the
+ * runtime's catch never runs (doc/findings.md).  When the recording ends
+ * so, the task being polled on the thread that recorded last is the one
+ * that panicked.
+ */
+static void aborted_in_poll(struct au_model *m)
+{
+	const struct au_data_info *info = au_data_info(m->data);
+	uint32_t pid = au_data_pid(m->data);
+	struct thread_state *last = NULL;
+
+	if (!info->has_exit_status || !WIFSIGNALED(info->exit_status) ||
+	    WTERMSIG(info->exit_status) != SIGABRT)
+		return;
+	for (size_t i = 0; i < m->nr_threads; i++) {
+		struct thread_state *t = &m->threads[i];
+
+		if (pid && au_data_thread(m->data, i)->pid != pid)
+			continue;
+		if (t->depth && (!last || t->last_time > last->last_time))
+			last = t;
+	}
+	if (last && last->task)
+		last->task->panicked = true;
+}
+
 void au_model_finish(struct au_model *m)
 {
+	aborted_in_poll(m);
 	for (size_t i = 0; i < m->nr_threads; i++) {
 		struct thread_state *t = &m->threads[i];
 

@@ -5,6 +5,7 @@
  */
 #define PR_FMT "report"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -107,7 +108,8 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			dur(b2, sizeof(b2), t->idle_ns), dur(b3, sizeof(b3), t->scheduled_ns),
 			t->outcome == AU_OUTCOME_COMPLETED ? "completed" :
 			t->outcome == AU_OUTCOME_PENDING ? "pending at end" :
-			t->outcome == AU_OUTCOME_ABORTED ? "aborted" : "dropped");
+			t->outcome == AU_OUTCOME_ABORTED ? "aborted" :
+			t->outcome == AU_OUTCOME_PANICKED ? "panicked" : "dropped");
 	}
 	free(all);
 	if (sum->delays.count)
@@ -127,6 +129,26 @@ static bool future_hidden(const struct au_filter *f, const struct au_funcinfo *f
 	if (f->only_crate && (!fi->sym || !fi->sym->crate || strcmp(fi->sym->crate, f->only_crate)))
 		return true;
 	return max_poll < f->min_poll_ns;
+}
+
+/* Tasks whose future panicked, named in the header: a panic ends a task
+ * however little time it took, so it must not hide in the busy list. */
+static void print_panics(FILE *fp, const struct au_model *m, const struct au_data_info *info)
+{
+	const struct au_tasks *ts = au_model_tasks(m);
+	bool abrt = info->has_exit_status && (info->exit_status & 0x7f) == SIGABRT;
+
+	for (size_t i = 0; i < au_tasks_count(ts); i++) {
+		const struct au_task *t = au_tasks_at(ts, i);
+		const char *name = au_summary_task_name(m, t);
+
+		if (t->outcome != AU_OUTCOME_PANICKED)
+			continue;
+		fprintf(fp, "task %llu (%s) panicked%s\n", (unsigned long long)t->id,
+			name ? name : "?",
+			abrt ? " in its poll, and the program aborted: under uftrace a Rust panic "
+			       "cannot unwind (doc/findings.md)" : "");
+	}
 }
 
 void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
@@ -156,6 +178,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 		else if (st != 65536)
 			fprintf(fp, "the program exited with status %d\n", (st >> 8) & 0xff);
 	}
+	print_panics(fp, m, info);
 	if (!au_model_funcs(m)->classified)
 		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
 	print_diagnostics(fp, m, diag, filter);

@@ -377,6 +377,8 @@ static const char *outcome_name(enum au_task_outcome o)
 		return "aborted";
 	case AU_OUTCOME_DROPPED:
 		return "dropped";
+	case AU_OUTCOME_PANICKED:
+		return "panicked";
 	default:
 		return "pending_at_end";
 	}

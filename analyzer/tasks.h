@@ -24,6 +24,7 @@ enum au_task_outcome {
 	AU_OUTCOME_COMPLETED,
 	AU_OUTCOME_ABORTED,
 	AU_OUTCOME_DROPPED,      /* freed without completing or an abort seen */
+	AU_OUTCOME_PANICKED,     /* its future panicked (or the program aborted in its poll) */
 };
 
 struct au_task {
@@ -45,6 +46,7 @@ struct au_task {
 	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
 	bool running;
 	bool aborted;
+	bool panicked;           /* the runtime caught a panic of its future */
 	bool dropped;            /* freed inside its own poll: ends with it */
 	bool root_user;          /* root_func is the program's own future */
 	/* where it waits: the innermost of its own futures that returned

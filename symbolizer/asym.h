@@ -89,6 +89,7 @@ asym_print_fn asym_set_print(asym_print_fn fn);
 	_PR(TASK_COMPLETE, "task_complete")                                    \
 	_PR(TASK_DROP, "task_drop")                                            \
 	_PR(TASK_ABORT, "task_abort")                                          \
+	_PR(TASK_PANIC, "task_panic")     /* the polled task's future panicked */ \
 	_PR(PARK, "park")                 /* worker thread goes idle */        \
 	_PR(UNPARK, "unpark")             /* someone wakes a parked worker */  \
 	_PR(WORKER_START, "worker_start")                                      \

@@ -26,6 +26,10 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "tokio::runtime::task::raw::dealloc", TASK_DROP, 0, 1),
 	E(EXACT, "tokio::runtime::task::raw::shutdown", TASK_ABORT, 0, 1),
 	E(EXACT, "<tokio::runtime::task::harness::Harness>::complete", TASK_COMPLETE, 0, 1),
+	/* harness.rs: a panic caught while polling (poll_future) or dropping
+	 * (cancel_task) the future becomes the JoinHandle's error; the task
+	 * is the one polled or shut down around this call */
+	E(EXACT, "<tokio::runtime::task::error::JoinError>::panic", TASK_PANIC, 0, 0),
 	E(EXACT, "tokio::runtime::task::waker::wake_by_val", WAKE, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::wake_by_ref", WAKE_BY_REF, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::clone_waker", WAKER_CLONE, 0, 1),
