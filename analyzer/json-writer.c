@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bg-writer.h"
 #include "json-writer.h"
 #include "utils.h"
 
@@ -16,6 +17,7 @@
 
 struct jw {
 	FILE *fp;
+	struct bg_writer *bg;    /* writes the buffers on a second thread, or NULL */
 	bool pretty;
 	bool io_error;
 	bool nesting_error;
@@ -23,8 +25,8 @@ struct jw {
 	/* per level: has an element been written (so the next needs a comma) */
 	bool had_elem[JW_DEPTH + 1];
 	bool after_name;
-	size_t len;
-	char buf[JW_BUF];
+	size_t len, cap;
+	char *buf;
 };
 
 struct jw *jw_open(FILE *fp, bool pretty)
@@ -33,13 +35,34 @@ struct jw *jw_open(FILE *fp, bool pretty)
 
 	w->fp = fp;
 	w->pretty = pretty;
+	w->cap = JW_BUF;
+	w->buf = xmalloc(w->cap);
+	return w;
+}
+
+struct jw *jw_open_background(FILE *fp)
+{
+	struct jw *w = xcalloc(1, sizeof(*w));
+
+	w->fp = fp;
+	/* what stdio holds goes first: the thread writes past it */
+	if (fflush(fp) == 0)
+		w->bg = bg_writer_start(fileno(fp), &w->buf, &w->cap);
+	if (!w->bg) {
+		free(w);
+		return jw_open(fp, false);
+	}
 	return w;
 }
 
 void jw_flush(struct jw *w)
 {
-	if (w->len && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+	if (w->bg) {
+		if (w->len)
+			w->buf = bg_writer_submit(w->bg, w->len);
+	} else if (w->len && fwrite(w->buf, 1, w->len, w->fp) != w->len) {
 		w->io_error = true;
+	}
 	w->len = 0;
 }
 
@@ -54,9 +77,15 @@ int jw_close(struct jw *w)
 
 	if (!w)
 		return 0;
-	jw_flush(w);
-	if (fflush(w->fp) != 0 || ferror(w->fp))
-		w->io_error = true;
+	if (w->bg) {
+		if (bg_writer_stop(w->bg, w->len) < 0)
+			w->io_error = true;
+	} else {
+		jw_flush(w);
+		if (fflush(w->fp) != 0 || ferror(w->fp))
+			w->io_error = true;
+		free(w->buf);
+	}
 	if (w->io_error)
 		err = -EIO;
 	else if (w->nesting_error || w->depth != 0)
@@ -67,13 +96,15 @@ int jw_close(struct jw *w)
 
 static inline void put(struct jw *w, const char *s, size_t n)
 {
-	if (w->len + n > JW_BUF) {
+	while (w->len + n > w->cap) {
+		/* longer than the buffer: in pieces */
+		size_t part = w->cap - w->len;
+
+		memcpy(w->buf + w->len, s, part);
+		w->len += part;
 		jw_flush(w);
-		if (n > JW_BUF) {
-			if (fwrite(s, 1, n, w->fp) != n)
-				w->io_error = true;
-			return;
-		}
+		s += part;
+		n -= part;
 	}
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
@@ -81,7 +112,7 @@ static inline void put(struct jw *w, const char *s, size_t n)
 
 static inline void putc_(struct jw *w, char c)
 {
-	if (w->len == JW_BUF)
+	if (w->len == w->cap)
 		jw_flush(w);
 	w->buf[w->len++] = c;
 }
@@ -246,49 +277,99 @@ void jw_string(struct jw *w, const char *s)
 	jw_string_len(w, s, strlen(s));
 }
 
-/* Digits of v, right-aligned into the end of buf; returns the start. */
-static char *fmt_u64(char *end, uint64_t v)
+/* Two digits at a time: half the divisions of one at a time. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static unsigned nr_digits(uint64_t v)
 {
-	do {
-		*--end = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	unsigned n = 1;
+
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+char *jw_fmt_u64(char *p, uint64_t v)
+{
+	char *end = p + nr_digits(v);
+
+	p = end;
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(p - 2, digit_pairs + 2 * v, 2);
+	else
+		p[-1] = '0' + v;
 	return end;
+}
+
+char *jw_fmt_ns_as_us(char *p, uint64_t ns)
+{
+	unsigned frac = ns % 1000;
+
+	/* "<us>.<ns%1000 as 3 digits>": exact, no floating point. */
+	p = jw_fmt_u64(p, ns / 1000);
+	*p++ = '.';
+	*p++ = '0' + frac / 100;
+	memcpy(p, digit_pairs + 2 * (frac % 100), 2);
+	return p + 2;
 }
 
 void jw_u64(struct jw *w, uint64_t v)
 {
-	char buf[24], *p = fmt_u64(buf + sizeof(buf), v);
+	char buf[JW_U64_MAX];
 
 	before_value(w);
-	put(w, p, buf + sizeof(buf) - p);
+	put(w, buf, jw_fmt_u64(buf, v) - buf);
 }
 
 void jw_i64(struct jw *w, int64_t v)
 {
-	char buf[24], *p;
+	char buf[JW_U64_MAX + 1], *p = buf;
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	p = fmt_u64(buf + sizeof(buf), mag);
 	if (v < 0)
-		*--p = '-';
+		*p++ = '-';
 	before_value(w);
-	put(w, p, buf + sizeof(buf) - p);
+	put(w, buf, jw_fmt_u64(p, mag) - buf);
 }
 
 void jw_ns_as_us(struct jw *w, uint64_t ns)
 {
-	char buf[32], *end = buf + sizeof(buf), *p;
-	unsigned frac = ns % 1000;
+	char buf[JW_US_MAX];
 
-	/* "<us>.<ns%1000 as 3 digits>": exact, no floating point. */
-	end[-1] = '0' + frac % 10;
-	end[-2] = '0' + frac / 10 % 10;
-	end[-3] = '0' + frac / 100;
-	end[-4] = '.';
-	p = fmt_u64(end - 4, ns / 1000);
 	before_value(w);
-	put(w, p, end - p);
+	put(w, buf, jw_fmt_ns_as_us(buf, ns) - buf);
+}
+
+char *jw_elem_begin(struct jw *w, size_t max)
+{
+	/* newline and comma, so that their room is there too */
+	if (w->len + max + 2 > w->cap)
+		jw_flush(w);
+	jw_newline(w);
+	before_value(w);
+	return w->buf + w->len;
+}
+
+void jw_elem_end(struct jw *w, const char *end)
+{
+	w->len = end - w->buf;
 }
 
 void jw_hex(struct jw *w, uint64_t v)

@@ -2,8 +2,9 @@
 /*
  * Streaming JSON writer (after bpftool's json_writer.h).
  *
- * Writes straight into a large buffer flushed to a FILE *, so traces of
- * any length stream with constant memory.  Commas come from the nesting
+ * Writes straight into a large buffer flushed to a FILE * (or, for the
+ * trace, handed to a second thread that writes it), so traces of any
+ * length stream with constant memory.  Commas come from the nesting
  * state; escaping happens in one place; numbers are formatted by hand (no
  * printf on the hot path).  Write errors are sticky and reported once by
  * jw_close(), so callers need not check every call.
@@ -34,6 +35,15 @@ struct jw;
  * Returns the writer, freed by jw_close().
  */
 struct jw *jw_open(FILE *fp, bool pretty);
+/**
+ * jw_open_background - a compact writer whose full buffers a second thread
+ * writes to @fp's file descriptor (after flushing @fp), in order
+ *
+ * For traces of a gigabyte, whose write(2) costs about as much as making
+ * them.  Falls back to jw_open(@fp, false) when no thread can be started.
+ * jw_close() waits for the writes; @fp must not be written to meanwhile.
+ */
+struct jw *jw_open_background(FILE *fp);
 /**
  * jw_close - flush and free
  * Returns 0, -EIO if any write failed, -EINVAL if objects/arrays were left
@@ -75,6 +85,27 @@ void jw_null(struct jw *w);
 void jw_hex(struct jw *w, uint64_t v);
 /** Nanoseconds written as microseconds with 3 decimals: 1234567 -> 1234.567 */
 void jw_ns_as_us(struct jw *w, uint64_t ns);
+
+/*
+ * Formatting into a caller's buffer, for elements built in place (below):
+ * each writes at @p and returns the end.  Room needed: JW_U64_MAX and
+ * JW_US_MAX bytes.
+ */
+#define JW_U64_MAX 20
+#define JW_US_MAX (JW_U64_MAX + 1)
+char *jw_fmt_u64(char *p, uint64_t v);
+char *jw_fmt_ns_as_us(char *p, uint64_t ns);
+
+/*
+ * Hot paths write whole array elements in place, from preformatted pieces:
+ *	char *p = jw_elem_begin(w, max);   // on a new line, after its comma
+ *	memcpy(p, "{...}", n); p += n;
+ *	jw_elem_end(w, p);
+ * At most @max (<= JW_ELEM_MAX) bytes; compact writers only.
+ */
+#define JW_ELEM_MAX (64 * 1024)
+char *jw_elem_begin(struct jw *w, size_t max);
+void jw_elem_end(struct jw *w, const char *end);
 
 /* name + value shorthands */
 void jw_str_field(struct jw *w, const char *name, const char *s);

@@ -20,6 +20,7 @@
 #include "correlate.h"
 #include "json-writer.h"
 #include "summary-internal.h"
+#include "trace-slices.h"
 #include "utils.h"
 #include "writers.h"
 
@@ -34,29 +35,16 @@ struct trace_json {
 	const struct au_model *model;  /* the recording being written */
 	char *program;
 	const struct au_sink *diag;
-	/* slice names: short (no generic arguments), escaped once */
-	char **names;
-	uint32_t *name_len;
-	uint32_t nr_names;
+	struct trace_slices *slices; /* call slices, and their names */
 	struct au_filter filter;
 };
 
 static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t func)
 {
-	if (!tj->names) {
-		tj->nr_names = au_model_funcs(m)->n;
-		tj->names = xcalloc(tj->nr_names ? tj->nr_names : 1, sizeof(*tj->names));
-		tj->name_len = xcalloc(tj->nr_names ? tj->nr_names : 1, sizeof(*tj->name_len));
-	}
-	if (!tj->names[func]) {
-		char *shortname = asym_shorten(au_model_func_name(m, func));
-		size_t len = 0;
+	size_t len;
+	const char *name = trace_slices_name(tj->slices, m, func, &len);
 
-		tj->names[func] = jw_escape(shortname ? shortname : "?", &len);
-		tj->name_len[func] = len;
-		free(shortname);
-	}
-	jw_escaped(tj->w, tj->names[func], tj->name_len[func]);
+	jw_escaped(tj->w, name, len);
 }
 
 void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *filter)
@@ -158,14 +146,9 @@ static void start(struct trace_json *tj, const struct au_model *m)
 		jw_begin_array(w);
 		tj->program = xstrdup(info->exename ? info->exename : "?");
 	}
-	/* slice names are cached by function index, which is per recording */
-	for (uint32_t i = 0; i < tj->nr_names; i++)
-		free(tj->names[i]);
-	free(tj->names);
-	free(tj->name_len);
-	tj->names = NULL;
-	tj->name_len = NULL;
-	tj->nr_names = 0;
+	/* slice pieces are cached by function and thread index, which are
+	 * per recording */
+	trace_slices_reset(tj->slices);
 	tj->model = m;
 	tj->pid = au_data_pid(au_model_data(m));
 	metadata(w, "process_name", tj->pid, -1, basename_of(info->exename), 0);
@@ -189,6 +172,7 @@ static void on_thread(struct au_sink *s, const struct au_model *m, uint32_t thre
 		name = buf;
 	}
 	metadata(tj->w, "thread_name", pid, tid, name, 0);
+	trace_slices_thread(tj->slices, thread, pid, tid);
 	/* The main thread first, then by tid, as a person reads them. */
 	metadata(tj->w, "thread_sort_index", pid, tid, NULL, tid == pid ? 0 : (int64_t)thread + 1);
 }
@@ -228,7 +212,7 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	struct jw *w = tj->w;
 	char unknown[32];
 
-	if (call_hidden(tj, m, call))
+	if (call_hidden(tj, m, call) || trace_slices_call(tj->slices, w, m, call))
 		return;
 	jw_newline(w);
 	jw_begin_object(w);
@@ -671,7 +655,8 @@ struct au_sink *au_trace_json_new(FILE *fp)
 	struct trace_json *tj = xcalloc(1, sizeof(*tj));
 
 	tj->sink.ops = &trace_json_ops;
-	tj->w = jw_open(fp, false);
+	tj->w = jw_open_background(fp);
+	tj->slices = trace_slices_new();
 	return &tj->sink;
 }
 
@@ -686,10 +671,7 @@ int au_trace_json_free(struct au_sink *sink)
 	finish_document(tj);
 	err = jw_close(tj->w);
 	free(tj->program);
-	for (uint32_t i = 0; i < tj->nr_names; i++)
-		free(tj->names[i]);
-	free(tj->names);
-	free(tj->name_len);
+	trace_slices_free(tj->slices);
 	free(tj);
 	return err;
 }

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Buffers written to a file descriptor by a second thread: a ring of
+ * buffers, the full ones written in the order they were queued.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "bg-writer.h"
+#include "utils.h"
+
+/* Writes of 256 KiB cost less system time here than 1 MiB ones (they stay
+ * in the cache); four buffers let the producer run ahead for a while. */
+#define BG_BUF (256 * 1024)
+#define BG_NBUF 4
+
+struct bg_writer {
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t queued;   /* a buffer was queued, or stop */
+	pthread_cond_t written;  /* a buffer was written: it is free again */
+	char *bufs[BG_NBUF];
+	size_t lens[BG_NBUF];
+	/* Queued buffers are bufs[next_write .. next_write + nr_queued), in
+	 * ring order; the producer fills the one after them. */
+	unsigned next_write, nr_queued;
+	bool stop;
+	bool io_error;           /* the thread's alone until joined */
+};
+
+static bool write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+static void *writer_thread(void *arg)
+{
+	struct bg_writer *bg = arg;
+
+	pthread_mutex_lock(&bg->lock);
+	for (;;) {
+		unsigned i;
+
+		while (!bg->nr_queued && !bg->stop)
+			pthread_cond_wait(&bg->queued, &bg->lock);
+		if (!bg->nr_queued)
+			break;
+		i = bg->next_write;
+		pthread_mutex_unlock(&bg->lock);
+		/* after one failure the rest is dropped, as fwrite would */
+		if (!bg->io_error && !write_all(bg->fd, bg->bufs[i], bg->lens[i]))
+			bg->io_error = true;
+		pthread_mutex_lock(&bg->lock);
+		bg->next_write = (i + 1) % BG_NBUF;
+		bg->nr_queued--;
+		pthread_cond_signal(&bg->written);
+	}
+	pthread_mutex_unlock(&bg->lock);
+	return NULL;
+}
+
+static void free_writer(struct bg_writer *bg)
+{
+	pthread_cond_destroy(&bg->written);
+	pthread_cond_destroy(&bg->queued);
+	pthread_mutex_destroy(&bg->lock);
+	for (unsigned i = 0; i < BG_NBUF; i++)
+		free(bg->bufs[i]);
+	free(bg);
+}
+
+struct bg_writer *bg_writer_start(int fd, char **buf, size_t *cap)
+{
+	struct bg_writer *bg = xcalloc(1, sizeof(*bg));
+
+	bg->fd = fd;
+	pthread_mutex_init(&bg->lock, NULL);
+	pthread_cond_init(&bg->queued, NULL);
+	pthread_cond_init(&bg->written, NULL);
+	for (unsigned i = 0; i < BG_NBUF; i++)
+		bg->bufs[i] = xmalloc(BG_BUF);
+	if (pthread_create(&bg->thread, NULL, writer_thread, bg) != 0) {
+		free_writer(bg);
+		return NULL;
+	}
+	*buf = bg->bufs[0];
+	*cap = BG_BUF;
+	return bg;
+}
+
+/* Queue @len bytes of the producer's buffer, which is always the slot
+ * after the queued ones; returns the slot after it, the producer's next. */
+static unsigned queue(struct bg_writer *bg, size_t len)
+{
+	unsigned i = (bg->next_write + bg->nr_queued) % BG_NBUF;
+
+	bg->lens[i] = len;
+	bg->nr_queued++;
+	pthread_cond_signal(&bg->queued);
+	return (i + 1) % BG_NBUF;
+}
+
+char *bg_writer_submit(struct bg_writer *bg, size_t len)
+{
+	unsigned next;
+
+	pthread_mutex_lock(&bg->lock);
+	next = queue(bg, len);
+	/* the next slot is free once fewer than all buffers are queued */
+	while (bg->nr_queued == BG_NBUF)
+		pthread_cond_wait(&bg->written, &bg->lock);
+	pthread_mutex_unlock(&bg->lock);
+	return bg->bufs[next];
+}
+
+int bg_writer_stop(struct bg_writer *bg, size_t len)
+{
+	int err;
+
+	pthread_mutex_lock(&bg->lock);
+	if (len)
+		queue(bg, len);
+	bg->stop = true;
+	pthread_cond_signal(&bg->queued);
+	pthread_mutex_unlock(&bg->lock);
+	pthread_join(bg->thread, NULL);
+	err = bg->io_error ? -EIO : 0;
+	free_writer(bg);
+	return err;
+}
