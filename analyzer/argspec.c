@@ -17,16 +17,16 @@
 #include "uftrace-data-internal.h"
 #include "utils.h"
 
-struct spec_entry {
+struct au_spec_entry {
 	char *pattern;
 	regex_t re;
 	bool re_ok;
 	char *specs;       /* "arg1,arg2/s" */
 };
 
-static struct spec_entry *entries_parse(const char *list, size_t *n, bool glob)
+static struct au_spec_entry *entries_parse(const char *list, size_t *n, bool glob)
 {
-	struct spec_entry *v = NULL;
+	struct au_spec_entry *v = NULL;
 	size_t cap = 0;
 	char *copy, *save = NULL, *tok;
 
@@ -36,7 +36,7 @@ static struct spec_entry *entries_parse(const char *list, size_t *n, bool glob)
 	copy = xstrdup(list);
 	for (tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
 		char *at = strrchr(tok, '@');
-		struct spec_entry *e;
+		struct au_spec_entry *e;
 
 		if (!at || at == tok)
 			continue; /* auto-args patterns: not used by our driver */
@@ -52,7 +52,7 @@ static struct spec_entry *entries_parse(const char *list, size_t *n, bool glob)
 	return v;
 }
 
-static void entries_free(struct spec_entry *v, size_t n)
+static void entries_free(struct au_spec_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].re_ok)
@@ -63,7 +63,7 @@ static void entries_free(struct spec_entry *v, size_t n)
 	free(v);
 }
 
-static bool entry_matches(const struct spec_entry *e, bool glob, const char *name)
+static bool entry_matches(const struct au_spec_entry *e, bool glob, const char *name)
 {
 	if (glob)
 		return fnmatch(e->pattern, name, 0) == 0;
@@ -155,61 +155,91 @@ static int cmp_arg(const void *a, const void *b)
 	return x->fp - y->fp;
 }
 
-void au_layouts_build(struct au_data *d)
+/* The layout of one function, from every spec entry that matches it. */
+static struct au_layout *layout_build(const struct au_data *d, const char *name)
 {
-	size_t nargs_e = 0, nret_e = 0;
-	struct spec_entry *ae = entries_parse(d->argspec, &nargs_e, d->pattern_glob);
-	struct spec_entry *re = entries_parse(d->retspec, &nret_e, d->pattern_glob);
+	const char *names[2] = { name, NULL };
+	char *dem = NULL;
+	struct arg_item args[AU_MAX_ARGS];
+	int nargs = 0;
+	struct au_layout lo = { 0 }, *out;
 
-	d->layouts = xcalloc(d->nr_funcs ? d->nr_funcs : 1, sizeof(*d->layouts));
-	if (!nargs_e && !nret_e)
-		goto out;
-	for (size_t f = 0; f < d->nr_funcs; f++) {
-		const char *names[2] = { d->funcs[f].name, NULL };
-		char *dem = NULL;
-		struct arg_item args[AU_MAX_ARGS];
-		int nargs = 0;
-		struct au_layout lo = { 0 };
-
+	for (int k = 0; k < 2 && names[k]; k++) {
+		for (size_t i = 0; i < d->nr_arg_entries; i++) {
+			if (entry_matches(&d->arg_entries[i], d->pattern_glob, names[k]))
+				add_specs(&lo, args, &nargs, d->arg_entries[i].specs);
+		}
+		for (size_t i = 0; i < d->nr_ret_entries; i++) {
+			if (entry_matches(&d->ret_entries[i], d->pattern_glob, names[k]))
+				add_specs(&lo, args, &nargs, d->ret_entries[i].specs);
+		}
+		if (nargs || lo.has_ret)
+			break;
 		/* uftrace matched its own demangled name: for Rust v0 that is
 		 * the mangled one; for C++ and legacy Rust, a demangled one. */
-		if (!strncmp(names[0], "_Z", 2)) {
-			dem = asym_demangle(names[0]);
-			names[1] = dem;
-		}
-		for (int k = 0; k < 2 && names[k]; k++) {
-			for (size_t i = 0; i < nargs_e; i++) {
-				if (entry_matches(&ae[i], d->pattern_glob, names[k]))
-					add_specs(&lo, args, &nargs, ae[i].specs);
-			}
-			for (size_t i = 0; i < nret_e; i++) {
-				if (entry_matches(&re[i], d->pattern_glob, names[k]))
-					add_specs(&lo, args, &nargs, re[i].specs);
-			}
-			if (nargs || lo.has_ret)
-				break;
-		}
-		free(dem);
-		if (!nargs && !lo.has_ret)
-			continue;
-		qsort(args, nargs, sizeof(*args), cmp_arg);
-		lo.nargs = nargs;
-		for (int i = 0; i < nargs; i++)
-			lo.args[i] = args[i].it;
-		d->layouts[f] = xmalloc(sizeof(lo));
-		*d->layouts[f] = lo;
+		if (k == 0 && !strncmp(name, "_Z", 2))
+			names[1] = dem = asym_demangle(name);
 	}
-out:
-	entries_free(ae, nargs_e);
-	entries_free(re, nret_e);
+	free(dem);
+	if (!nargs && !lo.has_ret)
+		return NULL;
+	qsort(args, nargs, sizeof(*args), cmp_arg);
+	lo.nargs = nargs;
+	for (int i = 0; i < nargs; i++)
+		lo.args[i] = args[i].it;
+	out = xmalloc(sizeof(lo));
+	*out = lo;
+	return out;
+}
+
+/* Marks a function whose layout was computed and found empty. */
+static struct au_layout no_layout;
+
+void au_specs_parse(struct au_data *d)
+{
+	d->arg_entries = entries_parse(d->argspec, &d->nr_arg_entries, d->pattern_glob);
+	d->ret_entries = entries_parse(d->retspec, &d->nr_ret_entries, d->pattern_glob);
+}
+
+void au_specs_free(struct au_data *d)
+{
+	entries_free(d->arg_entries, d->nr_arg_entries);
+	entries_free(d->ret_entries, d->nr_ret_entries);
+	d->arg_entries = d->ret_entries = NULL;
+	d->nr_arg_entries = d->nr_ret_entries = 0;
+}
+
+void au_layouts_build(struct au_data *d)
+{
+	d->layouts = xcalloc(d->nr_funcs ? d->nr_funcs : 1, sizeof(*d->layouts));
+}
+
+/*
+ * Layouts are matched on first use, not at open: a recording's records
+ * carry payloads for a handful of functions, while matching every pattern
+ * against every symbol of a large binary took most of the open time.
+ */
+const struct au_layout *au_layout_of(struct au_data *d, int32_t func)
+{
+	if (func < 0 || (size_t)func >= d->nr_funcs ||
+	    (!d->nr_arg_entries && !d->nr_ret_entries))
+		return NULL;
+	if (!d->layouts[func]) {
+		struct au_layout *lo = layout_build(d, d->funcs[func].name);
+
+		d->layouts[func] = lo ? lo : &no_layout;
+	}
+	return d->layouts[func] == &no_layout ? NULL : d->layouts[func];
 }
 
 void au_layouts_free(struct au_data *d)
 {
 	if (!d->layouts)
 		return;
-	for (size_t i = 0; i < d->nr_funcs; i++)
-		free(d->layouts[i]);
+	for (size_t i = 0; i < d->nr_funcs; i++) {
+		if (d->layouts[i] != &no_layout)
+			free(d->layouts[i]);
+	}
 	free(d->layouts);
 	d->layouts = NULL;
 }

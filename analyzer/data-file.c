@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "uftrace-data-internal.h"
 #include "utils.h"
@@ -25,19 +26,27 @@ struct info_header {
 	uint32_t unused2;
 } __attribute__((packed));
 
-static char *read_file(const char *path, size_t *len)
+char *au_read_file(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
+	struct stat st;
+	char *buf;
+	size_t cap = 4096, n = 0;
 
 	if (!fp)
 		return NULL;
-	do {
-		au_grow(&buf, &cap, n + 4096, 1);
-		got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-	} while (got > 0);
+	/* Sized from fstat so that one read does it (a file of exactly that
+	 * size gives a short read); grown if the file was longer. */
+	if (fstat(fileno(fp), &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 2;
+	buf = xmalloc(cap);
+	for (;;) {
+		n += fread(buf + n, 1, cap - n - 1, fp);
+		if (n + 1 < cap)
+			break;
+		cap *= 2;
+		buf = xrealloc(buf, cap);
+	}
 	fclose(fp);
 	buf[n] = '\0';
 	*len = n;
@@ -61,7 +70,7 @@ int au_info_read(struct au_data *d)
 	char *path = xasprintf("%s/info", d->dir);
 	struct info_header hdr;
 	size_t len;
-	char *buf = read_file(path, &len), *line, *v;
+	char *buf = au_read_file(path, &len), *line, *v;
 	int err = 0;
 
 	if (!buf) {
@@ -122,6 +131,22 @@ out:
 	return err;
 }
 
+/* Everything but info: task.txt, maps, .sym files, streams, COMM names. */
+static int files_read(struct au_data *d)
+{
+	int err = au_sessions_read(d);
+
+	if (err < 0)
+		return err;
+	au_symtabs_read(d);
+	au_layouts_build(d);
+	err = au_streams_open(d);
+	if (err < 0)
+		return err;
+	au_comm_names_read(d);
+	return 0;
+}
+
 int au_data_open(const char *dir, struct au_data **out)
 {
 	struct au_data *d = xcalloc(1, sizeof(*d));
@@ -132,15 +157,10 @@ int au_data_open(const char *dir, struct au_data **out)
 	err = au_info_read(d);
 	if (err < 0)
 		goto fail;
-	err = au_sessions_read(d);
+	au_specs_parse(d);
+	err = files_read(d);
 	if (err < 0)
 		goto fail;
-	au_symtabs_read(d);
-	au_layouts_build(d);
-	err = au_streams_open(d);
-	if (err < 0)
-		goto fail;
-	au_comm_names_read(d);
 	*out = d;
 	return 0;
 fail:
@@ -148,39 +168,61 @@ fail:
 	return err;
 }
 
+int au_data_open_like(const char *dir, const struct au_data *like, struct au_data **out)
+{
+	struct au_data *d = xcalloc(1, sizeof(*d));
+	int err;
+
+	*out = NULL;
+	d->dir = xstrdup(dir);
+	d->info = like->info;
+	d->argspec = like->argspec;
+	d->retspec = like->retspec;
+	d->pattern_glob = like->pattern_glob;
+	d->arg_entries = like->arg_entries;
+	d->ret_entries = like->ret_entries;
+	d->nr_arg_entries = like->nr_arg_entries;
+	d->nr_ret_entries = like->nr_ret_entries;
+	d->info_borrowed = true;
+	/* The size of this reader's .dat files, summed as they open. */
+	d->info.total_bytes = 0;
+	err = files_read(d);
+	if (err < 0) {
+		au_data_close(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
 void au_data_close(struct au_data *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->nr_threads; i++) {
-		if (d->streams[i].fp)
-			fclose(d->streams[i].fp);
-		free(d->streams[i].buf);
-		free(d->streams[i].path);
-		free((char *)d->threads[i].name);
-	}
-	free(d->streams);
-	free(d->threads);
+	au_streams_close(d);
 	free(d->rcache);
-	free(d->heap);
 	for (size_t i = 0; i < d->nr_sessions; i++) {
 		free(d->sessions[i].exename);
 		free(d->sessions[i].ranges);
 	}
 	free(d->sessions);
 	au_layouts_free(d);
-	for (size_t i = 0; i < d->nr_funcs; i++)
-		free((char *)d->funcs[i].name);
+	for (size_t i = 0; i < d->nr_sym_bufs; i++)
+		free(d->sym_bufs[i]);
+	free(d->sym_bufs);
 	free(d->funcs);
 	for (size_t i = 0; i < d->nr_modules; i++) {
 		free((char *)d->modules[i].path);
 		free((char *)d->modules[i].build_id);
 	}
 	free(d->modules);
-	free((char *)d->info.exename);
-	free((char *)d->info.cmdline);
-	free(d->argspec);
-	free(d->retspec);
+	if (!d->info_borrowed) {
+		au_specs_free(d);
+		free((char *)d->info.exename);
+		free((char *)d->info.cmdline);
+		free(d->argspec);
+		free(d->retspec);
+	}
 	free(d->dir);
 	free(d);
 }

@@ -48,30 +48,47 @@ static int cmp_func(const void *a, const void *b)
 	return fa->addr < fb->addr ? -1 : fa->addr > fb->addr;
 }
 
+static bool funcs_sorted(const struct au_func *f, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (f[i].addr < f[i - 1].addr)
+			return false;
+	}
+	return true;
+}
+
 /*
  * One .sym file: "%016x <type> <name>" (0.13: sizes are the distance to the
  * next line of the group; '?' marker lines close groups) or
  * "%016x %08x <type> <name>" (0.14+: explicit sizes, no markers).
+ *
+ * The file is read whole and split in place: function names point into
+ * its buffer (kept in d->sym_bufs), one allocation per file rather than
+ * one per symbol.
  */
 static void sym_read(struct au_data *d, const char *path)
 {
-	FILE *fp = fopen(path, "r");
-	char line[8192], modpath[4096] = "", bid[128] = "";
+	size_t len;
+	char *buf = au_read_file(path, &len), *line, *next;
+	char modpath[4096] = "", bid[128] = "";
 	size_t first = d->nr_funcs, group_start;
 	struct au_module *mod;
 	uint32_t midx;
 	bool sized = false;
 
-	if (!fp) {
+	if (!buf) {
 		pr_warn("%s: %s", path, strerror(errno));
 		return;
 	}
 	group_start = first;
-	while (fgets(line, sizeof(line), fp)) {
+	for (line = buf; line < buf + len; line = next) {
+		char *nl = memchr(line, '\n', buf + len - line);
 		uint64_t addr, size = 0;
 		char *p, *name, type;
 
-		line[strcspn(line, "\n")] = '\0';
+		next = nl ? nl + 1 : buf + len;
+		if (nl)
+			*nl = '\0';
 		if (line[0] == '#') {
 			sscanf(line, "# path name: %4095[^\n]", modpath);
 			sscanf(line, "# build-id: %127s", bid);
@@ -106,9 +123,8 @@ static void sym_read(struct au_data *d, const char *path)
 			continue;
 		au_grow(&d->funcs, &d->cap_funcs, d->nr_funcs, sizeof(*d->funcs));
 		d->funcs[d->nr_funcs++] = (struct au_func){ .addr = addr, .size = size,
-							    .name = xstrdup(name) };
+							    .name = name };
 	}
-	fclose(fp);
 	if (!modpath[0]) {
 		pr_warn("%s: no '# path name' header: skipped", path);
 		goto drop;
@@ -119,7 +135,8 @@ static void sym_read(struct au_data *d, const char *path)
 		/* Two .sym files for one path (name clash): keep the first. */
 		goto drop;
 	}
-	if (d->nr_funcs > first)
+	/* uftrace writes them sorted: the check is cheaper than the sort. */
+	if (d->nr_funcs > first && !funcs_sorted(d->funcs + first, d->nr_funcs - first))
 		qsort(d->funcs + first, d->nr_funcs - first, sizeof(*d->funcs), cmp_func);
 	mod->first_func = first;
 	mod->nr_funcs = d->nr_funcs - first;
@@ -131,11 +148,12 @@ static void sym_read(struct au_data *d, const char *path)
 			d->funcs[i].size = i + 1 < d->nr_funcs ? d->funcs[i + 1].addr - d->funcs[i].addr
 							       : 16;
 	}
+	au_grow(&d->sym_bufs, &d->cap_sym_bufs, d->nr_sym_bufs, sizeof(*d->sym_bufs));
+	d->sym_bufs[d->nr_sym_bufs++] = buf;
 	return;
 drop:
-	for (size_t i = first; i < d->nr_funcs; i++)
-		free((char *)d->funcs[i].name);
 	d->nr_funcs = first;
+	free(buf);
 }
 
 void au_symtabs_read(struct au_data *d)

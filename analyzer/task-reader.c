@@ -192,7 +192,7 @@ static bool stream_read(struct au_data *d, struct au_stream *s, struct au_thread
 			d->errors.unresolved++;
 
 		if (more) {
-			const struct au_layout *lo = r->func >= 0 ? d->layouts[r->func] : NULL;
+			const struct au_layout *lo = au_layout_of(d, r->func);
 			int size = -1;
 
 			s->strsel ^= 1;
@@ -428,11 +428,15 @@ int au_streams_open(struct au_data *d)
 			pr_warn("%s: %s: thread skipped", s->path, strerror(errno));
 			continue;
 		}
-		if (fstat(fileno(s->fp), &st) == 0)
-			d->info.total_bytes += st.st_size;
 		s->window = WINDOWS_TOTAL / n;
 		if (s->window > WINDOW_MAX)
 			s->window = WINDOW_MAX;
+		if (fstat(fileno(s->fp), &st) == 0) {
+			d->info.total_bytes += st.st_size;
+			/* No larger than the file (most threads write little). */
+			if (st.st_size >= 0 && (uint64_t)st.st_size < s->window)
+				s->window = st.st_size;
+		}
 		if (s->window < WINDOW_MIN)
 			s->window = WINDOW_MIN;
 		s->buf = xmalloc(s->window);
@@ -445,4 +449,28 @@ int au_streams_open(struct au_data *d)
 	if (!n)
 		pr_warn("%s: no <tid>.dat files: the recording has no records", d->dir);
 	return 0;
+}
+
+void au_streams_close(struct au_data *d)
+{
+	for (size_t i = 0; i < d->nr_threads; i++) {
+		if (d->streams[i].fp)
+			fclose(d->streams[i].fp);
+		free(d->streams[i].buf);
+		free(d->streams[i].path);
+		free((char *)d->threads[i].name);
+	}
+	free(d->streams);
+	free(d->threads);
+	free(d->heap);
+	d->streams = NULL;
+	d->threads = NULL;
+	d->heap = NULL;
+	d->nr_threads = d->heap_len = 0;
+	/* All of these come from the streams (the address cache too: streams
+	 * opened again resolve as on a fresh open). */
+	if (d->rcache)
+		memset(d->rcache, 0, AU_RCACHE * sizeof(*d->rcache));
+	d->bytes_read = d->info.total_bytes = 0;
+	memset(&d->errors, 0, sizeof(d->errors));
 }

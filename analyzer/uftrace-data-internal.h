@@ -72,12 +72,17 @@ struct au_stream {
 	int strsel;
 };
 
+struct au_spec_entry;
+
 struct au_data {
 	char *dir;
 	struct au_data_info info;
 	struct au_data_errors errors;
 	char *argspec, *retspec;   /* raw "pat@spec;pat@spec" strings */
 	bool pattern_glob;
+	/* info, argspec, retspec and the spec entries belong to another
+	 * reader (au_data_open_like) */
+	bool info_borrowed;
 
 	struct au_session *sessions;
 	size_t nr_sessions, cap_sessions;
@@ -86,7 +91,13 @@ struct au_data {
 	size_t nr_modules, cap_modules;
 	struct au_func *funcs;
 	size_t nr_funcs, cap_funcs;
-	struct au_layout **layouts; /* per func: NULL = no payload spec */
+	char **sym_bufs;            /* the .sym files' text: funcs' names */
+	size_t nr_sym_bufs, cap_sym_bufs;
+	/* argspec/retspec entries, and per func its layout once asked for
+	 * (au_layout_of; NULL = not matched yet) */
+	struct au_spec_entry *arg_entries, *ret_entries;
+	size_t nr_arg_entries, nr_ret_entries;
+	struct au_layout **layouts;
 
 	struct au_thread *threads;
 	struct au_stream *streams;
@@ -109,7 +120,17 @@ struct au_data {
 };
 
 /* data-file.c */
+/* The whole file, NUL-terminated (*len excludes the NUL); NULL + errno. */
+char *au_read_file(const char *path, size_t *len);
 int au_info_read(struct au_data *d);
+/*
+ * au_data_open_like - au_data_open, except that info is not read: its
+ * parse and compiled argument specs are those of @like, which must stay
+ * open as long as the new reader.  For fuzz-reader, whose inputs replace
+ * one file of a recording at a time: compiling the specs' patterns again
+ * for every input took more time than reading the files.
+ */
+int au_data_open_like(const char *dir, const struct au_data *like, struct au_data **out);
 /* session.c */
 int au_sessions_read(struct au_data *d);
 struct au_session *au_session_of_pid(struct au_data *d, uint32_t pid);
@@ -118,10 +139,19 @@ void au_comm_names_read(struct au_data *d);
 uint32_t au_module_get(struct au_data *d, const char *path, const char *build_id, bool main);
 void au_symtabs_read(struct au_data *d);
 int32_t au_resolve(struct au_data *d, struct au_stream *s, uint64_t addr);
-/* argspec.c */
+/* argspec.c: the info's argspec/retspec entries (compiled patterns), and
+ * the per-function table of layouts matched against them */
+void au_specs_parse(struct au_data *d);
+void au_specs_free(struct au_data *d);
 void au_layouts_build(struct au_data *d);
 void au_layouts_free(struct au_data *d);
+/* The payload layout of @func, NULL when its records carry none. */
+const struct au_layout *au_layout_of(struct au_data *d, int32_t func);
 /* task-reader.c */
 int au_streams_open(struct au_data *d);
+/* Frees the streams and threads and zeroes what reading them counted, so
+ * that au_streams_open() can run again on the parsed info, maps and symbols
+ * (fuzz-reader reopens the .dat files alone when only they changed). */
+void au_streams_close(struct au_data *d);
 
 #endif /* AU_UFTRACE_DATA_INTERNAL_H */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "uftrace-data-internal.h"
 #include "uftrace-data.h"
 #include "unittest.h"
 #include "utils.h"
@@ -382,6 +383,61 @@ TEST(checked_in_recording)
 	TEST_EQ(polls, 6);
 	TEST_EQ(au_data_errors(d)->bad_records, 0);
 	TEST_EQ(au_data_errors(d)->unresolved, 0);
+	au_data_close(d);
+	return TEST_OK;
+}
+
+/* Everything a reading gives, folded into one number. */
+static uint64_t read_digest(struct au_data *d, uint64_t *records)
+{
+	struct au_record r;
+	uint64_t h = 1469598103934665603ull;
+
+	*records = 0;
+	while (au_data_next(d, &r) > 0) {
+		uint64_t v[] = { r.time, r.addr, (uint64_t)r.func, r.thread, r.depth, r.type,
+				 r.nargs, r.nargs ? r.args[0] : 0 };
+
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			h = (h ^ v[i]) * 1099511628211ull;
+		(*records)++;
+	}
+	return h;
+}
+
+/* fuzz-reader's shortcuts (streams opened again, info borrowed from another
+ * reader) must read exactly what a fresh au_data_open reads. */
+TEST(reopened_streams_and_borrowed_info_read_the_same)
+{
+	const char *src = getenv("AU_SRC_ROOT");
+	char path[PATH_MAX];
+	struct au_data *d, *like;
+	uint64_t want, n, want_n;
+
+	if (!src)
+		TEST_SKIP_BECAUSE("AU_SRC_ROOT not set (run under meson test)");
+	snprintf(path, sizeof(path), "%s/fixtures/recordings/handfuture.uftrace.data", src);
+	au_quiet = 1;
+	TEST_EQ(au_data_open(path, &d), 0);
+	want = read_digest(d, &want_n);
+	TEST_EQ(want_n, 434);
+	TEST_NE(au_data_info(d)->total_bytes, 0);
+
+	au_streams_close(d);
+	TEST_EQ(au_data_errors(d)->unresolved, 0);
+	TEST_EQ(au_data_nr_threads(d), 0);
+	TEST_EQ(au_streams_open(d), 0);
+	au_comm_names_read(d);
+	TEST_EQ(read_digest(d, &n), want);
+	TEST_EQ(n, want_n);
+
+	TEST_EQ(au_data_open_like(path, d, &like), 0);
+	TEST_EQ(au_data_nr_funcs(like), au_data_nr_funcs(d));
+	TEST_EQ(au_data_info(like)->total_bytes, au_data_info(d)->total_bytes);
+	TEST_EQ(read_digest(like, &n), want);
+	TEST_EQ(n, want_n);
+	TEST_EQ(au_data_errors(like)->bad_records, 0);
+	au_data_close(like);
 	au_data_close(d);
 	return TEST_OK;
 }
