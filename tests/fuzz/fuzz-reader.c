@@ -70,6 +70,18 @@ static void put(const char *name, const void *data, size_t len)
 	fclose(fp);
 }
 
+/* The copy is in RAM (tmpfs): removed when libFuzzer exits normally. */
+static void remove_copy(void)
+{
+	char path[PATH_MAX + 64];
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, i < 5 ? files[i] : others[i - 5]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static void read_all(struct au_data *d)
 {
 	struct au_record rec;
@@ -92,6 +104,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		 stat("/dev/shm", &st) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 	if (!mkdtemp(dir))
 		abort();
+	atexit(remove_copy);
 	for (int i = 0; i < 8; i++) {
 		const char *name = i < 5 ? files[i] : others[i - 5];
 		char *buf;
