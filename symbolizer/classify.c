@@ -149,6 +149,12 @@ static bool pinned_pointee(Dwarf_Die *type, Dwarf_Die *out)
 	}
 	if (dwarf_tag(&t) != DW_TAG_pointer_type && dwarf_tag(&t) != DW_TAG_reference_type)
 		return false;
+	/* A Box<F> (or Pin<Box<F>>) or a raw pointer is a future handed
+	 * over, not polled: tokio's spawn_inner::<Pin<Box<F>>>,
+	 * LocalFutureObj::new::<Box<F>>, Box::from_raw(*mut F) */
+	name = dwarf_diename(&t);
+	if (name && (!strncmp(name, "alloc::boxed::Box<", 18) || name[0] == '*'))
+		return false;
 	if (!die_type(&t, out))
 		return false;
 	return strip_type(out);
@@ -374,6 +380,14 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 		f->flags |= is_library_source(file, w->comp_dir) ? ASYM_F_RUNTIME : ASYM_F_USER;
 		if (f->role == ASYM_ROLE_FUTURE_IMPL && (f->flags & ASYM_F_RUNTIME))
 			f->flags |= ASYM_F_COMBINATOR;
+	}
+	/* A runtime function (spawn, task poll, ...) keeps its role; one
+	 * that is a Future impl by name (LocalFutureObj's poll, a task poll)
+	 * still says Ready or Pending. */
+	if (f->role > ASYM_ROLE_FUTURE_IMPL) {
+		if (f->flags & ASYM_F_FUTURE)
+			decode_poll_return(f, sub);
+		return;
 	}
 	if (!first_param_type(sub, &ptype) || !pinned_pointee(&ptype, &env)) {
 		/* A Future impl whose Self DWARF does not describe still

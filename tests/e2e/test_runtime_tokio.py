@@ -15,6 +15,20 @@ def tasks_named(summary, name):
     return [t for t in summary["tasks"] if t["name"] == name]
 
 
+# --- symbols: every RawTask::new is a spawn -----------------------------
+# tokio boxes big futures (Pin<Box<F>>); the functions that hand such a box
+# on are no polls, and RawTask::new keeps its spawn role for them too.
+import json
+syms = json.loads(subprocess.run([AU, "symbols", "-j", fixture("spawn-tree")],
+                                 capture_output=True, text=True).stdout)
+raw_new = [f for f in syms if f["name"].startswith("<tokio::runtime::task::raw::RawTask>::new::<")]
+check(len(raw_new) >= 4 and all(f["role"] == "spawn" for f in raw_new),
+      "every RawTask::new instance is a spawn, Pin<Box<F>> ones included (%s)" %
+      sorted({f["role"] for f in raw_new}))
+boxed = [f["name"] for f in syms if f["role"] in ("async_fn", "async_block") and not f["user"]
+         and not f["name"].endswith("}")]  # async bodies are ...::{closure#N}
+check(not boxed, "no function that takes a boxed future is classified a poll (%s)" % boxed[:3])
+
 # --- spawn tree: root spawns 3 children, each spawns 3 leaves -------------
 res = profile(fixture("spawn-tree"), "spawn-tree")
 check(res["rc"] == 0, "spawn-tree: profile.sh exits 0")
