@@ -32,6 +32,9 @@ struct frame {
 	struct au_task *task;
 	struct au_task *saved_task;
 	uint32_t task_children;  /* task polls that ran inside this one */
+	/* a task poll whose task is the first future polled inside it
+	 * (futures' LocalFutureObj): not bound yet */
+	bool deferred;
 	uint64_t child_ns;       /* time in its children: self time is the rest */
 	/* poll frames: annotated values of the calls inside it */
 	struct au_note notes[AU_NOTES];
@@ -53,6 +56,15 @@ struct thread_state {
 	bool seen;
 	uint64_t last_time;
 	struct au_task *task;    /* the task being polled here, or NULL */
+	/* pointers TASK_BIND calls named since the last deferred task poll
+	 * was bound: more names of the task it will poll */
+#define AU_BINDS 4
+	struct bind {
+		uint64_t ptr;
+		size_t depth[2];     /* the call's caller and its caller */
+		uint64_t start[2];
+	} binds[AU_BINDS];
+	unsigned nr_binds;
 	/* the top-level poll in progress: its frame index, or -1 */
 	ssize_t top;
 	uint32_t gen;
@@ -425,6 +437,9 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	struct thread_state *th = &m->threads[thread];
 	struct au_task *t = fr->task;
 
+	/* a deferred task poll that polled no future was no task's */
+	if (fr->deferred)
+		return;
 	th->task = fr->saved_task;
 	/* Tell the enclosing task poll it hosted one (tokio's workers run
 	 * inside a blocking task): only innermost task polls are busy time. */
@@ -448,6 +463,11 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 		t->woken_at = 0;
 		au_tasks_runnable_add(m->tasks, -1);
 	}
+	/* One during it (the task woke itself: futures' and async-std's
+	 * yields) can take effect only when the poll is over: it is
+	 * scheduled from there. */
+	if (t->woken_at && t->woken_at < end)
+		t->woken_at = end;
 	if (t->dropped)
 		task_end(m, t, end);
 }
@@ -522,7 +542,7 @@ static bool inside_role(const struct au_model *m, const struct thread_state *th,
 static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr, uint64_t ptr)
 {
 	struct thread_state *th = &m->threads[thread];
-	struct au_task *old = au_tasks_find(m->tasks, ptr), *t;
+	struct au_task *old = au_tasks_get(m->tasks, ptr), *t;
 
 	/* The runtime reuses a freed task's memory: the old one is over. */
 	if (old)
@@ -596,6 +616,49 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 		t->sched_remote++;
 }
 
+/* A TASK_BIND call named @ptr; @caller is the index of its caller's frame. */
+static void bind_note(struct thread_state *th, uint64_t ptr, size_t caller)
+{
+	struct bind *b;
+
+	if (!ptr)
+		return;
+	if (th->nr_binds == AU_BINDS) {
+		memmove(th->binds, th->binds + 1, (AU_BINDS - 1) * sizeof(*th->binds));
+		th->nr_binds--;
+	}
+	b = &th->binds[th->nr_binds++];
+	b->ptr = ptr;
+	for (int i = 0; i < 2; i++) {
+		bool open = caller >= (size_t)i && caller - i < th->depth;
+
+		b->depth[i] = open ? caller - i : SIZE_MAX;
+		b->start[i] = open ? th->stack[caller - i].start : 0;
+	}
+}
+
+/* The deferred task poll @fr polls the future at @self: that is its task
+ * (spawned under that address), and what TASK_BIND calls named since the
+ * last binding, under a caller still running, are its other pointers. */
+static void bind_deferred(struct au_model *m, uint32_t thread, struct frame *fr, uint64_t self)
+{
+	struct thread_state *th = &m->threads[thread];
+
+	fr->deferred = false;
+	task_poll_begin(m, thread, fr, self);
+	for (unsigned i = 0; i < th->nr_binds; i++) {
+		const struct bind *b = &th->binds[i];
+
+		for (int k = 0; k < 2; k++) {
+			if (b->depth[k] < th->depth && th->stack[b->depth[k]].start == b->start[k]) {
+				au_tasks_alias(m->tasks, b->ptr, self);
+				break;
+			}
+		}
+	}
+	th->nr_binds = 0;
+}
+
 static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 			  const struct au_funcinfo *fi)
 {
@@ -609,6 +672,12 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 	case ASYM_ROLE_TASK_POLL:
 		if (ok)
 			task_poll_begin(m, thread, fr, ptr);
+		else if (!fi->task_arg)
+			fr->deferred = true;
+		break;
+	case ASYM_ROLE_TASK_BIND:
+		if (ok)
+			bind_note(th, ptr, th->depth - 2);
 		break;
 	case ASYM_ROLE_WAKE:
 	case ASYM_ROLE_WAKE_BY_REF:
@@ -667,8 +736,19 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 		task_poll_end(m, thread, fr, end);
 		break;
 	case ASYM_ROLE_SPAWN:
-		if (fi->task_arg < 0 && has_ret && retval)
+		if (fi->task_arg < 0 && has_ret && retval) {
 			spawned(m, thread, fr, retval);
+		} else if (fi->task_arg > 0) {
+			bool ok;
+			uint64_t ptr = task_arg(fi, fr, &ok);
+
+			if (ok && ptr)
+				spawned(m, thread, fr, ptr);
+		}
+		break;
+	case ASYM_ROLE_TASK_BIND:
+		if (fi->task_arg < 0 && has_ret && th->depth)
+			bind_note(th, retval, th->depth - 1);
 		break;
 	case ASYM_ROLE_PARK:
 		for_each_sink(m, s) {
@@ -987,6 +1067,10 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;
 
+		/* the first future a deferred task poll polls names its task */
+		if (t->depth >= 2 && t->stack[t->depth - 2].deferred && self)
+			bind_deferred(m, thread, &t->stack[t->depth - 2], self);
+
 		if (!rec->nargs && !m->warned_noself) {
 			pr_warn("%s: polled without its self argument recorded: its instances "
 				"cannot be told apart (record with profile.sh)",
@@ -1003,8 +1087,9 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			/* A task's root is the outermost future it polls, or
 			 * rather the program's own first one when the outermost
 			 * is a runtime wrapper (block_on's Pin<&mut F>). */
-			if (task && (task->root_func < 0 ? is_task_root(t, task)
-				     : !task->root_user && (fi->flags & ASYM_F_USER))) {
+			if (task && fi->role <= ASYM_ROLE_FUTURE_IMPL &&
+			    (task->root_func < 0 ? is_task_root(t, task)
+			     : !task->root_user && (fi->flags & ASYM_F_USER))) {
 				task->root_func = rec->func;
 				task->root_user = (fi->flags & ASYM_F_USER) != 0;
 			}
@@ -1091,28 +1176,33 @@ static int cmp_future_id(const void *a, const void *b)
  * Under uftrace 0.13 a Rust panic cannot unwind through traced frames: the
  * program aborts (SIGABRT) inside the poll that panicked, and the
  * runtime's catch never runs (doc/findings.md).  When the recording ends
- * so, the task being polled on the thread that recorded last is the one
- * that panicked.
+ * so, the task whose poll was left open is the one that panicked: a
+ * spawned task rather than a block_on or blocking-pool one (idle tokio
+ * workers sit inside one), and among several the one recorded last.
  */
 static void aborted_in_poll(struct au_model *m)
 {
 	const struct au_data_info *info = au_data_info(m->data);
 	uint32_t pid = au_data_pid(m->data);
-	struct thread_state *last = NULL;
+	struct thread_state *best = NULL;
 
 	if (!info->has_exit_status || !WIFSIGNALED(info->exit_status) ||
 	    WTERMSIG(info->exit_status) != SIGABRT)
 		return;
 	for (size_t i = 0; i < m->nr_threads; i++) {
 		struct thread_state *t = &m->threads[i];
+		bool spawned, best_spawned;
 
-		if (pid && au_data_thread(m->data, i)->pid != pid)
+		if (!t->task || (pid && au_data_thread(m->data, i)->pid != pid))
 			continue;
-		if (t->depth && (!last || t->last_time > last->last_time))
-			last = t;
+		spawned = t->task->kind == AU_TASK_TASK;
+		best_spawned = best && best->task->kind == AU_TASK_TASK;
+		if (!best || spawned > best_spawned ||
+		    (spawned == best_spawned && t->last_time > best->last_time))
+			best = t;
 	}
-	if (last && last->task)
-		last->task->panicked = true;
+	if (best)
+		best->task->panicked = true;
 }
 
 void au_model_finish(struct au_model *m)

@@ -10,9 +10,16 @@
 #include "tasks.h"
 #include "utils.h"
 
+/* Another pointer of a task (tasks.h au_tasks_alias) */
+struct alias {
+	uint64_t alias, ptr;
+	struct alias *next;
+};
+
 struct au_tasks {
 	struct au_task **hash;
 	size_t hash_size, live;
+	struct alias **aliases;  /* ALIAS_SLOTS chains */
 	uint64_t next_id;
 	int64_t runnable;
 	struct au_task *done;    /* finished tasks, in order of removal */
@@ -28,6 +35,42 @@ struct au_tasks *au_tasks_new(void)
 	return ts;
 }
 
+#define ALIAS_SLOTS 1024
+
+static size_t alias_slot(uint64_t ptr)
+{
+	return ((ptr >> 3) * 0x9e3779b97f4a7c15ull >> 20) & (ALIAS_SLOTS - 1);
+}
+
+void au_tasks_alias(struct au_tasks *ts, uint64_t alias, uint64_t ptr)
+{
+	struct alias *a;
+
+	if (alias == ptr)
+		return;
+	if (!ts->aliases)
+		ts->aliases = xcalloc(ALIAS_SLOTS, sizeof(*ts->aliases));
+	for (a = ts->aliases[alias_slot(alias)]; a; a = a->next) {
+		if (a->alias == alias) {
+			a->ptr = ptr;
+			return;
+		}
+	}
+	a = xmalloc(sizeof(*a));
+	*a = (struct alias){ alias, ptr, ts->aliases[alias_slot(alias)] };
+	ts->aliases[alias_slot(alias)] = a;
+}
+
+static uint64_t alias_of(const struct au_tasks *ts, uint64_t alias)
+{
+	for (const struct alias *a = ts->aliases ? ts->aliases[alias_slot(alias)] : NULL; a;
+	     a = a->next) {
+		if (a->alias == alias)
+			return a->ptr;
+	}
+	return 0;
+}
+
 void au_tasks_free(struct au_tasks *ts)
 {
 	if (!ts)
@@ -40,6 +83,13 @@ void au_tasks_free(struct au_tasks *ts)
 			free(t);
 		}
 	}
+	for (size_t i = 0; ts->aliases && i < ALIAS_SLOTS; i++) {
+		for (struct alias *a = ts->aliases[i], *next; a; a = next) {
+			next = a->next;
+			free(a);
+		}
+	}
+	free(ts->aliases);
 	free(ts->hash);
 	free(ts->done);
 	free(ts);
@@ -50,13 +100,23 @@ static size_t slot(const struct au_tasks *ts, uint64_t ptr)
 	return ((ptr >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (ts->hash_size - 1);
 }
 
-struct au_task *au_tasks_find(struct au_tasks *ts, uint64_t ptr)
+struct au_task *au_tasks_get(struct au_tasks *ts, uint64_t ptr)
 {
 	for (struct au_task *t = ts->hash[slot(ts, ptr)]; t; t = t->hnext) {
 		if (t->ptr == ptr)
 			return t;
 	}
 	return NULL;
+}
+
+struct au_task *au_tasks_find(struct au_tasks *ts, uint64_t ptr)
+{
+	struct au_task *t = au_tasks_get(ts, ptr);
+	uint64_t to;
+
+	if (!t && ts->aliases && (to = alias_of(ts, ptr)))
+		t = au_tasks_get(ts, to);
+	return t;
 }
 
 static void rehash(struct au_tasks *ts)

@@ -79,8 +79,14 @@ struct au_tasks;
 /** A new empty task table; free with au_tasks_free(). */
 struct au_tasks *au_tasks_new(void);
 void au_tasks_free(struct au_tasks *ts);
-/** The live task of runtime pointer @ptr, or NULL. */
+/** The live task of runtime pointer @ptr (or of an alias of it), or NULL. */
 struct au_task *au_tasks_find(struct au_tasks *ts, uint64_t ptr);
+/** The live task whose own pointer is @ptr (aliases not followed), or NULL. */
+struct au_task *au_tasks_get(struct au_tasks *ts, uint64_t ptr);
+/** Make @alias another pointer of the task whose pointer is @ptr (a
+ *  runtime whose wakers carry a pointer other than the one that names the
+ *  task, as futures' executors do); a newer alias replaces an older one. */
+void au_tasks_alias(struct au_tasks *ts, uint64_t alias, uint64_t ptr);
 /** A new live task (a task pointer seen for the first time, or spawned). */
 struct au_task *au_tasks_add(struct au_tasks *ts, uint64_t ptr, uint64_t time);
 /** Remove a live task: its final state is kept for the summary. */

@@ -90,6 +90,7 @@ asym_print_fn asym_set_print(asym_print_fn fn);
 	_PR(TASK_DROP, "task_drop")                                            \
 	_PR(TASK_ABORT, "task_abort")                                          \
 	_PR(TASK_PANIC, "task_panic")     /* the polled task's future panicked */ \
+	_PR(TASK_BIND, "task_bind")       /* names the task the next task poll polls */ \
 	_PR(PARK, "park")                 /* worker thread goes idle */        \
 	_PR(UNPARK, "unpark")             /* someone wakes a parked worker */  \
 	_PR(WORKER_START, "worker_start")                                      \

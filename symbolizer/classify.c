@@ -44,6 +44,24 @@ static bool is_future_poll_impl(const char *name)
 	return yes;
 }
 
+/* The entries for one instance of a generic function (runtime.h). */
+static void classify_full_name(struct asym_func *f)
+{
+	const struct asym_runtime_table *t = &asym_runtime_full_names;
+
+	for (unsigned i = 0; f->name && i < t->nr_entries; i++) {
+		const struct asym_runtime_entry *e = &t->entries[i];
+
+		if (!strncmp(f->name, e->pattern, strlen(e->pattern))) {
+			f->role = e->role;
+			f->flags |= e->flags;
+			f->runtime = t->runtime;
+			f->task_arg = e->task_arg;
+			return;
+		}
+	}
+}
+
 void asym_classify_names(struct asym_binary *bin)
 {
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
@@ -70,6 +88,7 @@ void asym_classify_names(struct asym_binary *bin)
 			f->runtime = m.runtime;
 			f->task_arg = m.task_arg;
 		}
+		classify_full_name(f);
 	}
 }
 

@@ -43,6 +43,11 @@ extern const struct asym_runtime_table asym_runtime_async_std;
 extern const struct asym_runtime_table asym_runtime_smol;
 extern const struct asym_runtime_table asym_runtime_futures;
 extern const struct asym_runtime_table asym_runtime_std;
+/* Entries matched against the whole demangled name, generic arguments
+ * included (ASYM_MATCH_PREFIX only): one instance of a generic function
+ * ("<alloc::sync::Arc<futures_executor::thread_pool::WakeHandle>>::as_ptr").
+ * classify.c applies them after the tables. */
+extern const struct asym_runtime_table asym_runtime_full_names;
 
 struct asym_runtime_match {
 	enum asym_role role;

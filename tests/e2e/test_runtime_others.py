@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Tasks on async-std and smol (async-task underneath), and futures'
-executors (LocalPool, ThreadPool, block_on): the same program shape on each,
-with facts known from the source."""
+executors (LocalPool, ThreadPool, block_on), with facts known from the
+source: counts, parents, polls and wakes of each task."""
 import re
 
 from aulib import SRC, check, check_trace_file, done, fixture, future, load, profile, within
@@ -36,10 +36,13 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
     check(all(t["wakes"] >= 1 for t in workers), "%s: each woken by its timer" % app)
     check_trace_file(res["trace"])
 
+# futures' executors: tasks are keyed by the spawned future's address
+# (doc/findings.md); fixtures/futures-pool says what each task does.
 n = const("futures-pool/src/main.rs", "TASKS")
 res = profile(fixture("futures-pool"), "futures-pool")
 check(res["rc"] == 0, "futures-pool: profile.sh exits 0")
 s = load(res["summary"])
+trace = load(res["trace"])
 check(s["trace"]["runtime"] == "futures", "futures-pool: runtime futures")
 lt = future(s, "futures_pool::local_task")
 pt = future(s, "futures_pool::pool_task")
@@ -47,5 +50,42 @@ check(lt is not None and lt["instances"] == n and lt["completed"] == n,
       "LocalPool: %d local_task futures, all completed" % n)
 check(pt is not None and pt["instances"] == n and pt["completed"] == n,
       "ThreadPool: %d pool_task futures, all completed" % n)
+
+
+def named(name):
+    return [t for t in s["tasks"] if t["name"] == name]
+
+
+def facts(tasks):
+    return [(t["parent"], t["polls"], t["wakes"], t["self_wakes"], t["outcome"]) for t in tasks]
+
+
+roots, kids, pooled = (named("futures_pool::local_root"), named("futures_pool::local_task"),
+                       named("futures_pool::pool_task"))
+check(len(roots) == 1 and roots[0]["parent"] is None and roots[0]["kind"] == "task",
+      "LocalPool: one root task, spawned by main outside any task (%s)" % facts(roots))
+root = roots[0]["id"] if roots else -1
+check(roots and (roots[0]["polls"], roots[0]["wakes"], roots[0]["self_wakes"],
+                 roots[0]["outcome"]) == (3, 2, 2, "completed"),
+      "LocalPool: the root is polled 3 times and wakes itself twice (%s)" % facts(roots))
+check(len(kids) == n and all(f == (root, 2, 1, 0, "completed") for f in facts(kids)),
+      "LocalPool: %d children of the root, each polled twice, woken once, completed (%s)" %
+      (n, facts(kids)))
+check(all(k["spawn_site"] and k["spawn_site"]["function"] == "futures_pool::local_root"
+          for k in kids), "LocalPool: the children were spawned in local_root")
+kid_ids = {k["id"] for k in kids}
+woken_by = [e["args"].get("waker_task") for e in trace["traceEvents"]
+            if e.get("ph") == "i" and e.get("name") == "wake" and e["args"].get("task") in kid_ids]
+check(len(woken_by) == n and set(woken_by) == {root},
+      "LocalPool: each child's wake came from the root task (%s)" % woken_by)
+check(len(pooled) == n and all(f == (None, 2, 1, 0, "completed") for f in facts(pooled)),
+      "ThreadPool: %d tasks, each polled twice and woken once (by main), completed (%s)" %
+      (n, facts(pooled)))
+spawns = [e for e in trace["traceEvents"] if e.get("ph") == "s" and e.get("name") == "spawn"]
+check(len(spawns) == 1 + 2 * n, "a spawn -> first poll arrow per pool task (%d)" % len(spawns))
+labels = {int(e["name"].split()[1]) for e in trace["traceEvents"]
+          if e.get("ph") == "b" and e.get("cat") == "task" and e["name"].startswith("task ")}
+check(labels == {t["id"] for t in s["tasks"] if t["polls"] > 0},
+      "futures-pool: task ids in the trace match the summary")
 check_trace_file(res["trace"])
 done()
