@@ -24,6 +24,98 @@ struct au_spec_entry {
 	char *specs;       /* "arg1,arg2/s" */
 };
 
+/*
+ * glibc's regcomp copies a subexpression for every '+' and {m,n} applied
+ * to it, so stacked repetitions ("a+++...", "((a{99}){99}){99}") grow it
+ * exponentially, and it recurses on nested groups: a corrupt info file
+ * could take gigabytes or the stack.  ere_size() bounds the number of
+ * nodes from above (as a double: no overflow) before compiling.
+ */
+#define ERE_MAX_NODES 100000.0
+#define ERE_MAX_DEPTH 64
+
+static double ere_alt(const char **pp, int depth);
+
+static double ere_seq(const char **pp, int depth)
+{
+	const char *p = *pp;
+	double total = 0, last = 0;
+
+	while (*p && *p != '|' && *p != ')') {
+		if (*p == '+') {
+			last = 2 * last + 1;
+			p++;
+		} else if (*p == '*' || *p == '?') {
+			last += 1;
+			p++;
+		} else if (*p == '{') {
+			/* {m}, {m,} or {m,n}: about max(m, n) + 1 copies */
+			unsigned long m = strtoul(p + 1, (char **)&p, 10), n = 0;
+
+			if (*p == ',')
+				n = strtoul(p + 1, (char **)&p, 10);
+			if (*p == '}')
+				p++;
+			last = last * ((double)(m > n ? m : n) + 2) + 1;
+		} else {
+			total += last;
+			last = 1;
+			if (*p == '(') {
+				p++;
+				last = depth >= ERE_MAX_DEPTH ? ERE_MAX_NODES * 2 : ere_alt(&p, depth + 1) + 1;
+				if (*p == ')')
+					p++;
+			} else if (*p == '[') {
+				/* a bracket expression: ']' first is literal, [:x:] nests */
+				p += p[1] == '^' ? 2 : 1;
+				if (*p == ']')
+					p++;
+				while (*p && *p != ']') {
+					if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+						const char *e = strchr(p + 2, p[1]);
+
+						p = e && e[1] == ']' ? e + 2 : p + 1;
+					} else {
+						p++;
+					}
+				}
+				if (*p)
+					p++;
+			} else {
+				p += *p == '\\' && p[1] ? 2 : 1;
+			}
+		}
+	}
+	*pp = p;
+	return total + last;
+}
+
+static double ere_alt(const char **pp, int depth)
+{
+	double total = ere_seq(pp, depth);
+
+	while (**pp == '|') {
+		(*pp)++;
+		total += ere_seq(pp, depth) + 1;
+	}
+	return total;
+}
+
+/* An upper bound of regcomp's nodes for @pattern (extended syntax). */
+static double ere_size(const char *pattern)
+{
+	double total = 0;
+
+	/* A ')' with no '(' is a literal for glibc: count it and go on. */
+	for (;;) {
+		total += ere_alt(&pattern, 0);
+		if (!*pattern)
+			return total;
+		pattern++;
+		total++;
+	}
+}
+
 static struct au_spec_entry *entries_parse(const char *list, size_t *n, bool glob)
 {
 	struct au_spec_entry *v = NULL;
@@ -45,7 +137,11 @@ static struct au_spec_entry *entries_parse(const char *list, size_t *n, bool glo
 		memset(e, 0, sizeof(*e));
 		e->pattern = strndup(tok, at - tok);
 		e->specs = xstrdup(at + 1);
-		if (!glob)
+		if (glob)
+			continue;
+		if (ere_size(e->pattern) > ERE_MAX_NODES)
+			pr_warn("argspec pattern '%.40s...' too costly to compile: ignored", e->pattern);
+		else
 			e->re_ok = regcomp(&e->re, e->pattern, REG_EXTENDED | REG_NOSUB) == 0;
 	}
 	free(copy);
@@ -94,7 +190,7 @@ static struct au_spec_item item_parse(const char *fmt)
 		int sz = atoi(fmt + 1);
 
 		it.size = sz > 0 && sz < 255 ? sz : 8;
-	} else if (strchr("diuxop", c)) {
+	} else if (c && strchr("diuxop", c)) { /* strchr finds '\0' too */
 		int bits = atoi(fmt + 1);
 
 		it.size = bits == 8 ? 1 : bits == 16 ? 2 : bits == 32 ? 4 : 8;

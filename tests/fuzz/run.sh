@@ -49,6 +49,13 @@ head -c 20000 "$out/corpus-symbolizer/small-c" >"$out/corpus-symbolizer/truncate
 
 rc=0
 for t in reader symbolizer; do
+	# Inputs that once crashed the target (tests/fuzz/regressions/TARGET-*,
+	# named after the bug) run first, once each.
+	regs=("$root"/tests/fuzz/regressions/"$t"-*)
+	if [[ -e ${regs[0]} ]]; then
+		"$out/fuzz-$t" -rss_limit_mb=2048 -timeout=10 "${regs[@]}" >"$out/$t-regressions.log" 2>&1 ||
+			{ rc=1; echo "fuzz-$t: a regression input fails (see $out/$t-regressions.log)"; }
+	fi
 	echo "fuzz-$t: ${secs}s"
 	"$out/fuzz-$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 "${@:2}" "$out/corpus-$t" 2>"$out/$t.log" || rc=1
