@@ -89,6 +89,11 @@ void asym_classify_names(struct asym_binary *bin)
 			f->task_arg = m.task_arg;
 		}
 		classify_full_name(f);
+		/* A task poll is the runtime's entry point, also where it is a
+		 * Future impl by name (futures' LocalFutureObj): not one of
+		 * the futures analyzed, and recorded like the other entries. */
+		if (f->role == ASYM_ROLE_TASK_POLL)
+			f->flags &= ~(ASYM_F_FUTURE | ASYM_F_COMBINATOR);
 	}
 }
 
@@ -401,8 +406,7 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 			f->flags |= ASYM_F_COMBINATOR;
 	}
 	/* A runtime function (spawn, task poll, ...) keeps its role; one
-	 * that is a Future impl by name (LocalFutureObj's poll, a task poll)
-	 * still says Ready or Pending. */
+	 * that is a Future impl by name still says Ready or Pending. */
 	if (f->role > ASYM_ROLE_FUTURE_IMPL) {
 		if (f->flags & ASYM_F_FUTURE)
 			decode_poll_return(f, sub);

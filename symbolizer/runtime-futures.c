@@ -9,7 +9,8 @@
  * spawn through FutureObj::new).  Both pools poll it through
  * <LocalFutureObj as Future>::poll, which calls F's poll directly: that
  * poll's self names the task (a task poll without a task argument; the
- * model binds it at the first future polled inside).  The pointers the
+ * model binds it at the first future polled inside; as a task poll it is
+ * no future of its own).  The pointers the
  * wakers carry are other ones: FuturesUnordered's Task<Fut> (LocalPool;
  * unlink() hands it over just before the poll) and ThreadPool's
  * WakeHandle (Arc::as_ptr in waker_ref, and its UnparkMutex in

@@ -5,7 +5,8 @@ executors (LocalPool, ThreadPool, block_on), with facts known from the
 source: counts, parents, polls and wakes of each task."""
 import re
 
-from aulib import SRC, check, check_trace_file, done, fixture, future, load, profile, within
+from aulib import (PATCHABLE, SRC, check, check_trace_file, done, fixture, future, load, profile,
+                   within)
 
 
 def const(path, name):
@@ -78,9 +79,15 @@ woken_by = [e["args"].get("waker_task") for e in trace["traceEvents"]
             if e.get("ph") == "i" and e.get("name") == "wake" and e["args"].get("task") in kid_ids]
 check(len(woken_by) == n and set(woken_by) == {root},
       "LocalPool: each child's wake came from the root task (%s)" % woken_by)
-check(len(pooled) == n and all(f == (None, 2, 1, 0, "completed") for f in facts(pooled)),
-      "ThreadPool: %d tasks, each polled twice and woken once (by main), completed (%s)" %
+check(len(pooled) == n and all(f[:2] == (None, 2) and f[3:] == (0, "completed")
+                               for f in facts(pooled)),
+      "ThreadPool: %d tasks spawned by main, each polled twice, completed (%s)" %
       (n, facts(pooled)))
+# A patched recording (AU_PATCHABLE) misses the wakes main makes from
+# outside any patched caller (doc/findings.md)
+if not PATCHABLE:
+    check(all(t["wakes"] == 1 for t in pooled), "ThreadPool: each task woken once, by main (%s)" %
+          [t["wakes"] for t in pooled])
 spawns = [e for e in trace["traceEvents"] if e.get("ph") == "s" and e.get("name") == "spawn"]
 check(len(spawns) == 1 + 2 * n, "a spawn -> first poll arrow per pool task (%d)" % len(spawns))
 labels = {int(e["name"].split()[1]) for e in trace["traceEvents"]
