@@ -601,13 +601,19 @@ static struct au_task *enclosing_task(struct au_model *m, const struct thread_st
 }
 
 /* Runtime functions known by a flag rather than a role. */
-static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct au_funcinfo *fi)
+static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct frame *fr,
+				const struct au_funcinfo *fi)
 {
 	struct au_task *t;
+	uint64_t ptr;
+	bool ok;
 
 	if (!(fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
 		return;
-	t = enclosing_task(m, &m->threads[thread], ASYM_ROLE_SCHEDULE, false);
+	/* the task it queues: its own argument, or the SCHEDULE call's */
+	ptr = task_arg(fi, fr, &ok);
+	t = ok ? au_tasks_find(m->tasks, ptr)
+	       : enclosing_task(m, &m->threads[thread], ASYM_ROLE_SCHEDULE, false);
 	if (!t)
 		return;
 	if (fi->flags & ASYM_F_SCHEDULE_LOCAL)
@@ -1063,7 +1069,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
 	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
-		runtime_flags_entry(m, thread, fi);
+		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;
 

@@ -22,6 +22,13 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<async_task::raw::RawTask>::schedule", SCHEDULE, 0, 1),
 	E(EXACT, "<async_task::raw::RawTask>::destroy", TASK_DROP, 0, 1),
 	E(EXACT, "async_std::task::block_on::block_on", BLOCK_ON, 0, 0),
+	/* async-executor 1.5 (async-std, smol): a scheduled task always goes
+	 * to the executor's shared queue (lib.rs schedule(): "TODO: push into
+	 * the current local queue"); runners move batches of them to their
+	 * own queues and steal from each other's without per-task calls */
+	E(EXACT, "<async_executor::Executor>::schedule::{closure#0}", NONE, ASYM_F_SCHEDULE_REMOTE, 2),
+	E(EXACT, "<async_executor::LocalExecutor>::schedule::{closure#0}", NONE,
+	  ASYM_F_SCHEDULE_REMOTE, 2),
 };
 
 const struct asym_runtime_table asym_runtime_async_std =

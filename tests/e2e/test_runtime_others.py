@@ -35,6 +35,10 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
           "%s: each idle for its %d ms sleep +-10%% (%s)" %
           (app, sleep_ms, [round((t["idle_ns"] + t["busy_ns"]) / 1e6, 1) for t in workers]))
     check(all(t["wakes"] >= 1 for t in workers), "%s: each woken by its timer" % app)
+    # async-executor 1.5 queues every scheduled task on the shared queue
+    check(all(t["scheduled_remote"] == t["polls"] and t["scheduled_local"] == 0 for t in workers),
+          "%s: each poll followed a queueing on the shared queue, none local (%s)" %
+          (app, [(t["polls"], t["scheduled_remote"], t["scheduled_local"]) for t in workers]))
     check_trace_file(res["trace"])
 
 # futures' executors: tasks are keyed by the spawned future's address
