@@ -147,7 +147,12 @@ static int files_read(struct au_data *d)
 	return 0;
 }
 
-int au_data_open(const char *dir, struct au_data **out)
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+int au_data_open_like(const char *dir, const struct au_data *like, struct au_data **out)
 {
 	struct au_data *d = xcalloc(1, sizeof(*d));
 	int err;
@@ -157,7 +162,16 @@ int au_data_open(const char *dir, struct au_data **out)
 	err = au_info_read(d);
 	if (err < 0)
 		goto fail;
-	au_specs_parse(d);
+	if (like && d->pattern_glob == like->pattern_glob && same_str(d->argspec, like->argspec) &&
+	    same_str(d->retspec, like->retspec)) {
+		d->arg_entries = like->arg_entries;
+		d->ret_entries = like->ret_entries;
+		d->nr_arg_entries = like->nr_arg_entries;
+		d->nr_ret_entries = like->nr_ret_entries;
+		d->specs_borrowed = true;
+	} else {
+		au_specs_parse(d);
+	}
 	err = files_read(d);
 	if (err < 0)
 		goto fail;
@@ -168,31 +182,9 @@ fail:
 	return err;
 }
 
-int au_data_open_like(const char *dir, const struct au_data *like, struct au_data **out)
+int au_data_open(const char *dir, struct au_data **out)
 {
-	struct au_data *d = xcalloc(1, sizeof(*d));
-	int err;
-
-	*out = NULL;
-	d->dir = xstrdup(dir);
-	d->info = like->info;
-	d->argspec = like->argspec;
-	d->retspec = like->retspec;
-	d->pattern_glob = like->pattern_glob;
-	d->arg_entries = like->arg_entries;
-	d->ret_entries = like->ret_entries;
-	d->nr_arg_entries = like->nr_arg_entries;
-	d->nr_ret_entries = like->nr_ret_entries;
-	d->info_borrowed = true;
-	/* The size of this reader's .dat files, summed as they open. */
-	d->info.total_bytes = 0;
-	err = files_read(d);
-	if (err < 0) {
-		au_data_close(d);
-		return err;
-	}
-	*out = d;
-	return 0;
+	return au_data_open_like(dir, NULL, out);
 }
 
 void au_data_close(struct au_data *d)
@@ -216,13 +208,12 @@ void au_data_close(struct au_data *d)
 		free((char *)d->modules[i].build_id);
 	}
 	free(d->modules);
-	if (!d->info_borrowed) {
+	if (!d->specs_borrowed)
 		au_specs_free(d);
-		free((char *)d->info.exename);
-		free((char *)d->info.cmdline);
-		free(d->argspec);
-		free(d->retspec);
-	}
+	free((char *)d->info.exename);
+	free((char *)d->info.cmdline);
+	free(d->argspec);
+	free(d->retspec);
 	free(d->dir);
 	free(d);
 }

@@ -80,9 +80,8 @@ struct au_data {
 	struct au_data_errors errors;
 	char *argspec, *retspec;   /* raw "pat@spec;pat@spec" strings */
 	bool pattern_glob;
-	/* info, argspec, retspec and the spec entries belong to another
-	 * reader (au_data_open_like) */
-	bool info_borrowed;
+	/* the spec entries belong to another reader (au_data_open_like) */
+	bool specs_borrowed;
 
 	struct au_session *sessions;
 	size_t nr_sessions, cap_sessions;
@@ -124,11 +123,12 @@ struct au_data {
 char *au_read_file(const char *path, size_t *len);
 int au_info_read(struct au_data *d);
 /*
- * au_data_open_like - au_data_open, except that info is not read: its
- * parse and compiled argument specs are those of @like, which must stay
- * open as long as the new reader.  For fuzz-reader, whose inputs replace
- * one file of a recording at a time: compiling the specs' patterns again
- * for every input took more time than reading the files.
+ * au_data_open_like - au_data_open, except that when info's argspec,
+ * retspec and pattern type are those of @like, the compiled patterns of
+ * @like are used (it must stay open as long as the new reader).  For
+ * fuzz-reader, whose inputs replace one file of a recording at a time:
+ * compiling the same patterns again for every input (thousands of
+ * allocations in regcomp) took more time than reading the files.
  */
 int au_data_open_like(const char *dir, const struct au_data *like, struct au_data **out);
 /* session.c */

@@ -12,9 +12,8 @@
  * input reads only what depends on the file it replaced:
  *  - a .dat: only the streams are opened again on base, as au_data_open
  *    opens them (au_streams_open/au_streams_close);
- *  - the .sym, task.txt or the map: au_data_open_like, a full open that
- *    takes info and its compiled argument specs from base;
- *  - info: a full au_data_open.
+ *  - any other file: au_data_open_like, a full open that takes the
+ *    compiled argument specs from base when info's are unchanged.
  * Every input frees what it allocated (libFuzzer's per-input leak check
  * stays on), and the copy lives on tmpfs (/dev/shm) when there is one:
  * rewriting a file on ext4 for every input cost more than reading it.
@@ -155,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			read_all(base);
 		}
 		au_streams_close(base);
-	} else if ((which == 4 ? au_data_open(dir, &d) : au_data_open_like(dir, base, &d)) == 0) {
+	} else if (au_data_open_like(dir, base, &d) == 0) {
 		read_all(d);
 		au_data_close(d);
 	}

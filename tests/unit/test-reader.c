@@ -405,9 +405,9 @@ static uint64_t read_digest(struct au_data *d, uint64_t *records)
 	return h;
 }
 
-/* fuzz-reader's shortcuts (streams opened again, info borrowed from another
- * reader) must read exactly what a fresh au_data_open reads. */
-TEST(reopened_streams_and_borrowed_info_read_the_same)
+/* fuzz-reader's shortcuts (streams opened again, compiled specs borrowed
+ * from another reader) must read exactly what a fresh au_data_open reads. */
+TEST(reopened_streams_and_borrowed_specs_read_the_same)
 {
 	const char *src = getenv("AU_SRC_ROOT");
 	char path[PATH_MAX];
@@ -432,6 +432,8 @@ TEST(reopened_streams_and_borrowed_info_read_the_same)
 	TEST_EQ(n, want_n);
 
 	TEST_EQ(au_data_open_like(path, d, &like), 0);
+	TEST_TRUE(like->specs_borrowed);
+	TEST_EQ(like->nr_arg_entries, 1);
 	TEST_EQ(au_data_nr_funcs(like), au_data_nr_funcs(d));
 	TEST_EQ(au_data_info(like)->total_bytes, au_data_info(d)->total_bytes);
 	TEST_EQ(read_digest(like, &n), want);
