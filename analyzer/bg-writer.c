@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Buffers written to a file descriptor by a second thread: a ring of
- * buffers, the full ones written in the order they were queued.
+ * buffers, the full ones handled in the order they were queued.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bg-writer.h"
@@ -17,8 +18,14 @@
 #define BG_BUF (256 * 1024)
 #define BG_NBUF 4
 
-struct bg_writer {
+struct bg_out {
 	int fd;
+	bool io_error;
+	size_t len;
+	char buf[BG_BUF];
+};
+
+struct bg_writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t queued;   /* a buffer was queued, or stop */
@@ -29,22 +36,55 @@ struct bg_writer {
 	 * ring order; the producer fills the one after them. */
 	unsigned next_write, nr_queued;
 	bool stop;
-	bool io_error;           /* the thread's alone until joined */
+	bg_transform_fn *transform;
+	void *ctx;
+	struct bg_out out;       /* the thread's alone until joined */
 };
 
-static bool write_all(int fd, const char *p, size_t len)
+/* After one failure the rest is dropped, as fwrite would. */
+static void write_all(struct bg_out *out, const char *p, size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, p, len);
+	while (len && !out->io_error) {
+		ssize_t n = write(out->fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return false;
-		p += n;
-		len -= n;
+			out->io_error = true;
+		else
+			p += n, len -= n;
 	}
-	return true;
+}
+
+static void out_flush(struct bg_out *out)
+{
+	write_all(out, out->buf, out->len);
+	out->len = 0;
+}
+
+char *bg_out_room(struct bg_out *out, size_t max)
+{
+	if (out->len + max > sizeof(out->buf))
+		out_flush(out);
+	return out->buf + out->len;
+}
+
+void bg_out_commit(struct bg_out *out, char *end)
+{
+	out->len = end - out->buf;
+}
+
+void bg_out_put(struct bg_out *out, const char *s, size_t n)
+{
+	if (out->len + n > sizeof(out->buf)) {
+		out_flush(out);
+		if (n > sizeof(out->buf)) {
+			write_all(out, s, n);
+			return;
+		}
+	}
+	memcpy(out->buf + out->len, s, n);
+	out->len += n;
 }
 
 static void *writer_thread(void *arg)
@@ -61,15 +101,17 @@ static void *writer_thread(void *arg)
 			break;
 		i = bg->next_write;
 		pthread_mutex_unlock(&bg->lock);
-		/* after one failure the rest is dropped, as fwrite would */
-		if (!bg->io_error && !write_all(bg->fd, bg->bufs[i], bg->lens[i]))
-			bg->io_error = true;
+		if (bg->transform)
+			bg->transform(bg->ctx, bg->bufs[i], bg->lens[i], &bg->out);
+		else
+			write_all(&bg->out, bg->bufs[i], bg->lens[i]);
 		pthread_mutex_lock(&bg->lock);
 		bg->next_write = (i + 1) % BG_NBUF;
 		bg->nr_queued--;
 		pthread_cond_signal(&bg->written);
 	}
 	pthread_mutex_unlock(&bg->lock);
+	out_flush(&bg->out);
 	return NULL;
 }
 
@@ -83,11 +125,14 @@ static void free_writer(struct bg_writer *bg)
 	free(bg);
 }
 
-struct bg_writer *bg_writer_start(int fd, char **buf, size_t *cap)
+struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx, char **buf,
+				  size_t *cap)
 {
 	struct bg_writer *bg = xcalloc(1, sizeof(*bg));
 
-	bg->fd = fd;
+	bg->out.fd = fd;
+	bg->transform = transform;
+	bg->ctx = ctx;
 	pthread_mutex_init(&bg->lock, NULL);
 	pthread_cond_init(&bg->queued, NULL);
 	pthread_cond_init(&bg->written, NULL);
@@ -138,7 +183,7 @@ int bg_writer_stop(struct bg_writer *bg, size_t len)
 	pthread_cond_signal(&bg->queued);
 	pthread_mutex_unlock(&bg->lock);
 	pthread_join(bg->thread, NULL);
-	err = bg->io_error ? -EIO : 0;
+	err = bg->out.io_error ? -EIO : 0;
 	free_writer(bg);
 	return err;
 }

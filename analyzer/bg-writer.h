@@ -2,12 +2,14 @@
 /*
  * Buffers written to a file descriptor by a second thread.
  *
- * A full trace is about a gigabyte: write(2) into the page cache then costs
- * as much system time as the analysis itself, and on this two-core target it
- * can run beside it.  The producer fills one buffer while the thread writes
- * the ones before it, in order.
+ * A full trace is about a gigabyte: formatting it and write(2) into the
+ * page cache cost about as much as the analysis itself, and on this
+ * two-core target they can run beside it.  The producer fills one buffer
+ * while the thread handles the ones before it, in order.  The thread can
+ * expand each buffer first (a transform), so that the producer queues
+ * compact records and the thread formats them.
  *
- *	struct bg_writer *bg = bg_writer_start(fd, &buf, &cap);
+ *	struct bg_writer *bg = bg_writer_start(fd, NULL, NULL, &buf, &cap);
  *	... fill buf[0..len) ...
  *	buf = bg_writer_submit(bg, len);   // queues buf; an empty one of cap bytes
  *	err = bg_writer_stop(bg, len);     // the rest of buf; 0 or -EIO
@@ -17,18 +19,35 @@
 
 #include <stddef.h>
 
-struct bg_writer;
+/* The thread's output: what a transform writes. */
+struct bg_out;
+/** Room for @max bytes (at most BG_OUT_MAX) at the returned pointer */
+char *bg_out_room(struct bg_out *out, size_t max);
+/** The bytes up to @end, in the room, are written */
+void bg_out_commit(struct bg_out *out, char *end);
+void bg_out_put(struct bg_out *out, const char *s, size_t n);
+#define BG_OUT_MAX (64 * 1024)
+
+/**
+ * bg_transform_fn - what the thread writes for one queued buffer
+ * @ctx: as given to bg_writer_start()
+ * @buf, @len: the buffer, exactly as queued
+ */
+typedef void bg_transform_fn(void *ctx, const char *buf, size_t len, struct bg_out *out);
 
 /**
  * bg_writer_start - start the writing thread
  * @fd: where the bytes go; the caller keeps it open
+ * @transform: run by the thread on every buffer, or NULL to write them as is
+ * @ctx: for @transform; what it reads must not change until bg_writer_stop()
  * @buf: gets the first buffer to fill
  * @cap: gets the size of every buffer
  *
  * Returns the writer, or NULL when no thread could be started (the caller
  * writes by itself then).
  */
-struct bg_writer *bg_writer_start(int fd, char **buf, size_t *cap);
+struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx, char **buf,
+				  size_t *cap);
 /**
  * bg_writer_submit - queue the first @len bytes of the buffer last handed out
  *

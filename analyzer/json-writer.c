@@ -40,19 +40,24 @@ struct jw *jw_open(FILE *fp, bool pretty)
 	return w;
 }
 
-struct jw *jw_open_background(FILE *fp)
+struct jw *jw_open_background(FILE *fp, bg_transform_fn *transform, void *ctx)
 {
 	struct jw *w = xcalloc(1, sizeof(*w));
 
 	w->fp = fp;
 	/* what stdio holds goes first: the thread writes past it */
 	if (fflush(fp) == 0)
-		w->bg = bg_writer_start(fileno(fp), &w->buf, &w->cap);
+		w->bg = bg_writer_start(fileno(fp), transform, ctx, &w->buf, &w->cap);
 	if (!w->bg) {
 		free(w);
 		return jw_open(fp, false);
 	}
 	return w;
+}
+
+bool jw_background(const struct jw *w)
+{
+	return w->bg != NULL;
 }
 
 void jw_flush(struct jw *w)
@@ -182,8 +187,18 @@ static void put_escaped(struct jw *w, const unsigned char *s, size_t n)
 
 	putc_(w, '"');
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
+		size_t plain = i;
+		unsigned char c;
 
+		/* ASCII that needs no escape goes in one copy */
+		while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' &&
+		       s[plain] != '\\')
+			plain++;
+		put(w, (const char *)s + i, plain - i);
+		if (plain == n)
+			break;
+		i = plain;
+		c = s[i];
 		if (c == '"' || c == '\\') {
 			putc_(w, '\\');
 			putc_(w, c);
@@ -330,6 +345,29 @@ char *jw_fmt_ns_as_us(char *p, uint64_t ns)
 	return p + 2;
 }
 
+char *jw_fmt_ns_as_us_cached(struct jw_us_cache *c, char *p, uint64_t ns)
+{
+	uint64_t high = ns / 10000000;
+	unsigned us = ns / 1000 % 10000, frac = ns % 1000;
+
+	if (!high)
+		return jw_fmt_ns_as_us(p, ns);
+	if (high != c->high) {
+		c->high = high;
+		c->len = jw_fmt_u64(c->digits, high) - c->digits;
+	}
+	/* the cached digits, then "dddd.ddd": four of the microseconds,
+	 * padded, and the nanoseconds */
+	memcpy(p, c->digits, c->len);
+	p += c->len;
+	memcpy(p, digit_pairs + 2 * (us / 100), 2);
+	memcpy(p + 2, digit_pairs + 2 * (us % 100), 2);
+	p[4] = '.';
+	p[5] = '0' + frac / 100;
+	memcpy(p + 6, digit_pairs + 2 * (frac % 100), 2);
+	return p + 8;
+}
+
 void jw_u64(struct jw *w, uint64_t v)
 {
 	char buf[JW_U64_MAX];
@@ -370,6 +408,25 @@ char *jw_elem_begin(struct jw *w, size_t max)
 void jw_elem_end(struct jw *w, const char *end)
 {
 	w->len = end - w->buf;
+}
+
+void jw_elem(struct jw *w, const void *s, size_t n)
+{
+	char *p;
+
+	/* jw_elem_begin() for a compact writer's array, in one call: this
+	 * runs once per call of the traced program */
+	if (w->pretty || w->after_name || w->len + n + 2 > w->cap) {
+		p = jw_elem_begin(w, n);
+	} else {
+		p = w->buf + w->len;
+		*p++ = '\n';
+		if (w->had_elem[w->depth])
+			*p++ = ',';
+		w->had_elem[w->depth] = true;
+	}
+	memcpy(p, s, n);
+	w->len = p + n - w->buf;
 }
 
 void jw_hex(struct jw *w, uint64_t v)

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bg-writer.h"
+
 struct jw;
 
 /**
@@ -38,12 +40,16 @@ struct jw *jw_open(FILE *fp, bool pretty);
 /**
  * jw_open_background - a compact writer whose full buffers a second thread
  * writes to @fp's file descriptor (after flushing @fp), in order
+ * @transform, @ctx: what the thread writes for each buffer (bg-writer.h),
+ *                   or NULL for the buffer itself
  *
- * For traces of a gigabyte, whose write(2) costs about as much as making
- * them.  Falls back to jw_open(@fp, false) when no thread can be started.
- * jw_close() waits for the writes; @fp must not be written to meanwhile.
+ * For traces of a gigabyte, whose formatting and write(2) cost about as
+ * much as the analysis.  Falls back to jw_open(@fp, false) when no thread
+ * can be started (jw_background() tells).  jw_close() waits for the
+ * writes; @fp must not be written to meanwhile.
  */
-struct jw *jw_open_background(FILE *fp);
+struct jw *jw_open_background(FILE *fp, bg_transform_fn *transform, void *ctx);
+bool jw_background(const struct jw *w);
 /**
  * jw_close - flush and free
  * Returns 0, -EIO if any write failed, -EINVAL if objects/arrays were left
@@ -95,17 +101,28 @@ void jw_ns_as_us(struct jw *w, uint64_t ns);
 #define JW_US_MAX (JW_U64_MAX + 1)
 char *jw_fmt_u64(char *p, uint64_t v);
 char *jw_fmt_ns_as_us(char *p, uint64_t ns);
+/* Timestamps of one trace share their leading digits: those above 10 ms
+ * are formatted once per 10 ms.  Zero-initialise; one per thread. */
+struct jw_us_cache {
+	uint64_t high;           /* ns / 10^7 that digits hold, 0: none */
+	size_t len;
+	char digits[JW_U64_MAX];
+};
+char *jw_fmt_ns_as_us_cached(struct jw_us_cache *c, char *p, uint64_t ns);
 
 /*
  * Hot paths write whole array elements in place, from preformatted pieces:
  *	char *p = jw_elem_begin(w, max);   // on a new line, after its comma
  *	memcpy(p, "{...}", n); p += n;
  *	jw_elem_end(w, p);
- * At most @max (<= JW_ELEM_MAX) bytes; compact writers only.
+ * At most @max (<= JW_ELEM_MAX) bytes, never split between two buffers
+ * (so a background writer's transform sees it whole); compact writers only.
  */
 #define JW_ELEM_MAX (64 * 1024)
 char *jw_elem_begin(struct jw *w, size_t max);
 void jw_elem_end(struct jw *w, const char *end);
+/** The same for @n bytes made beforehand */
+void jw_elem(struct jw *w, const void *s, size_t n);
 
 /* name + value shorthands */
 void jw_str_field(struct jw *w, const char *name, const char *s);

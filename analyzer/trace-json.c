@@ -655,8 +655,8 @@ struct au_sink *au_trace_json_new(FILE *fp)
 	struct trace_json *tj = xcalloc(1, sizeof(*tj));
 
 	tj->sink.ops = &trace_json_ops;
-	tj->w = jw_open_background(fp);
 	tj->slices = trace_slices_new();
+	tj->w = jw_open_background(fp, trace_slices_expand, tj->slices);
 	return &tj->sink;
 }
 

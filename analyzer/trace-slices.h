@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Call slices of the trace JSON, the bulk of a full trace (one per call):
- * written in place from pieces made once per function (its escaped name)
- * and once per thread (its pid and tid), with no per-field work.
+ * made from pieces made once per function (its escaped name) and once per
+ * thread (its pid and tid), with no per-field work, and with a background
+ * writer (jw_open_background() with trace_slices_expand()) formatted on
+ * the writer's thread.
  */
 #ifndef AU_TRACE_SLICES_H
 #define AU_TRACE_SLICES_H
@@ -37,5 +39,11 @@ const char *trace_slices_name(struct trace_slices *ts, const struct au_model *m,
  */
 bool trace_slices_call(struct trace_slices *ts, struct jw *w, const struct au_model *m,
 		       const struct au_call *call);
+/**
+ * trace_slices_expand - the background writer's transform (bg-writer.h):
+ * formats the slices trace_slices_call() queued
+ * @ctx: the trace_slices, which must live until the writer is closed
+ */
+bg_transform_fn trace_slices_expand;
 
 #endif /* AU_TRACE_SLICES_H */
