@@ -655,6 +655,13 @@ static void bind_deferred(struct au_model *m, uint32_t thread, struct frame *fr,
 	for (unsigned i = 0; i < th->nr_binds; i++) {
 		const struct bind *b = &th->binds[i];
 
+		/* Called from code the recording left out (a patched recording
+		 * does not patch the executor's loop): it counts when the task
+		 * poll has no recorded caller either. */
+		if (b->depth[0] == SIZE_MAX && fr == th->stack) {
+			au_tasks_alias(m->tasks, b->ptr, self);
+			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			if (b->depth[k] < th->depth && th->stack[b->depth[k]].start == b->start[k]) {
 				au_tasks_alias(m->tasks, b->ptr, self);
@@ -753,8 +760,9 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 		}
 		break;
 	case ASYM_ROLE_TASK_BIND:
-		if (fi->task_arg < 0 && has_ret && th->depth)
-			bind_note(th, retval, th->depth - 1);
+		/* (no caller recorded: SIZE_MAX) */
+		if (fi->task_arg < 0 && has_ret)
+			bind_note(th, retval, th->depth ? th->depth - 1 : SIZE_MAX);
 		break;
 	case ASYM_ROLE_PARK:
 		for_each_sink(m, s) {

@@ -87,11 +87,8 @@ check(len(pooled) == n and all(f[:2] == (None, 2) and f[3:] == (0, "completed")
                                for f in facts(pooled)),
       "ThreadPool: %d tasks spawned by main, each polled twice, completed (%s)" %
       (n, facts(pooled)))
-# A patched recording (AU_PATCHABLE) misses the wakes main makes from
-# outside any patched caller (doc/findings.md)
-if not PATCHABLE:
-    check(all(t["wakes"] == 1 for t in pooled), "ThreadPool: each task woken once, by main (%s)" %
-          [t["wakes"] for t in pooled])
+check(len(pooled) == n and all(t["wakes"] == 1 for t in pooled),
+      "ThreadPool: each task woken once, by main (%s)" % [t["wakes"] for t in pooled])
 spawns = [e for e in trace["traceEvents"] if e.get("ph") == "s" and e.get("name") == "spawn"]
 check(len(spawns) == 1 + 2 * n, "a spawn -> first poll arrow per pool task (%d)" % len(spawns))
 labels = {int(e["name"].split()[1]) for e in trace["traceEvents"]
