@@ -397,36 +397,29 @@ void jw_ns_as_us(struct jw *w, uint64_t ns)
 
 char *jw_elem_begin(struct jw *w, size_t max)
 {
+	char *p;
+
 	/* newline and comma, so that their room is there too */
 	if (w->len + max + 2 > w->cap)
 		jw_flush(w);
-	jw_newline(w);
-	before_value(w);
-	return w->buf + w->len;
+	if (w->pretty || w->after_name) {
+		jw_newline(w);
+		before_value(w);
+		return w->buf + w->len;
+	}
+	/* before_value() of an array element, inline: this runs once per
+	 * call of the traced program */
+	p = w->buf + w->len;
+	*p++ = '\n';
+	if (w->had_elem[w->depth])
+		*p++ = ',';
+	w->had_elem[w->depth] = true;
+	return p;
 }
 
 void jw_elem_end(struct jw *w, const char *end)
 {
 	w->len = end - w->buf;
-}
-
-void jw_elem(struct jw *w, const void *s, size_t n)
-{
-	char *p;
-
-	/* jw_elem_begin() for a compact writer's array, in one call: this
-	 * runs once per call of the traced program */
-	if (w->pretty || w->after_name || w->len + n + 2 > w->cap) {
-		p = jw_elem_begin(w, n);
-	} else {
-		p = w->buf + w->len;
-		*p++ = '\n';
-		if (w->had_elem[w->depth])
-			*p++ = ',';
-		w->had_elem[w->depth] = true;
-	}
-	memcpy(p, s, n);
-	w->len = p + n - w->buf;
 }
 
 void jw_hex(struct jw *w, uint64_t v)

@@ -121,8 +121,6 @@ char *jw_fmt_ns_as_us_cached(struct jw_us_cache *c, char *p, uint64_t ns);
 #define JW_ELEM_MAX (64 * 1024)
 char *jw_elem_begin(struct jw *w, size_t max);
 void jw_elem_end(struct jw *w, const char *end);
-/** The same for @n bytes made beforehand */
-void jw_elem(struct jw *w, const void *s, size_t n);
 
 /* name + value shorthands */
 void jw_str_field(struct jw *w, const char *name, const char *s);

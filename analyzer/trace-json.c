@@ -657,6 +657,7 @@ struct au_sink *au_trace_json_new(FILE *fp)
 	tj->sink.ops = &trace_json_ops;
 	tj->slices = trace_slices_new();
 	tj->w = jw_open_background(fp, trace_slices_expand, tj->slices);
+	trace_slices_set_queue(tj->slices, jw_background(tj->w));
 	return &tj->sink;
 }
 

@@ -26,8 +26,15 @@ struct piece {
 	char s[];
 };
 
+/* A function's name; the model's thread reads only this, not the piece. */
+struct name_ref {
+	const struct piece *piece;
+	bool fits;               /* short enough for a slice (JW_ELEM_MAX) */
+};
+
 struct trace_slices {
-	const struct piece **names;   /* by function index */
+	bool queue;                   /* records for trace_slices_expand() */
+	struct name_ref *names;       /* by function index */
 	size_t nr_names;
 	const struct piece **threads; /* by thread index: ","pid":P,...,"ts": */
 	size_t nr_threads, cap_threads;
@@ -38,15 +45,21 @@ struct trace_slices {
 	struct jw_us_cache ts_digits;
 };
 
-/* What the writer's thread gets in place of a slice, after SLICE_MARK. */
+/* What the writer's thread gets in place of a slice: SLICE_MARK, then a
+ * slice_record's fields, packed (so QUEUED_LEN bytes). */
 #define SLICE_MARK '\0'
 struct slice_record {
 	const struct piece *name, *thread;
 	uint64_t start, dur;
 };
+#define QUEUED_LEN (1 + 2 * sizeof(void *) + 2 * sizeof(uint64_t))
 
 static const char slice_head[] = "{\"ph\":\"X\",\"name\":\"";
 static const char slice_dur[] = ",\"dur\":";
+/* A thread piece is at most 60 bytes: ","pid":P,"cat":"call","tid":T,"ts": */
+#define THREAD_PIECE_MAX 64
+#define SLICE_MAX(name_len) (sizeof(slice_head) + (name_len) + THREAD_PIECE_MAX + JW_US_MAX + \
+			     sizeof(slice_dur) + JW_US_MAX + 1)
 
 _Static_assert(JW_ELEM_MAX <= BG_OUT_MAX, "a slice that fits the writer fits its thread's output");
 
@@ -67,12 +80,18 @@ struct trace_slices *trace_slices_new(void)
 	return xcalloc(1, sizeof(struct trace_slices));
 }
 
+void trace_slices_set_queue(struct trace_slices *ts, bool queue)
+{
+	ts->queue = queue;
+}
+
 void trace_slices_reset(struct trace_slices *ts)
 {
 	/* the pieces stay: records of the last recording may still be queued */
 	free(ts->names);
 	free(ts->threads);
-	ts->names = ts->threads = NULL;
+	ts->names = NULL;
+	ts->threads = NULL;
 	ts->nr_names = ts->nr_threads = ts->cap_threads = 0;
 }
 
@@ -99,43 +118,44 @@ void trace_slices_thread(struct trace_slices *ts, uint32_t thread, uint32_t pid,
 		ts->nr_threads = thread + 1;
 	}
 	s = xasprintf("\",\"pid\":%u,\"cat\":\"call\",\"tid\":%u,\"ts\":", pid, tid);
+	_Static_assert(sizeof("\",\"pid\":4294967295,\"cat\":\"call\",\"tid\":4294967295,\"ts\":") <=
+		       THREAD_PIECE_MAX, "a thread's piece fits its room");
 	ts->threads[thread] = new_piece(ts, s, strlen(s));
 	free(s);
 }
 
-static const struct piece *name_piece(struct trace_slices *ts, const struct au_model *m,
+static const struct name_ref *name_ref(struct trace_slices *ts, const struct au_model *m,
 				      int32_t func)
 {
+	struct name_ref *ref;
+
 	if (!ts->names) {
 		ts->nr_names = au_model_funcs(m)->n;
 		ts->names = xcalloc(ts->nr_names ? ts->nr_names : 1, sizeof(*ts->names));
 	}
-	if (!ts->names[func]) {
+	ref = &ts->names[func];
+	if (!ref->piece) {
 		char *shortname = asym_shorten(au_model_func_name(m, func));
 		size_t len;
 		char *escaped = jw_escape(shortname ? shortname : "?", &len);
 
-		ts->names[func] = new_piece(ts, escaped, len);
+		ref->piece = new_piece(ts, escaped, len);
+		ref->fits = SLICE_MAX(len) <= JW_ELEM_MAX;
 		free(escaped);
 		free(shortname);
 	}
-	return ts->names[func];
+	return ref;
 }
 
 const char *trace_slices_name(struct trace_slices *ts, const struct au_model *m, int32_t func,
 			      size_t *len)
 {
-	const struct piece *name = name_piece(ts, m, func);
+	const struct piece *name = name_ref(ts, m, func)->piece;
 
 	*len = name->len;
 	return name->s;
 }
 
-static size_t slice_max(const struct slice_record *r)
-{
-	return sizeof(slice_head) + r->name->len + r->thread->len + JW_US_MAX + sizeof(slice_dur) +
-	       JW_US_MAX + 1;
-}
 
 /* The slice at @p; returns its end. */
 static char *format_slice(struct trace_slices *ts, char *p, const struct slice_record *r)
@@ -157,27 +177,36 @@ static char *format_slice(struct trace_slices *ts, char *p, const struct slice_r
 bool trace_slices_call(struct trace_slices *ts, struct jw *w, const struct au_model *m,
 		       const struct au_call *call)
 {
-	struct slice_record r;
+	const struct name_ref *name;
+	const struct piece *thread;
+	uint64_t dur = call->end - call->start;
 	char *p;
 
 	if (call->poll || call->nargs || call->has_retval || call->truncated || call->func < 0 ||
 	    call->thread >= ts->nr_threads || !ts->threads[call->thread])
 		return false;
-	r.name = name_piece(ts, m, call->func);
-	r.thread = ts->threads[call->thread];
-	r.start = call->start;
-	r.dur = call->end - call->start;
-	if (slice_max(&r) > JW_ELEM_MAX)
+	name = name_ref(ts, m, call->func);
+	if (!name->fits)
 		return false;
-	if (jw_background(w)) {
-		char queued[1 + sizeof(r)] = { SLICE_MARK };
-
-		memcpy(queued + 1, &r, sizeof(r));
-		jw_elem(w, queued, sizeof(queued));
+	thread = ts->threads[call->thread];
+	if (ts->queue) {
+		/* field by field: a struct copied whole stalls on its stores */
+		p = jw_elem_begin(w, QUEUED_LEN);
+		*p++ = SLICE_MARK;
+		memcpy(p, &name->piece, sizeof(void *));
+		p += sizeof(void *);
+		memcpy(p, &thread, sizeof(void *));
+		p += sizeof(void *);
+		memcpy(p, &call->start, sizeof(uint64_t));
+		p += sizeof(uint64_t);
+		memcpy(p, &dur, sizeof(uint64_t));
+		p += sizeof(uint64_t);
 	} else {
-		p = format_slice(ts, jw_elem_begin(w, slice_max(&r)), &r);
-		jw_elem_end(w, p);
+		struct slice_record r = { name->piece, thread, call->start, dur };
+
+		p = format_slice(ts, jw_elem_begin(w, SLICE_MAX(name->piece->len)), &r);
 	}
+	jw_elem_end(w, p);
 	return true;
 }
 
@@ -195,8 +224,12 @@ void trace_slices_expand(void *ctx, const char *buf, size_t len, struct bg_out *
 			return;
 		}
 		bg_out_put(out, p, mark - p);
-		memcpy(&r, mark + 1, sizeof(r));
-		bg_out_commit(out, format_slice(ts, bg_out_room(out, slice_max(&r)), &r));
-		p = mark + 1 + sizeof(r);
+		p = mark + 1;
+		memcpy(&r.name, p, sizeof(void *));
+		memcpy(&r.thread, p + sizeof(void *), sizeof(void *));
+		memcpy(&r.start, p + 2 * sizeof(void *), sizeof(uint64_t));
+		memcpy(&r.dur, p + 2 * sizeof(void *) + sizeof(uint64_t), sizeof(uint64_t));
+		bg_out_commit(out, format_slice(ts, bg_out_room(out, SLICE_MAX(r.name->len)), &r));
+		p = mark + QUEUED_LEN;
 	}
 }

@@ -2,9 +2,9 @@
 /*
  * Call slices of the trace JSON, the bulk of a full trace (one per call):
  * made from pieces made once per function (its escaped name) and once per
- * thread (its pid and tid), with no per-field work, and with a background
- * writer (jw_open_background() with trace_slices_expand()) formatted on
- * the writer's thread.
+ * thread (its pid and tid), with no per-field work; with a background
+ * writer (jw_open_background() with trace_slices_expand(), and
+ * trace_slices_set_queue()) formatted on the writer's thread.
  */
 #ifndef AU_TRACE_SLICES_H
 #define AU_TRACE_SLICES_H
@@ -20,6 +20,9 @@ struct trace_slices;
 
 struct trace_slices *trace_slices_new(void);
 void trace_slices_free(struct trace_slices *ts);
+/** Queue records for trace_slices_expand() on a background writer (true),
+ *  or format slices in place (false, the default) */
+void trace_slices_set_queue(struct trace_slices *ts, bool queue);
 /** A new recording: function and thread indexes start over. */
 void trace_slices_reset(struct trace_slices *ts);
 /** The thread's pid and tid, before its first call is written. */
