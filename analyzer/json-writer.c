@@ -234,39 +234,45 @@ static void put_escaped(struct jw *w, const unsigned char *s, size_t n)
 	putc_(w, '"');
 }
 
-void jw_name(struct jw *w, const char *name)
+void jw_name_len(struct jw *w, const char *name, size_t n)
 {
-	size_t n = strlen(name);
+	char *p;
 
 	before_value(w);
-	putc_(w, '"');
-	put(w, name, n);
-	putc_(w, '"');
+	if (w->len + n + 4 > w->cap)
+		jw_flush(w);
+	if (n + 4 > w->cap) {
+		putc_(w, '"');
+		put(w, name, n);
+		put(w, "\":", 2);
+	} else {
+		p = w->buf + w->len;
+		*p++ = '"';
+		memcpy(p, name, n);
+		p += n;
+		*p++ = '"';
+		*p++ = ':';
+		w->len = p - w->buf;
+	}
 	if (w->pretty)
-		put(w, ": ", 2);
-	else
-		putc_(w, ':');
+		putc_(w, ' ');
 	w->after_name = true;
 }
 
 char *jw_escape(const char *s, size_t *len)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *fp = open_memstream(&buf, &size);
-	struct jw *w;
+	size_t n = strlen(s);
+	/* room for the worst case (every byte as \uXXXX), quotes and NUL:
+	 * the writer never flushes, so it needs no file */
+	struct jw w = { .cap = 6 * n + 3 };
 
-	if (!fp)
-		return NULL;
-	w = jw_open(fp, false);
-	jw_string(w, s);
-	jw_close(w);
-	fclose(fp);
+	w.buf = xmalloc(w.cap);
+	put_escaped(&w, (const unsigned char *)s, n);
 	/* drop the quotes */
-	memmove(buf, buf + 1, size - 2);
-	buf[size - 2] = '\0';
-	*len = size - 2;
-	return buf;
+	*len = w.len - 2;
+	memmove(w.buf, w.buf + 1, *len);
+	w.buf[*len] = '\0';
+	return w.buf;
 }
 
 void jw_escaped(struct jw *w, const char *s, size_t len)
@@ -466,52 +472,4 @@ void jw_null(struct jw *w)
 {
 	before_value(w);
 	put(w, "null", 4);
-}
-
-void jw_str_field(struct jw *w, const char *name, const char *s)
-{
-	jw_name(w, name);
-	jw_string(w, s);
-}
-
-void jw_u64_field(struct jw *w, const char *name, uint64_t v)
-{
-	jw_name(w, name);
-	jw_u64(w, v);
-}
-
-void jw_i64_field(struct jw *w, const char *name, int64_t v)
-{
-	jw_name(w, name);
-	jw_i64(w, v);
-}
-
-void jw_double_field(struct jw *w, const char *name, double v)
-{
-	jw_name(w, name);
-	jw_double(w, v);
-}
-
-void jw_bool_field(struct jw *w, const char *name, bool v)
-{
-	jw_name(w, name);
-	jw_bool(w, v);
-}
-
-void jw_null_field(struct jw *w, const char *name)
-{
-	jw_name(w, name);
-	jw_null(w);
-}
-
-void jw_hex_field(struct jw *w, const char *name, uint64_t v)
-{
-	jw_name(w, name);
-	jw_hex(w, v);
-}
-
-void jw_us_field(struct jw *w, const char *name, uint64_t ns)
-{
-	jw_name(w, name);
-	jw_ns_as_us(w, ns);
 }

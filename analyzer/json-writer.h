@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "bg-writer.h"
 
@@ -70,7 +71,12 @@ void jw_newline(struct jw *w);
 
 /** The key of the next value inside an object; keys are written as they
  *  are (they are the program's own literals: no escaping needed) */
-void jw_name(struct jw *w, const char *name);
+void jw_name_len(struct jw *w, const char *name, size_t len);
+/* inline, so that a literal key's length is known when compiling */
+static inline void jw_name(struct jw *w, const char *name)
+{
+	jw_name_len(w, name, strlen(name));
+}
 /**
  * jw_escape - a string's JSON-escaped contents (without quotes), for
  * strings written many times (function names)
@@ -123,13 +129,45 @@ char *jw_elem_begin(struct jw *w, size_t max);
 void jw_elem_end(struct jw *w, const char *end);
 
 /* name + value shorthands */
-void jw_str_field(struct jw *w, const char *name, const char *s);
-void jw_u64_field(struct jw *w, const char *name, uint64_t v);
-void jw_i64_field(struct jw *w, const char *name, int64_t v);
-void jw_double_field(struct jw *w, const char *name, double v);
-void jw_bool_field(struct jw *w, const char *name, bool v);
-void jw_null_field(struct jw *w, const char *name);
-void jw_hex_field(struct jw *w, const char *name, uint64_t v);
-void jw_us_field(struct jw *w, const char *name, uint64_t ns);
+static inline void jw_str_field(struct jw *w, const char *name, const char *s)
+{
+	jw_name(w, name);
+	jw_string(w, s);
+}
+static inline void jw_u64_field(struct jw *w, const char *name, uint64_t v)
+{
+	jw_name(w, name);
+	jw_u64(w, v);
+}
+static inline void jw_i64_field(struct jw *w, const char *name, int64_t v)
+{
+	jw_name(w, name);
+	jw_i64(w, v);
+}
+static inline void jw_double_field(struct jw *w, const char *name, double v)
+{
+	jw_name(w, name);
+	jw_double(w, v);
+}
+static inline void jw_bool_field(struct jw *w, const char *name, bool v)
+{
+	jw_name(w, name);
+	jw_bool(w, v);
+}
+static inline void jw_null_field(struct jw *w, const char *name)
+{
+	jw_name(w, name);
+	jw_null(w);
+}
+static inline void jw_hex_field(struct jw *w, const char *name, uint64_t v)
+{
+	jw_name(w, name);
+	jw_hex(w, v);
+}
+static inline void jw_us_field(struct jw *w, const char *name, uint64_t ns)
+{
+	jw_name(w, name);
+	jw_ns_as_us(w, ns);
+}
 
 #endif /* AU_JSON_WRITER_H */
