@@ -128,46 +128,25 @@ char *jw_fmt_ns_as_us_cached(struct jw_us_cache *c, char *p, uint64_t ns);
 char *jw_elem_begin(struct jw *w, size_t max);
 void jw_elem_end(struct jw *w, const char *end);
 
-/* name + value shorthands */
-static inline void jw_str_field(struct jw *w, const char *name, const char *s)
-{
-	jw_name(w, name);
-	jw_string(w, s);
-}
-static inline void jw_u64_field(struct jw *w, const char *name, uint64_t v)
-{
-	jw_name(w, name);
-	jw_u64(w, v);
-}
-static inline void jw_i64_field(struct jw *w, const char *name, int64_t v)
-{
-	jw_name(w, name);
-	jw_i64(w, v);
-}
-static inline void jw_double_field(struct jw *w, const char *name, double v)
-{
-	jw_name(w, name);
-	jw_double(w, v);
-}
-static inline void jw_bool_field(struct jw *w, const char *name, bool v)
-{
-	jw_name(w, name);
-	jw_bool(w, v);
-}
+/* name + value shorthands, inline so that literal keys' lengths fold */
+#define JW_FIELD(kind, type, write_value)                                          \
+	static inline void jw_##kind##_field(struct jw *w, const char *name, type v) \
+	{                                                                            \
+		jw_name(w, name);                                                    \
+		write_value(w, v);                                                   \
+	}
+JW_FIELD(str, const char *, jw_string)
+JW_FIELD(u64, uint64_t, jw_u64)
+JW_FIELD(i64, int64_t, jw_i64)
+JW_FIELD(double, double, jw_double)
+JW_FIELD(bool, bool, jw_bool)
+JW_FIELD(hex, uint64_t, jw_hex)
+JW_FIELD(us, uint64_t, jw_ns_as_us)   /* nanoseconds, written as microseconds */
+#undef JW_FIELD
 static inline void jw_null_field(struct jw *w, const char *name)
 {
 	jw_name(w, name);
 	jw_null(w);
-}
-static inline void jw_hex_field(struct jw *w, const char *name, uint64_t v)
-{
-	jw_name(w, name);
-	jw_hex(w, v);
-}
-static inline void jw_us_field(struct jw *w, const char *name, uint64_t ns)
-{
-	jw_name(w, name);
-	jw_ns_as_us(w, ns);
 }
 
 #endif /* AU_JSON_WRITER_H */
