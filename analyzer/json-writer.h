@@ -12,7 +12,7 @@
  * Usage:
  *	struct jw *w = jw_open(fp, true);
  *	jw_begin_object(w);
- *	jw_name(w, "ts"); jw_ts_us(w, 1234567);   // "ts":1234.567
+ *	jw_us_field(w, "ts", 1234567);            // "ts":1234.567
  *	jw_str_field(w, "ph", "X");
  *	jw_end_object(w);
  *	err = jw_close(w);                        // -EIO, -EINVAL or 0

@@ -156,7 +156,6 @@ const char *trace_slices_name(struct trace_slices *ts, const struct au_model *m,
 	return name->s;
 }
 
-
 /* The slice at @p; returns its end. */
 static char *format_slice(struct trace_slices *ts, char *p, const struct slice_record *r)
 {
