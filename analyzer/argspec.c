@@ -28,20 +28,43 @@ struct au_spec_entry {
  * glibc's regcomp copies a subexpression for every '+' and {m,n} applied
  * to it, so stacked repetitions ("a+++...", "((a{99}){99}){99}") grow it
  * exponentially, and it recurses on nested groups: a corrupt info file
- * could take gigabytes or the stack.  ere_size() bounds the number of
- * nodes from above (as a double: no overflow) before compiling.
+ * could take gigabytes or the stack.  Its epsilon closures also grow
+ * faster than linearly with repetitions, stacked ones above all
+ * ("a*******": 262 bytes took a second) and with alternatives (10,000
+ * took 0.4 s, 20,000 over a second).  ere_cost() bounds all of these
+ * before compiling; record-options writes patterns of at most 4,000
+ * bytes, names joined by '|', with no repetition at all.
  */
-#define ERE_MAX_NODES 100000.0
+#define ERE_MAX_NODES 20000.0
 #define ERE_MAX_DEPTH 64
+#define ERE_MAX_ALTS 4096
+#define ERE_MAX_REPEATS 256
+#define ERE_MAX_STACKED 3
 
-static double ere_alt(const char **pp, int depth);
+struct ere_cost {
+	unsigned alts, repeats;
+	bool stacked;              /* more than ERE_MAX_STACKED in a row */
+};
 
-static double ere_seq(const char **pp, int depth)
+static double ere_alt(const char **pp, int depth, struct ere_cost *c);
+
+/* Nodes of one branch, up to '|', ')' or the end. */
+static double ere_seq(const char **pp, int depth, struct ere_cost *c)
 {
 	const char *p = *pp;
 	double total = 0, last = 0;
+	unsigned in_row = 0;
 
 	while (*p && *p != '|' && *p != ')') {
+		bool op = *p == '+' || *p == '*' || *p == '?' || *p == '{';
+
+		if (op) {
+			c->repeats++;
+			if (++in_row > ERE_MAX_STACKED)
+				c->stacked = true;
+		} else {
+			in_row = 0;
+		}
 		if (*p == '+') {
 			last = 2 * last + 1;
 			p++;
@@ -62,7 +85,8 @@ static double ere_seq(const char **pp, int depth)
 			last = 1;
 			if (*p == '(') {
 				p++;
-				last = depth >= ERE_MAX_DEPTH ? ERE_MAX_NODES * 2 : ere_alt(&p, depth + 1) + 1;
+				last = depth >= ERE_MAX_DEPTH ? ERE_MAX_NODES * 2
+							     : ere_alt(&p, depth + 1, c) + 1;
 				if (*p == ')')
 					p++;
 			} else if (*p == '[') {
@@ -90,30 +114,35 @@ static double ere_seq(const char **pp, int depth)
 	return total + last;
 }
 
-static double ere_alt(const char **pp, int depth)
+static double ere_alt(const char **pp, int depth, struct ere_cost *c)
 {
-	double total = ere_seq(pp, depth);
+	double total = ere_seq(pp, depth, c);
 
 	while (**pp == '|') {
 		(*pp)++;
-		total += ere_seq(pp, depth) + 1;
+		c->alts++;
+		total += ere_seq(pp, depth, c) + 1;
 	}
 	return total;
 }
 
-/* An upper bound of regcomp's nodes for @pattern (extended syntax). */
-static double ere_size(const char *pattern)
+/* Whether regcomp can take @pattern (extended syntax) in bounded time and
+ * memory. */
+static bool ere_affordable(const char *pattern)
 {
-	double total = 0;
+	struct ere_cost c = { 0 };
+	double nodes = 0;
 
 	/* A ')' with no '(' is a literal for glibc: count it and go on. */
 	for (;;) {
-		total += ere_alt(&pattern, 0);
+		nodes += ere_alt(&pattern, 0, &c);
 		if (!*pattern)
-			return total;
+			break;
 		pattern++;
-		total++;
+		nodes++;
 	}
+	return nodes <= ERE_MAX_NODES && c.alts <= ERE_MAX_ALTS && c.repeats <= ERE_MAX_REPEATS &&
+	       !c.stacked;
 }
 
 static struct au_spec_entry *entries_parse(const char *list, size_t *n, bool glob)
@@ -139,7 +168,7 @@ static struct au_spec_entry *entries_parse(const char *list, size_t *n, bool glo
 		e->specs = xstrdup(at + 1);
 		if (glob)
 			continue;
-		if (ere_size(e->pattern) > ERE_MAX_NODES)
+		if (!ere_affordable(e->pattern))
 			pr_warn("argspec pattern '%.40s...' too costly to compile: ignored", e->pattern);
 		else
 			e->re_ok = regcomp(&e->re, e->pattern, REG_EXTENDED | REG_NOSUB) == 0;
