@@ -420,6 +420,10 @@ static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *f
 			t->max_wake_to_poll_ns = d;
 	}
 	t->polls++;
+	if (t->running_polls && t->running_thread != thread)
+		t->cut = fr->start;
+	t->running_polls++;
+	t->running_thread = thread;
 	t->running = true;
 	t->await_fresh = false;
 	if (t->stolen) {
@@ -451,9 +455,18 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	}
 	if (!t)
 		return;
-	t->running = false;
+	if (t->running_polls)
+		t->running_polls--;
+	t->running = t->running_polls > 0;
+	/* overtaken by a poll on another thread: it ends just before that
+	 * one began, so the two never overlap on the task's track */
+	if (t->cut > fr->start && t->cut <= end) {
+		end = t->cut - 1;
+		t->cut = 0;
+	}
 	t->busy_ns += end - fr->start;
-	t->last_poll_end = end;
+	if (end > t->last_poll_end)
+		t->last_poll_end = end;
 	for_each_sink(m, s) {
 		if (s->ops->task_poll)
 			s->ops->task_poll(s, m, t, thread, fr->start, end, fr->task_children == 0);

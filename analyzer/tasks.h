@@ -45,6 +45,12 @@ struct au_task {
 	uint32_t woken_thread;   /* where that wake happened */
 	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
 	bool running;
+	/* Polls open at once on two threads: tokio queues a task woken during
+	 * its poll before raw::poll returns, and another worker can start on
+	 * it meanwhile.  The earlier poll ends where the later one begins. */
+	uint32_t running_polls;
+	uint32_t running_thread;
+	uint64_t cut;            /* that start, 0 if none */
 	bool aborted;
 	bool panicked;           /* the runtime caught a panic of its future */
 	bool dropped;            /* freed inside its own poll: ends with it */
