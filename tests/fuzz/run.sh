@@ -7,6 +7,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 secs=${1:-20}
+extra=("${@:2}")
+[[ ${extra[0]:-} == -- ]] && extra=("${extra[@]:1}")
 if [[ -n ${AU_FUZZ_DIR:-} ]]; then
 	out=$AU_FUZZ_DIR
 	mkdir -p "$out"
@@ -58,7 +60,7 @@ for t in reader symbolizer; do
 	fi
 	echo "fuzz-$t: ${secs}s"
 	"$out/fuzz-$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 "${@:2}" "$out/corpus-$t" 2>"$out/$t.log" || rc=1
+		-print_final_stats=1 "${extra[@]}" "$out/corpus-$t" 2>"$out/$t.log" || rc=1
 	grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|SUMMARY|ERROR" "$out/$t.log" | head -5
 done
 if [[ $rc == 0 ]]; then
