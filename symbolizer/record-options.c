@@ -123,6 +123,14 @@ static int awaited_labels(const struct asym_binary *bin, struct labels *ls)
 	return 0;
 }
 
+/* A runtime function the model keys on (spawn, wake, schedule, ...). */
+static bool runtime_call(const struct asym_func *f)
+{
+	return f->role != ASYM_ROLE_NONE ||
+	       (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE |
+			    ASYM_F_STEAL));
+}
+
 /*
  * The default selection of a patched recording: the program's own code,
  * the runtime's entry points, and of the library's futures those the
@@ -140,9 +148,7 @@ static bool patched_by_default(const struct asym_func *f, const struct labels *a
 	if (f->flags & ASYM_F_FUTURE)
 		return awaited->n && bsearch(&f->label, awaited->v, awaited->n, sizeof(*awaited->v),
 					     cmp_label);
-	return (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE |
-			    ASYM_F_STEAL)) ||
-	       f->role != ASYM_ROLE_NONE;
+	return runtime_call(f);
 }
 
 int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
@@ -169,6 +175,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		return ASYM_ERR_PIE_PATCHABLE;
 	}
 	if (patch && awaited_labels(bin, &awaited) < 0) {
+		free(awaited.v);
 		free(sets);
 		return -ENOMEM;
 	}
@@ -184,9 +191,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			add_to(out, &sets[SET_ARG1], f->symbol);
 			add_to(out, &sets[SET_RET], f->symbol);
 			wanted = true;
-		} else if (f->role != ASYM_ROLE_NONE ||
-			   (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL |
-					ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL))) {
+		} else if (runtime_call(f)) {
 			if (f->task_arg >= 1 && f->task_arg <= 6)
 				add_to(out, &sets[SET_ARG1 + f->task_arg - 1], f->symbol);
 			else if (f->task_arg < 0)
