@@ -32,8 +32,10 @@ struct au_call {
 	uint16_t depth;
 	bool truncated;          /* no EXIT seen: closed at a later known time */
 	uint8_t nargs;
-	uint64_t args[AU_MAX_ARGS];
-	char fmts[AU_MAX_ARGS];  /* each arg's format letter (see au_record) */
+	/* nargs values and their format letters (see au_record); valid during
+	 * the sink call only (they point into the model's call stack) */
+	const uint64_t *args;
+	const char *fmts;
 	bool has_retval;
 	uint64_t retval;
 	const struct au_poll *poll; /* set when this call is a poll */

@@ -114,6 +114,8 @@ static int payload_walk(const uint8_t *p, size_t avail, const struct au_spec_ite
 			memcpy(&v, p + o, items[i].size > 8 ? 8 : items[i].size);
 			if (vals)
 				vals[i] = v;
+			if (strs && i < AU_MAX_ARGS)
+				strs[i] = NULL;
 			o = ALIGN(o + items[i].size, 4);
 		}
 	}
@@ -184,7 +186,6 @@ static bool stream_read(struct au_data *d, struct au_stream *s, struct au_thread
 		r->addr = w >> 16;
 		r->nargs = 0;
 		r->func = -1;
-		memset(r->strs, 0, sizeof(r->strs));
 
 		if (r->type == AU_REC_ENTRY || r->type == AU_REC_EXIT)
 			r->func = au_resolve(d, s, r->addr);
@@ -222,6 +223,8 @@ static bool stream_read(struct au_data *d, struct au_stream *s, struct au_thread
 				/* Most specs are one 8-byte integer: keep it. */
 				if (size == 8) {
 					r->args[0] = rd64(s->buf + s->pos + 16);
+					r->strs[0] = NULL;
+					r->fmts[0] = 'x';
 					r->nargs = 1;
 				}
 			}
@@ -313,7 +316,20 @@ int au_data_next(struct au_data *d, struct au_record *rec)
 		return 0;
 	i = d->heap[0];
 	s = &d->streams[i];
-	*rec = s->next;
+	/* The header and the captured values only: a whole record is 200
+	 * bytes, most of them unused, and this runs for every record. */
+	rec->time = s->next.time;
+	rec->addr = s->next.addr;
+	rec->func = s->next.func;
+	rec->depth = s->next.depth;
+	rec->type = s->next.type;
+	rec->nargs = s->next.nargs;
+	rec->args[0] = 0;
+	for (unsigned k = 0; k < s->next.nargs && k < AU_MAX_ARGS; k++) {
+		rec->args[k] = s->next.args[k];
+		rec->strs[k] = s->next.strs[k];
+		rec->fmts[k] = s->next.fmts[k];
+	}
 	rec->thread = i;
 	if (d->time_offset && rec->time)
 		rec->time += d->time_offset;

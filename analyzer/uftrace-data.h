@@ -38,7 +38,8 @@ struct au_record {
 	uint8_t type;            /* enum au_rec_type */
 	uint8_t nargs;           /* ENTRY: captured args; EXIT: 1 if retval captured */
 	/* ENTRY: args in spec order; EXIT: args[0] = retval.  Integers are
-	 * zero-extended; a string argument is 0 here and in strs[]. */
+	 * zero-extended; a string argument is 0 here and in strs[].  Only
+	 * the first nargs entries are set (args[0] is 0 when nargs is 0). */
 	uint64_t args[AU_MAX_ARGS];
 	const char *strs[AU_MAX_ARGS]; /* string args, else NULL */
 	char fmts[AU_MAX_ARGS];  /* format letter of each ('x' when not given) */

@@ -58,26 +58,38 @@ for size in "${sizes[@]}"; do
 	"$au" analyze "$work/rec" --no-trace -s "$work/s.json" -q
 	records=$(python3 -c "import json; print(json.load(open('$work/s.json'))['trace']['records'])")
 	echo "workload $size: $(du -sh "$work/rec" | cut -f1) recorded"
-	declare -A wall=() rss=()
-	run() { # name, command...
-		local name=$1; shift
+	declare -A wall=() rss=() ref=()
+	run() { # name, reference step for its ratio, command...
+		local name=$1 against=$2; shift 2
+		# Every step starts with the earlier steps' output gone and written
+		# back: a gigabyte of dirty pages left by one step would throttle
+		# the writes of the next.
+		rm -f "$work"/t*.json "$work/d.json"
+		sync
 		read -r w m < <(measure "$@")
-		wall[$name]=$w rss[$name]=$m
+		wall[$name]=$w rss[$name]=$m ref[$name]=$against
 	}
-	run analyze "$au" analyze "$work/rec" -o "$work/t.json" -s "$work/s.json" -q
-	run analyze-min1us "$au" analyze "$work/rec" -o "$work/t1.json" -s "$work/s.json" -q --min-call 1us
-	run analyze-notrace "$au" analyze "$work/rec" --no-trace -s "$work/s.json" -q
-	run dump-chrome uftrace dump -d "$work/rec" --chrome
-	run replay uftrace replay -d "$work/rec"
-	for name in analyze analyze-min1us analyze-notrace dump-chrome replay; do
-		python3 - "$name" "$records" "${wall[$name]}" "${rss[$name]}" "${wall[dump-chrome]}" <<'PY'
+	# Each tool's output goes to a file (what a user does: Perfetto opens
+	# files) and, separately, to /dev/null (the cost of the work alone).
+	run dump-chrome dump-chrome sh -c "uftrace dump -d '$work/rec' --chrome >'$work/d.json'"
+	dump_size=$(du -h "$work/d.json" | cut -f1)
+	run dump-chrome-devnull dump-chrome-devnull uftrace dump -d "$work/rec" --chrome
+	run replay dump-chrome-devnull uftrace replay -d "$work/rec"
+	run analyze dump-chrome "$au" analyze "$work/rec" -o "$work/t.json" -s "$work/s.json" -q
+	trace_size=$(du -h "$work/t.json" | cut -f1)
+	run analyze-devnull dump-chrome-devnull "$au" analyze "$work/rec" -o /dev/null -s "$work/s.json" -q
+	run analyze-min1us dump-chrome "$au" analyze "$work/rec" -o "$work/t1.json" -s "$work/s.json" -q --min-call 1us
+	min_size=$(du -h "$work/t1.json" | cut -f1)
+	run analyze-notrace dump-chrome-devnull "$au" analyze "$work/rec" --no-trace -s "$work/s.json" -q
+	for name in dump-chrome dump-chrome-devnull replay analyze analyze-devnull analyze-min1us analyze-notrace; do
+		python3 - "$name" "$records" "${wall[$name]}" "${rss[$name]}" "${wall[${ref[$name]}]}" "${ref[$name]}" <<'PY'
 import sys
-name, rec, wall, rss, ref = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-print("%-26s %10d %8.2f %10.1f %12.0f %7.1fx" % (name, rec, wall, rss / 1024, rec / wall if wall else 0, ref / wall if wall else 0))
+name, rec, wall, rss, ref, against = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+print("%-26s %10d %8.2f %10.1f %12.0f %7.1fx  (vs %s)" % (name, rec, wall, rss / 1024, rec / wall if wall else 0, ref / wall if wall else 0, against))
 PY
 	done
-	echo "(ratio: uftrace dump --chrome time / this step's time; trace sizes: analyze $(du -h "$work/t.json" | cut -f1), --min-call 1us $(du -h "$work/t1.json" | cut -f1))"
-	rm -rf "$work/rec" "$work"/t*.json
+	echo "(ratio: the reference step's time / this step's time; outputs: dump --chrome $dump_size, analyze $trace_size, --min-call 1us $min_size; -devnull steps write to /dev/null)"
+	rm -rf "$work/rec" "$work"/t*.json "$work/d.json"
 done
 
 # The cost of recording (a larger run, so that start-up does not dominate):
