@@ -35,6 +35,9 @@ struct frame {
 	/* a task poll whose task is the first future polled inside it
 	 * (futures' LocalFutureObj): not bound yet */
 	bool deferred;
+	/* a SCHEDULE call whose queueing a SCHEDULE_LOCAL/REMOTE call inside
+	 * it has counted */
+	bool sched_counted;
 	uint64_t child_ns;       /* time in its children: self time is the rest */
 	/* poll frames: annotated values of the calls inside it */
 	struct au_note notes[AU_NOTES];
@@ -613,6 +616,20 @@ static struct au_task *enclosing_task(struct au_model *m, const struct thread_st
 	return NULL;
 }
 
+/* The SCHEDULE call enclosing a SCHEDULE_LOCAL/REMOTE one has its queueing
+ * counted: it will not infer a local one at its exit. */
+static void sched_counted(const struct au_model *m, struct thread_state *th)
+{
+	for (size_t d = th->depth - 1; d-- > 0;) {
+		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
+
+		if (fi && fi->role == ASYM_ROLE_SCHEDULE) {
+			th->stack[d].sched_counted = true;
+			return;
+		}
+	}
+}
+
 /* Runtime functions known by a flag rather than a role. */
 static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct frame *fr,
 				const struct au_funcinfo *fi)
@@ -627,6 +644,7 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 	ptr = task_arg(fi, fr, &ok);
 	t = ok ? au_tasks_find(m->tasks, ptr)
 	       : enclosing_task(m, &m->threads[thread], ASYM_ROLE_SCHEDULE, false);
+	sched_counted(m, &m->threads[thread]);
 	if (!t)
 		return;
 	if (fi->flags & ASYM_F_SCHEDULE_LOCAL)
@@ -776,6 +794,18 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 		/* (no caller recorded: SIZE_MAX) */
 		if (fi->task_arg < 0 && has_ret)
 			bind_note(th, retval, th->depth ? th->depth - 1 : SIZE_MAX);
+		break;
+	case ASYM_ROLE_SCHEDULE:
+		/* queued locally unless a remote queueing was seen inside
+		 * (the local one is not recorded by default) */
+		if ((fi->flags & ASYM_F_SCHEDULE_INFER_LOCAL) && !fr->sched_counted) {
+			bool ok;
+			uint64_t ptr = task_arg(fi, fr, &ok);
+			struct au_task *t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
+
+			if (t)
+				t->sched_local++;
+		}
 		break;
 	case ASYM_ROLE_PARK:
 		for_each_sink(m, s) {
@@ -1093,6 +1123,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;
 	fr->deferred = false;
+	fr->sched_counted = false;
 	fr->child_ns = 0;
 	fr->nr_notes = 0;
 

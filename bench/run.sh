@@ -110,15 +110,20 @@ for build in plain mcount patchable; do
 	t=$(best_wall "${bin[$build]}" $size)
 	printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" untraced "$t" "$(python3 -c "print($t / $base)")" -
 	[[ $build == plain ]] && continue
-	"$au" record-options "${bin[$build]}" >"$work/default.opts"
+	# as profile.sh does: a patchable build's default recording gets the
+	# symbolizer's symbol file (--with-syms, on the command line)
+	rm -rf "$work/syms"
+	"$au" record-options --symbols-dir "$work/syms" "${bin[$build]}" >"$work/default.opts"
 	"$au" record-options --full "${bin[$build]}" >"$work/full.opts"
 	for mode in default full; do
-		best=999 runs=3
+		best=999 runs=3 withsyms=()
 		[[ $mode == full ]] && runs=1  # tens of seconds: once is enough
+		[[ $mode == default ]] && compgen -G "$work/syms/*.sym" >/dev/null &&
+			withsyms=(--with-syms="$work/syms")
 		for _ in $(seq $runs); do
 			rm -rf "$work/rec"
 			# shellcheck disable=SC2086
-			t=$(wall_of uftrace record -d "$work/rec" --opt-file "$work/$mode.opts" "${bin[$build]}" $size)
+			t=$(wall_of uftrace record -d "$work/rec" "${withsyms[@]}" --opt-file "$work/$mode.opts" "${bin[$build]}" $size)
 			best=$(python3 -c "print(min($best, $t))")
 		done
 		printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" "$mode" "$best" \

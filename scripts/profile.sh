@@ -89,7 +89,11 @@ mkdir -p -- "$(dirname -- "$out")"
 # The options go through a file: uftrace 0.13 copies its command line into
 # the recording's info, and its own readers cut that line at 4096 bytes.
 optfile="$out.record-options"
-"$au" record-options "${full[@]}" "${annotate[@]}" "$app" >"$optfile"
+# A patchable binary's symbol file, made here so that libmcount need not
+# read the binary's DWARF at start-up (uftrace copies it into the recording).
+symdir=$(mktemp -d "${TMPDIR:-/tmp}/async-uftrace-syms-XXXXXX") || die "cannot make a temporary directory"
+trap 'rm -rf -- "$symdir"' EXIT
+"$au" record-options "${full[@]}" "${annotate[@]}" --symbols-dir "$symdir" "$app" >"$optfile"
 case $? in
 0) ;;
 64) exit 64 ;;
@@ -100,8 +104,11 @@ case $? in
 	printf '%s\n' -A '^_RNC.*@arg1' -R '^_RNC.*@retval' >"$optfile" ;;
 esac
 
+# On the command line: uftrace 0.13 loses string options of an opt-file.
+withsyms=()
+compgen -G "$symdir/*.sym" >/dev/null && withsyms=(--with-syms="$symdir")
 echo "profile.sh: recording $app into $data" >&2
-uftrace record -d "$data" --opt-file "$optfile" "$app" "$@"
+uftrace record -d "$data" "${withsyms[@]}" --opt-file "$optfile" "$app" "$@"
 app_rc=$?
 if [[ ! -f "$data/info" ]]; then
 	die "uftrace wrote no recording (exit status $app_rc)"

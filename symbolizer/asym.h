@@ -126,6 +126,10 @@ const char *asym_role_name(enum asym_role role);
  * (a patched recording traces it; its calls from library code, e.g. a
  * runtime's internal locks, stay out) */
 #define ASYM_F_USER_CALLED (1u << 10)
+/* a SCHEDULE call queues its task on the worker's own queue unless a
+ * SCHEDULE_REMOTE call runs inside it: the SCHEDULE_LOCAL function need
+ * not be recorded (a tenth of a busy recording's calls) */
+#define ASYM_F_SCHEDULE_INFER_LOCAL (1u << 11)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {
@@ -238,6 +242,19 @@ enum asym_record_mode {
  */
 int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
 			       FILE *out);
+
+/**
+ * asym_binary_write_symfile - the binary's functions as a uftrace 0.13 .sym
+ * @bin: the binary to be recorded
+ * @out: where the file's text goes
+ *
+ * For `uftrace record --with-syms DIR`: libmcount then reads this file
+ * rather than the binary's symbol table and DWARF.  Only functions are
+ * listed (no PLT entries): meant for recordings without library calls.
+ *
+ * Returns 0 or a negative error (-ENOENT: no function symbols).
+ */
+int asym_binary_write_symfile(const struct asym_binary *bin, FILE *out);
 
 /**
  * asym_binary_annotate_options - uftrace options capturing a value

@@ -179,6 +179,12 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		free(sets);
 		return -ENOMEM;
 	}
+	/* Where a SCHEDULE call tells local from remote itself, the function
+	 * that queues locally need not be recorded (the analysis infers it). */
+	bool local_inferred = false;
+
+	for (size_t i = 0; i < bin->nr_funcs; i++)
+		local_inferred |= (bin->funcs[i].flags & ASYM_F_SCHEDULE_INFER_LOCAL) != 0;
 	fprintf(out, "--demangle=no\n");
 	if (patch && mode == ASYM_RECORD_FULL)
 		fprintf(out, "-P\n.\n");
@@ -186,6 +192,9 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		const struct asym_func *f = &bin->funcs[i];
 		bool wanted = false;
 
+		if (mode == ASYM_RECORD_DEFAULT && local_inferred && f->role == ASYM_ROLE_NONE &&
+		    (f->flags & ASYM_F_SCHEDULE_LOCAL))
+			continue;
 		if (f->flags & ASYM_F_FUTURE) {
 			/* self (the future's address) and Ready/Pending */
 			add_to(out, &sets[SET_ARG1], f->symbol);

@@ -14,10 +14,11 @@ static const char *const crates[] = { "tokio", "mio", NULL };
 static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "tokio::runtime::task::raw::poll", TASK_POLL, 0, 1),
 	E(EXACT, "<tokio::runtime::task::raw::RawTask>::new", SPAWN, 0, ASYM_TASK_RETVAL),
-	E(EXACT, "tokio::runtime::task::raw::schedule", SCHEDULE, 0, 1),
-	/* multi-thread: where a scheduled task goes, and work stealing */
+	/* multi-thread: where a scheduled task goes, and work stealing.
+	 * (raw::schedule, which calls schedule_task, adds nothing to it; on
+	 * the current-thread scheduler every task is local.) */
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::handle::Handle>::schedule_task", SCHEDULE,
-	  0, 2),
+	  ASYM_F_SCHEDULE_INFER_LOCAL, 2),
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::handle::Handle>::schedule_local", NONE,
 	  ASYM_F_SCHEDULE_LOCAL, 0),
 	E(EXACT, "<tokio::runtime::task::inject::Inject>::push", NONE, ASYM_F_SCHEDULE_REMOTE, 0),

@@ -479,6 +479,61 @@ TEST(stripped_binary_opens_with_what_is_left)
 	return TEST_OK;
 }
 
+/* The .sym file given to uftrace --with-syms: read back by uftrace 0.13's
+ * rule (a function ends where the next line starts), every function has
+ * its own address and size, under the header libmcount and the analyzer
+ * match the mapping by. */
+TEST(symbol_file_gives_every_function_its_extent)
+{
+	struct asym_binary *bin;
+	char *buf = NULL, *line, *save = NULL, real[PATH_MAX];
+	size_t len = 0, n = 0;
+	unsigned long long prev_addr = 0;
+	const char *prev_name = NULL;
+	bool path_ok = false, count_ok = false;
+	FILE *fp;
+
+	TEST_EQ(asym_binary_open(self_path, &bin), 0);
+	TEST_TRUE(realpath(self_path, real) != NULL);
+	fp = open_memstream(&buf, &len);
+	TEST_EQ(asym_binary_write_symfile(bin, fp), 0);
+	fclose(fp);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long addr;
+		char type, name[512];
+
+		if (line[0] == '#') {
+			if (!strncmp(line, "# path name: ", 13))
+				path_ok = !strcmp(line + 13, real);
+			if (!strncmp(line, "# symbols: ", 11))
+				count_ok = strtoull(line + 11, NULL, 10) == asym_binary_func_count(bin);
+			continue;
+		}
+		TEST_EQ(sscanf(line, "%llx %c %511s", &addr, &type, name), 3);
+		if (prev_name) {
+			const struct asym_func *f = asym_binary_func(bin, n - 1);
+
+			/* the previous function, sized by this line */
+			TEST_STREQ(prev_name, f->symbol);
+			TEST_EQ(prev_addr, f->addr);
+			TEST_EQ(addr - prev_addr, f->size);
+			prev_name = NULL;
+		}
+		if (type == '?')
+			continue;
+		TEST_TRUE(type == 'T');
+		TEST_TRUE(n < asym_binary_func_count(bin));
+		prev_addr = addr;
+		prev_name = asym_binary_func(bin, n++)->symbol;
+	}
+	TEST_TRUE(prev_name == NULL); /* the last one is closed too */
+	TEST_EQ(n, asym_binary_func_count(bin));
+	TEST_TRUE(path_ok && count_ok);
+	free(buf);
+	asym_binary_free(bin);
+	return TEST_OK;
+}
+
 TEST(not_elf_and_missing_files_fail_cleanly)
 {
 	struct asym_binary *bin = (void *)1;
