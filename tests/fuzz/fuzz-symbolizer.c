@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FILE *null = fopen("/dev/null", "w");
 
 		asym_binary_record_options(bin, ASYM_RECORD_DEFAULT, null);
+		asym_binary_write_symfile(bin, null);
 		fclose(null);
 		for (size_t i = 0; i < asym_binary_func_count(bin); i++)
 			asym_binary_lookup(bin, asym_binary_func(bin, i)->addr);
