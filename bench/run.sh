@@ -101,32 +101,40 @@ size="100 100 3000"
 (cd fixtures && "$root/scripts/cargo-mcount" --patchable --quiet -p workload)
 declare -A bin=([plain]="$root/fixtures/target/plain/debug/workload" [mcount]="$app"
 		[patchable]="$(ls -d "$root"/fixtures/target/*-linux-*/debug | head -1)/workload")
-# shellcheck disable=SC2086
-base=$(best_wall "${bin[plain]}" $size)
-printf '\nrecording workload %s (best of 3, full mode once; ratio to the plain build untraced, %.3f s)\n' "$size" "$base"
-printf '%-10s %-9s %8s %8s %8s\n' "build" "mode" "wall s" "ratio" "data"
-for build in plain mcount patchable; do
+# The workload's standard size (a poll every ~200 ns: all runtime, ~20 ns
+# of work per message), then the same with ~0.5 us of work per message
+# (300 xorshift rounds in this debug build): how the cost of recording
+# depends on how much a program does between polls.
+for size in "100 100 3000" "100 100 3000 300"; do
 	# shellcheck disable=SC2086
-	t=$(best_wall "${bin[$build]}" $size)
-	printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" untraced "$t" "$(python3 -c "print($t / $base)")" -
-	[[ $build == plain ]] && continue
-	# as profile.sh does: a patchable build's default recording gets the
-	# symbolizer's symbol file (--with-syms, on the command line)
-	rm -rf "$work/syms"
-	"$au" record-options --symbols-dir "$work/syms" "${bin[$build]}" >"$work/default.opts"
-	"$au" record-options --full "${bin[$build]}" >"$work/full.opts"
-	for mode in default full; do
-		best=999 runs=3 withsyms=()
-		[[ $mode == full ]] && runs=1  # tens of seconds: once is enough
-		[[ $mode == default ]] && compgen -G "$work/syms/*.sym" >/dev/null &&
-			withsyms=(--with-syms="$work/syms")
-		for _ in $(seq $runs); do
-			rm -rf "$work/rec"
-			# shellcheck disable=SC2086
-			t=$(wall_of uftrace record -d "$work/rec" "${withsyms[@]}" --opt-file "$work/$mode.opts" "${bin[$build]}" $size)
-			best=$(python3 -c "print(min($best, $t))")
+	base=$(best_wall "${bin[plain]}" $size)
+	printf '\nrecording workload %s (best of 3, full mode once; ratio to the plain build untraced, %.3f s)\n' "$size" "$base"
+	printf '%-10s %-9s %8s %8s %8s\n' "build" "mode" "wall s" "ratio" "data"
+	for build in plain mcount patchable; do
+		# shellcheck disable=SC2086
+		t=$(best_wall "${bin[$build]}" $size)
+		printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" untraced "$t" "$(python3 -c "print($t / $base)")" -
+		[[ $build == plain ]] && continue
+		# as profile.sh does: a patchable build's default recording gets the
+		# symbolizer's symbol file (--with-syms, on the command line)
+		rm -rf "$work/syms"
+		"$au" record-options --symbols-dir "$work/syms" "${bin[$build]}" >"$work/default.opts"
+		"$au" record-options --full "${bin[$build]}" >"$work/full.opts"
+		modes=(default full)
+		[[ $size == "100 100 3000" ]] || modes=(default)  # full: tens of seconds, once
+		for mode in "${modes[@]}"; do
+			best=999 runs=3 withsyms=()
+			[[ $mode == full ]] && runs=1
+			[[ $mode == default ]] && compgen -G "$work/syms/*.sym" >/dev/null &&
+				withsyms=(--with-syms="$work/syms")
+			for _ in $(seq $runs); do
+				rm -rf "$work/rec"
+				# shellcheck disable=SC2086
+				t=$(wall_of uftrace record -d "$work/rec" "${withsyms[@]}" --opt-file "$work/$mode.opts" "${bin[$build]}" $size)
+				best=$(python3 -c "print(min($best, $t))")
+			done
+			printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" "$mode" "$best" \
+				"$(python3 -c "print($best / $base)")" "$(du -sh "$work/rec" | cut -f1)"
 		done
-		printf '%-10s %-9s %8.3f %7.1fx %8s\n' "$build" "$mode" "$best" \
-			"$(python3 -c "print($best / $base)")" "$(du -sh "$work/rec" | cut -f1)"
 	done
 done
