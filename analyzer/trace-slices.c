@@ -12,6 +12,9 @@
  * model's thread queues a record (a NUL byte, which JSON text never
  * holds, then the two pieces and the times) in place of the slice, and
  * trace_slices_expand() formats it there, in the same place in the stream.
+ * A call with captured values (a runtime call's task pointer, a return
+ * value) goes the same way, its values after the times: in a full
+ * recording those are a few hundred thousand slices.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,20 +49,35 @@ struct trace_slices {
 };
 
 /* What the writer's thread gets in place of a slice: SLICE_MARK, then a
- * slice_record's fields, packed (so QUEUED_LEN bytes). */
+ * slice_record's fields, packed: the pieces and times (QUEUED_LEN bytes
+ * with the mark), then the number of values (a byte: SLICE_PLAIN for
+ * none), and for values their flags, each value and format letter, and
+ * the return value. */
 #define SLICE_MARK '\0'
+#define SLICE_PLAIN 0xff
+#define SLICE_RETVAL 1
+#define SLICE_TRUNCATED 2
 struct slice_record {
 	const struct piece *name, *thread;
 	uint64_t start, dur;
+	unsigned nargs;          /* SLICE_PLAIN: no "args" object */
+	unsigned flags;          /* SLICE_RETVAL, SLICE_TRUNCATED */
+	uint64_t args[AU_MAX_ARGS];
+	char fmts[AU_MAX_ARGS];
+	uint64_t retval;
 };
-#define QUEUED_LEN (1 + 2 * sizeof(void *) + 2 * sizeof(uint64_t))
+#define QUEUED_LEN (1 + 2 * sizeof(void *) + 2 * sizeof(uint64_t) + 1)
+#define QUEUED_ARGS_LEN(n, ret) (1 + (n) * (sizeof(uint64_t) + 1) + ((ret) ? sizeof(uint64_t) : 0))
 
 static const char slice_head[] = "{\"ph\":\"X\",\"name\":\"";
 static const char slice_dur[] = ",\"dur\":";
 /* A thread piece is at most 60 bytes: ","pid":P,"cat":"call","tid":T,"ts": */
 #define THREAD_PIECE_MAX 64
 #define SLICE_MAX(name_len) (sizeof(slice_head) + (name_len) + THREAD_PIECE_MAX + JW_US_MAX + \
-			     sizeof(slice_dur) + JW_US_MAX + 1)
+			     sizeof(slice_dur) + JW_US_MAX + 1 + ARGS_MAX)
+/* ,"args":{ "argN":VALUE ... ,"retval":"0x..." ,"no_exit_recorded":true } */
+#define VALUE_MAX 24
+#define ARGS_MAX (10 + AU_MAX_ARGS * (8 + VALUE_MAX) + 10 + VALUE_MAX + 25 + 1)
 
 _Static_assert(JW_ELEM_MAX <= BG_OUT_MAX, "a slice that fits the writer fits its thread's output");
 
@@ -156,6 +174,69 @@ const char *trace_slices_name(struct trace_slices *ts, const struct au_model *m,
 	return name->s;
 }
 
+/* A captured value, as the JSON writer's value() in trace-json.c puts it:
+ * a number for the signed and unsigned formats, else a "0x..." string. */
+static char *format_value(char *p, uint64_t v, char fmt)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[VALUE_MAX], *end = buf + sizeof(buf), *q = end;
+
+	if (fmt == 'd' || fmt == 'i') {
+		if ((int64_t)v < 0) {
+			*p++ = '-';
+			v = (uint64_t)0 - v;
+		}
+		return jw_fmt_u64(p, v);
+	}
+	if (fmt == 'u')
+		return jw_fmt_u64(p, v);
+	*--q = '"';
+	do {
+		*--q = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	*--q = 'x';
+	*--q = '0';
+	*--q = '"';
+	memcpy(p, q, end - q);
+	return p + (end - q);
+}
+
+/* ,"args":{...} as the JSON writer puts it for a call that is not a poll */
+static char *format_args(char *p, const struct slice_record *r)
+{
+	static const char open[] = ",\"args\":{", ret[] = "\"retval\":",
+			  trunc[] = "\"no_exit_recorded\":true";
+	bool first = true;
+
+	memcpy(p, open, sizeof(open) - 1);
+	p += sizeof(open) - 1;
+	for (unsigned i = 0; i < r->nargs; i++) {
+		if (!first)
+			*p++ = ',';
+		first = false;
+		memcpy(p, "\"arg", 4);
+		p[4] = '1' + i;
+		memcpy(p + 5, "\":", 2);
+		p = format_value(p + 7, r->args[i], r->fmts[i]);
+	}
+	if (r->flags & SLICE_RETVAL) {
+		if (!first)
+			*p++ = ',';
+		first = false;
+		memcpy(p, ret, sizeof(ret) - 1);
+		p = format_value(p + sizeof(ret) - 1, r->retval, 'x');
+	}
+	if (r->flags & SLICE_TRUNCATED) {
+		if (!first)
+			*p++ = ',';
+		memcpy(p, trunc, sizeof(trunc) - 1);
+		p += sizeof(trunc) - 1;
+	}
+	*p++ = '}';
+	return p;
+}
+
 /* The slice at @p; returns its end. */
 static char *format_slice(struct trace_slices *ts, char *p, const struct slice_record *r)
 {
@@ -169,6 +250,8 @@ static char *format_slice(struct trace_slices *ts, char *p, const struct slice_r
 	memcpy(p, slice_dur, sizeof(slice_dur) - 1);
 	p += sizeof(slice_dur) - 1;
 	p = jw_fmt_ns_as_us(p, r->dur);
+	if (r->nargs != SLICE_PLAIN)
+		p = format_args(p, r);
 	*p++ = '}';
 	return p;
 }
@@ -179,10 +262,13 @@ bool trace_slices_call(struct trace_slices *ts, struct jw *w, const struct au_mo
 	const struct name_ref *name;
 	const struct piece *thread;
 	uint64_t dur = call->end - call->start;
+	unsigned nargs = call->nargs < AU_MAX_ARGS ? call->nargs : AU_MAX_ARGS;
+	unsigned flags = (call->has_retval ? SLICE_RETVAL : 0) | (call->truncated ? SLICE_TRUNCATED : 0);
+	bool plain = !nargs && !flags;
 	char *p;
 
-	if (call->poll || call->nargs || call->has_retval || call->truncated || call->func < 0 ||
-	    call->thread >= ts->nr_threads || !ts->threads[call->thread])
+	if (call->poll || call->func < 0 || call->thread >= ts->nr_threads ||
+	    !ts->threads[call->thread])
 		return false;
 	name = name_ref(ts, m, call->func);
 	if (!name->fits)
@@ -190,7 +276,7 @@ bool trace_slices_call(struct trace_slices *ts, struct jw *w, const struct au_mo
 	thread = ts->threads[call->thread];
 	if (ts->queue) {
 		/* field by field: a struct copied whole stalls on its stores */
-		p = jw_elem_begin(w, QUEUED_LEN);
+		p = jw_elem_begin(w, QUEUED_LEN + (plain ? 0 : QUEUED_ARGS_LEN(nargs, call->has_retval)));
 		*p++ = SLICE_MARK;
 		memcpy(p, &name->piece, sizeof(void *));
 		p += sizeof(void *);
@@ -200,9 +286,28 @@ bool trace_slices_call(struct trace_slices *ts, struct jw *w, const struct au_mo
 		p += sizeof(uint64_t);
 		memcpy(p, &dur, sizeof(uint64_t));
 		p += sizeof(uint64_t);
+		*p++ = plain ? (char)SLICE_PLAIN : (char)nargs;
+		if (!plain) {
+			*p++ = (char)flags;
+			for (unsigned i = 0; i < nargs; i++) {
+				memcpy(p, &call->args[i], sizeof(uint64_t));
+				p[sizeof(uint64_t)] = call->fmts[i];
+				p += sizeof(uint64_t) + 1;
+			}
+			if (call->has_retval) {
+				memcpy(p, &call->retval, sizeof(uint64_t));
+				p += sizeof(uint64_t);
+			}
+		}
 	} else {
-		struct slice_record r = { name->piece, thread, call->start, dur };
+		struct slice_record r = { name->piece, thread, call->start, dur,
+					  plain ? SLICE_PLAIN : nargs, flags, { 0 }, { 0 },
+					  call->retval };
 
+		for (unsigned i = 0; i < nargs; i++) {
+			r.args[i] = call->args[i];
+			r.fmts[i] = call->fmts[i];
+		}
 		p = format_slice(ts, jw_elem_begin(w, SLICE_MAX(name->piece->len)), &r);
 	}
 	jw_elem_end(w, p);
@@ -228,7 +333,20 @@ void trace_slices_expand(void *ctx, const char *buf, size_t len, struct bg_out *
 		memcpy(&r.thread, p + sizeof(void *), sizeof(void *));
 		memcpy(&r.start, p + 2 * sizeof(void *), sizeof(uint64_t));
 		memcpy(&r.dur, p + 2 * sizeof(void *) + sizeof(uint64_t), sizeof(uint64_t));
-		bg_out_commit(out, format_slice(ts, bg_out_room(out, SLICE_MAX(r.name->len)), &r));
 		p = mark + QUEUED_LEN;
+		r.nargs = (unsigned char)p[-1];
+		if (r.nargs != SLICE_PLAIN) {
+			r.flags = (unsigned char)*p++;
+			for (unsigned i = 0; i < r.nargs; i++) {
+				memcpy(&r.args[i], p, sizeof(uint64_t));
+				r.fmts[i] = p[sizeof(uint64_t)];
+				p += sizeof(uint64_t) + 1;
+			}
+			if (r.flags & SLICE_RETVAL) {
+				memcpy(&r.retval, p, sizeof(uint64_t));
+				p += sizeof(uint64_t);
+			}
+		}
+		bg_out_commit(out, format_slice(ts, bg_out_room(out, SLICE_MAX(r.name->len)), &r));
 	}
 }

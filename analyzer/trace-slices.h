@@ -35,8 +35,8 @@ void trace_slices_thread(struct trace_slices *ts, uint32_t thread, uint32_t pid,
 const char *trace_slices_name(struct trace_slices *ts, const struct au_model *m, int32_t func,
 			      size_t *len);
 /**
- * trace_slices_call - write @call as an "X" slice if it is a plain call
- * (a known function, no captured values, not a poll, exit recorded)
+ * trace_slices_call - write @call as an "X" slice if it is a known
+ * function's call, not a poll (its captured values in "args")
  *
  * Returns false, having written nothing, for any other call.
  */
