@@ -16,6 +16,7 @@
 #include "diagnose.h"
 #include "commands.h"
 #include "model.h"
+#include "record-pump.h"
 #include "utils.h"
 #include "writers.h"
 
@@ -28,11 +29,12 @@ static double now_sec(void)
 }
 
 /* Progress only on a terminal, and only once the run has lasted a second. */
-static void show_progress(struct au_data *data, double t0, double *last, bool done)
+static void show_progress(struct au_data *data, struct au_pump *pump, double t0, double *last,
+			  bool done)
 {
 	const struct au_data_info *info = au_data_info(data);
 	double t = now_sec();
-	uint64_t rd = au_data_bytes_read(data);
+	uint64_t rd = au_pump_bytes_read(pump);
 
 	if (!done && t - *last < 0.5)
 		return;
@@ -56,7 +58,8 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	struct au_sink *summary, *diag;
 	struct au_diag_opts dopts = { .long_poll_ns = opts->long_poll_ns,
 				      .wake_delay_ns = opts->wake_delay_ns };
-	struct au_record rec;
+	const struct au_record *rec;
+	struct au_pump *pump;
 	const struct au_data_errors *errs;
 	int err, ret = AU_EXIT_OK;
 	double t0 = now_sec(), last = 0;
@@ -85,14 +88,18 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	summary = au_summary_new();
 	au_model_add_sink(m, summary);
 
-	while (au_data_next(data, &rec) > 0) {
-		au_model_record(m, &rec);
+	/* a second core reads, unless the trace's writer needs it */
+	pump = au_pump_start(data, !trace);
+	while ((rec = au_pump_next(pump))) {
+		au_model_record(m, rec);
 		if (progress && !(++n & 0xfffff))
-			show_progress(data, t0, &last, false);
+			show_progress(data, pump, t0, &last, false);
 	}
-	au_model_finish(m);
 	if (progress && last > 0)
-		show_progress(data, t0, &last, true);
+		show_progress(data, pump, t0, &last, true);
+	/* the reader is the caller's again: errors, thread counts */
+	au_pump_stop(pump);
+	au_model_finish(m);
 
 	if (opts->summary) {
 		if (opts->nr_dirs > 1)
