@@ -36,7 +36,9 @@ struct packed_arg {
 struct batch {
 	size_t used;             /* bytes of data[] */
 	bool last;               /* the recording ends with this batch */
-	unsigned char data[PUMP_BATCH_BYTES];
+	/* packed records hold 64-bit fields: 8-byte aligned, as every
+	 * record's length is a multiple of 8 */
+	_Alignas(uint64_t) unsigned char data[PUMP_BATCH_BYTES];
 };
 
 struct au_pump {
