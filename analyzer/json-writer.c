@@ -382,15 +382,19 @@ void jw_u64(struct jw *w, uint64_t v)
 	put(w, buf, jw_fmt_u64(buf, v) - buf);
 }
 
-void jw_i64(struct jw *w, int64_t v)
+char *jw_fmt_i64(char *p, int64_t v)
 {
-	char buf[JW_U64_MAX + 1], *p = buf;
-	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
 	if (v < 0)
 		*p++ = '-';
+	return jw_fmt_u64(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+void jw_i64(struct jw *w, int64_t v)
+{
+	char buf[JW_I64_MAX];
+
 	before_value(w);
-	put(w, buf, jw_fmt_u64(p, mag) - buf);
+	put(w, buf, jw_fmt_i64(buf, v) - buf);
 }
 
 void jw_ns_as_us(struct jw *w, uint64_t ns)
@@ -428,21 +432,27 @@ void jw_elem_end(struct jw *w, const char *end)
 	w->len = end - w->buf;
 }
 
-void jw_hex(struct jw *w, uint64_t v)
+char *jw_fmt_hex(char *p, uint64_t v)
 {
 	static const char hex[] = "0123456789abcdef";
-	char buf[24], *end = buf + sizeof(buf), *p = end;
+	unsigned digits = 1;
 
-	*--p = '"';
-	do {
-		*--p = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
+	for (uint64_t x = v >> 4; x; x >>= 4)
+		digits++;
+	memcpy(p, "\"0x", 3);
+	p += 3 + digits;
+	for (char *q = p; q > p - digits; v >>= 4)
+		*--q = hex[v & 15];
+	*p++ = '"';
+	return p;
+}
+
+void jw_hex(struct jw *w, uint64_t v)
+{
+	char buf[JW_HEX_MAX];
+
 	before_value(w);
-	put(w, p, end - p);
+	put(w, buf, jw_fmt_hex(buf, v) - buf);
 }
 
 void jw_double(struct jw *w, double v)

@@ -100,12 +100,17 @@ void jw_ns_as_us(struct jw *w, uint64_t ns);
 
 /*
  * Formatting into a caller's buffer, for elements built in place (below):
- * each writes at @p and returns the end.  Room needed: JW_U64_MAX and
- * JW_US_MAX bytes.
+ * each writes at @p and returns the end.  Room needed: JW_U64_MAX,
+ * JW_I64_MAX, JW_HEX_MAX and JW_US_MAX bytes.
  */
 #define JW_U64_MAX 20
+#define JW_I64_MAX (JW_U64_MAX + 1)
+#define JW_HEX_MAX 20            /* "0x" and 16 digits, quoted */
 #define JW_US_MAX (JW_U64_MAX + 1)
 char *jw_fmt_u64(char *p, uint64_t v);
+char *jw_fmt_i64(char *p, int64_t v);
+/** A JSON string "0x<lowercase hex>", as jw_hex() writes it */
+char *jw_fmt_hex(char *p, uint64_t v);
 char *jw_fmt_ns_as_us(char *p, uint64_t ns);
 /* Timestamps of one trace share their leading digits: those above 10 ms
  * are formatted once per 10 ms.  Zero-initialise; one per thread. */

@@ -76,7 +76,8 @@ static const char slice_dur[] = ",\"dur\":";
 #define SLICE_MAX(name_len) (sizeof(slice_head) + (name_len) + THREAD_PIECE_MAX + JW_US_MAX + \
 			     sizeof(slice_dur) + JW_US_MAX + 1 + ARGS_MAX)
 /* ,"args":{ "argN":VALUE ... ,"retval":"0x..." ,"no_exit_recorded":true } */
-#define VALUE_MAX 24
+#define VALUE_MAX JW_I64_MAX
+_Static_assert(JW_HEX_MAX <= JW_I64_MAX, "any value fits VALUE_MAX");
 #define ARGS_MAX (10 + AU_MAX_ARGS * (8 + VALUE_MAX) + 10 + VALUE_MAX + 25 + 1)
 
 _Static_assert(JW_ELEM_MAX <= BG_OUT_MAX, "a slice that fits the writer fits its thread's output");
@@ -178,28 +179,11 @@ const char *trace_slices_name(struct trace_slices *ts, const struct au_model *m,
  * a number for the signed and unsigned formats, else a "0x..." string. */
 static char *format_value(char *p, uint64_t v, char fmt)
 {
-	static const char hex[] = "0123456789abcdef";
-	char buf[VALUE_MAX], *end = buf + sizeof(buf), *q = end;
-
-	if (fmt == 'd' || fmt == 'i') {
-		if ((int64_t)v < 0) {
-			*p++ = '-';
-			v = (uint64_t)0 - v;
-		}
-		return jw_fmt_u64(p, v);
-	}
+	if (fmt == 'd' || fmt == 'i')
+		return jw_fmt_i64(p, (int64_t)v);
 	if (fmt == 'u')
 		return jw_fmt_u64(p, v);
-	*--q = '"';
-	do {
-		*--q = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	*--q = 'x';
-	*--q = '0';
-	*--q = '"';
-	memcpy(p, q, end - q);
-	return p + (end - q);
+	return jw_fmt_hex(p, v);
 }
 
 /* ,"args":{...} as the JSON writer puts it for a call that is not a poll */
@@ -225,7 +209,7 @@ static char *format_args(char *p, const struct slice_record *r)
 			*p++ = ',';
 		first = false;
 		memcpy(p, ret, sizeof(ret) - 1);
-		p = format_value(p + sizeof(ret) - 1, r->retval, 'x');
+		p = jw_fmt_hex(p + sizeof(ret) - 1, r->retval);
 	}
 	if (r->flags & SLICE_TRUNCATED) {
 		if (!first)

@@ -22,6 +22,8 @@ static char *write_sample(bool pretty, int *err)
 	jw_u64_field(w, "u64max", UINT64_MAX);
 	jw_i64_field(w, "i64min", INT64_MIN);
 	jw_hex_field(w, "hex", 0x7ffe8eced200ull);
+	jw_hex_field(w, "hex0", 0);
+	jw_hex_field(w, "hexmax", UINT64_MAX);
 	jw_us_field(w, "one_ns", 1);
 	jw_us_field(w, "big", 123456789012345ull);
 	jw_double_field(w, "ratio", 0.25);
@@ -55,6 +57,8 @@ static int check_sample(bool pretty)
 	TEST_STREQ(cJSON_GetObjectItem(root, "utf8")->valuestring, "caf\xc3\xa9 \xe2\x86\x92");
 	TEST_STREQ(cJSON_GetObjectItem(root, "bad_utf8")->valuestring, "x\xef\xbf\xbd\xef\xbf\xbdy");
 	TEST_STREQ(cJSON_GetObjectItem(root, "hex")->valuestring, "0x7ffe8eced200");
+	TEST_STREQ(cJSON_GetObjectItem(root, "hex0")->valuestring, "0x0");
+	TEST_STREQ(cJSON_GetObjectItem(root, "hexmax")->valuestring, "0xffffffffffffffff");
 	TEST_TRUE(strstr(s, "18446744073709551615") != NULL);
 	TEST_TRUE(strstr(s, "-9223372036854775808") != NULL);
 	TEST_TRUE(strstr(s, "0.001") != NULL);
