@@ -616,35 +616,37 @@ static struct au_task *enclosing_task(struct au_model *m, const struct thread_st
 	return NULL;
 }
 
-/* The SCHEDULE call enclosing a SCHEDULE_LOCAL/REMOTE one has its queueing
- * counted: it will not infer a local one at its exit. */
-static void sched_counted(const struct au_model *m, struct thread_state *th)
-{
-	for (size_t d = th->depth - 1; d-- > 0;) {
-		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
-
-		if (fi && fi->role == ASYM_ROLE_SCHEDULE) {
-			th->stack[d].sched_counted = true;
-			return;
-		}
-	}
-}
-
 /* Runtime functions known by a flag rather than a role. */
 static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct frame *fr,
 				const struct au_funcinfo *fi)
 {
-	struct au_task *t;
+	struct thread_state *th = &m->threads[thread];
+	struct frame *sched = NULL;
+	const struct au_funcinfo *sched_fi = NULL;
+	struct au_task *t = NULL;
 	uint64_t ptr;
 	bool ok;
 
 	if (!(fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
 		return;
+	/* The enclosing SCHEDULE call: its queueing is counted here, so it
+	 * infers no local one at its exit. */
+	for (size_t d = th->depth - 1; d-- > 0 && !sched;) {
+		const struct au_funcinfo *sfi = finfo(m, th->stack[d].func);
+
+		if (sfi && sfi->role == ASYM_ROLE_SCHEDULE) {
+			sched = &th->stack[d];
+			sched_fi = sfi;
+		}
+	}
+	if (sched)
+		sched->sched_counted = true;
 	/* the task it queues: its own argument, or the SCHEDULE call's */
 	ptr = task_arg(fi, fr, &ok);
-	t = ok ? au_tasks_find(m->tasks, ptr)
-	       : enclosing_task(m, &m->threads[thread], ASYM_ROLE_SCHEDULE, false);
-	sched_counted(m, &m->threads[thread]);
+	if (!ok && sched)
+		ptr = task_arg(sched_fi, sched, &ok);
+	if (ok)
+		t = au_tasks_find(m->tasks, ptr);
 	if (!t)
 		return;
 	if (fi->flags & ASYM_F_SCHEDULE_LOCAL)
