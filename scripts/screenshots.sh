@@ -9,6 +9,7 @@ bash scripts/install-deps.sh --browser
 [[ -d "$HOME/.cargo/bin" ]] && PATH="$HOME/.cargo/bin:$PATH"
 (cd fixtures && "$root/scripts/cargo-mcount" --quiet -p demo -p cpu-hog)
 out=$(mktemp -d)
+trap 'rm -rf -- "$out"' EXIT  # the traces are only the screenshots' input
 mkdir -p doc/img
 for app in demo cpu-hog; do
 	scripts/profile.sh "fixtures/target/debug/$app" "$out/$app" >/dev/null

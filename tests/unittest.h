@@ -12,10 +12,14 @@
  *	#include "unittest.h"
  *	TEST(reader_opens) { ...; return TEST_OK; }
  *	TEST_MAIN()
+ *
+ * A program whose cases write files calls ut_tmp_init("au-NAME") in its
+ * main before ut_run_all(), and its cases make them under ut_tmp.
  */
 #ifndef AU_UNITTEST_H
 #define AU_UNITTEST_H
 
+#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +95,31 @@ extern int ut_count;
 		return TEST_SKIP;                                              \
 	} while (0)
 
+/*
+ * The program's scratch directory, /tmp/PREFIX-XXXXXX.  The cases run in
+ * forked children, so the parent makes it, and after the last case removes
+ * it when none failed, or keeps it and prints "kept DIR" for a look inside
+ * (test runs used to leave every one in /tmp).
+ */
+static char ut_tmp[64];
+
+static inline void ut_tmp_init(const char *prefix)
+{
+	snprintf(ut_tmp, sizeof(ut_tmp), "/tmp/%s-XXXXXX", prefix);
+	if (!mkdtemp(ut_tmp)) {
+		perror(ut_tmp);
+		exit(TEST_FAIL);
+	}
+}
+
+static inline int ut_rm(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
 static inline int ut_run_all(int argc, char **argv)
 {
 	int passed = 0, failed = 0, skipped = 0;
@@ -123,6 +152,12 @@ static inline int ut_run_all(int argc, char **argv)
 		printf("%-4s %s\n", rc == TEST_OK ? "ok" : rc == TEST_SKIP ? "skip" : "FAIL", name);
 	}
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	if (ut_tmp[0]) {
+		if (failed)
+			printf("kept %s\n", ut_tmp);
+		else
+			nftw(ut_tmp, ut_rm, 16, FTW_DEPTH | FTW_PHYS); /* contents first */
+	}
 	if (failed)
 		return 1;
 	return passed == 0 && skipped > 0 ? 77 : 0;

@@ -8,11 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-from aulib import AU, SRC, check, done, skip  # noqa: E402
+from aulib import AU, SRC, check, done, skip, tmpdir  # noqa: E402
 
 chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 if not os.access(chromium, os.X_OK):
@@ -32,7 +31,7 @@ def load(trace, *extra):
     return p
 
 
-tmp = tempfile.mkdtemp(prefix="au-browser-")
+tmp = tmpdir("au-browser-")
 binary = os.path.join(tmp, "handfuture")
 with open(binary, "wb") as out:
     subprocess.run(["xz", "-dc", os.path.join(SRC, "fixtures", "recordings", "handfuture.xz")],

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Helpers shared by the end-to-end tests: find tools, profile a fixture,
-load its outputs.  A test that lacks a tool calls skip(), which exits 77."""
+load its outputs.  A test that lacks a tool calls skip(), which exits 77.
+Temp dirs come from tmpdir(): removed when the test passes or skips, kept
+(and named on a "kept DIR" line) when it fails."""
 
+import atexit
 import glob
 import json
 import os
@@ -21,10 +24,34 @@ FIXTURES = (next(iter(sorted(glob.glob(os.path.join(SRC, "fixtures", "target", "
             if PATCHABLE else os.path.join(SRC, "fixtures", "target", "debug"))
 
 _failures = []
+# The test's temp dirs, and whether it ended cleanly: done() with every fact
+# true, or skip().  Recordings are large (a run left gigabytes in /tmp when
+# nothing removed them), but a failure's files are what one looks at.
+_tmpdirs = []
+_clean = False
+
+
+def tmpdir(prefix):
+    """A fresh temp dir, removed at exit unless the test failed."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    _tmpdirs.append(d)
+    return d
+
+
+@atexit.register
+def _remove_tmpdirs():
+    # Also runs after an uncaught exception (_clean still False): kept.
+    for d in _tmpdirs:
+        if _clean:
+            shutil.rmtree(d, ignore_errors=True)
+        else:
+            print("kept " + d, flush=True)
 
 
 def skip(why):
+    global _clean
     print("SKIP: " + why)
+    _clean = True
     sys.exit(77)
 
 
@@ -36,10 +63,12 @@ def check(cond, what):
 
 
 def done():
+    global _clean
     if _failures:
         print("%d facts failed" % len(_failures))
         sys.exit(1)
     print("all facts hold")
+    _clean = True
     sys.exit(0)
 
 
@@ -59,7 +88,7 @@ def need_uftrace():
 def profile(app, name, *extra, args=()):
     """Runs scripts/profile.sh on APP into a fresh temp dir; returns paths."""
     need_uftrace()
-    out = os.path.join(tempfile.mkdtemp(prefix="au-e2e-"), name)
+    out = os.path.join(tmpdir("au-e2e-"), name)
     env = dict(os.environ, ASYNC_UFTRACE=AU)
     cmd = [os.path.join(SRC, "scripts", "profile.sh"), *extra, app, out]
     if args:

@@ -7,12 +7,11 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 
-from aulib import AU, SRC, check, done
+from aulib import AU, SRC, check, done, tmpdir
 
 rec = os.path.join(SRC, "fixtures", "recordings", "handfuture.uftrace.data")
-tmp = tempfile.mkdtemp(prefix="au-bad-")
+tmp = tmpdir("au-bad-")
 
 
 def run(*args):

@@ -8,14 +8,14 @@ import json
 import os
 import socket
 import subprocess
-import tempfile
 
-from aulib import AU, SRC, check, check_trace_file, done, fixture, load, need_uftrace
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, need_uftrace,
+                   tmpdir)
 
 need_uftrace()
 server_bin, client_bin = fixture("tcp-server"), fixture("tcp-client")
 REQUESTS = 10
-tmp = tempfile.mkdtemp(prefix="au-corr-")
+tmp = tmpdir("au-corr-")
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]

@@ -11,10 +11,10 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 
 os.environ["AU_PATCHABLE"] = "1"  # the fixtures built with --patchable
-from aulib import AU, SRC, check, done, fixture, load, need_uftrace, profile, skip  # noqa: E402
+from aulib import (AU, SRC, check, done, fixture, load, need_uftrace, profile, skip,  # noqa: E402
+                   tmpdir)
 
 need_uftrace()
 app = fixture("tokio-demo")
@@ -92,7 +92,7 @@ with open(os.path.join(res_full["data"], "tokio-demo.sym")) as f:
 cc = shutil.which("cc")
 if not cc:
     skip("no C compiler")
-tmp = tempfile.mkdtemp(prefix="au-patchable-")
+tmp = tmpdir("au-patchable-")
 src = os.path.join(SRC, "fixtures", "c", "threads.c")
 for kind, flags in (("pie", ["-fPIE", "-pie"]), ("nopie", ["-fno-PIE", "-no-pie"])):
     subprocess.run([cc, "-g", "-O0", "-fpatchable-function-entry=5", *flags, "-pthread",

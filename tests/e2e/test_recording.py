@@ -5,16 +5,15 @@ the analyzer's facts without a Rust toolchain or uftrace."""
 import os
 import shutil
 import subprocess
-import tempfile
 
 from aulib import (AU, SRC, check, check_trace_file, done, future, load, marker_line, polls_of,
-                   skip)
+                   skip, tmpdir)
 
 rec = os.path.join(SRC, "fixtures", "recordings", "handfuture.uftrace.data")
 xz = os.path.join(SRC, "fixtures", "recordings", "handfuture.xz")
 if not shutil.which("xz"):
     skip("xz not installed")
-tmp = tempfile.mkdtemp(prefix="au-rec-")
+tmp = tmpdir("au-rec-")
 binary = os.path.join(tmp, "handfuture")
 with open(binary, "wb") as out:
     subprocess.run(["xz", "-dc", xz], stdout=out, check=True)

@@ -8,15 +8,14 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 
-from aulib import AU, SRC, check, check_trace_file, done, load, need_uftrace, skip
+from aulib import AU, SRC, check, check_trace_file, done, load, need_uftrace, skip, tmpdir
 
 need_uftrace()
 cc = shutil.which("cc") or shutil.which("gcc")
 if not cc:
     skip("no C compiler")
-tmp = tempfile.mkdtemp(prefix="au-rel-")
+tmp = tmpdir("au-rel-")
 prog = os.path.join(tmp, "threads")
 subprocess.run([cc, "-pg", "-g", "-O0", "-pthread", "-o", prog,
                 os.path.join(SRC, "fixtures", "c", "threads.c")], check=True)

@@ -5,9 +5,8 @@ access, no use of uninitialised memory, no leak."""
 import os
 import shutil
 import subprocess
-import tempfile
 
-from aulib import AU, SRC, check, done, skip
+from aulib import AU, SRC, check, done, skip, tmpdir
 
 if not shutil.which("valgrind"):
     skip("valgrind not installed")
@@ -16,7 +15,7 @@ if not shutil.which("xz"):
 ldd = subprocess.run(["ldd", AU], capture_output=True, text=True).stdout
 if "libasan" in ldd or "libubsan" in ldd:
     skip("this build has the sanitizers: valgrind runs on the plain build")
-tmp = tempfile.mkdtemp(prefix="au-vg-")
+tmp = tmpdir("au-vg-")
 binary = os.path.join(tmp, "handfuture")
 with open(binary, "wb") as out:
     subprocess.run(["xz", "-dc", os.path.join(SRC, "fixtures", "recordings", "handfuture.xz")],

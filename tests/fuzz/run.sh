@@ -12,10 +12,11 @@ extra=("${@:2}")
 if [[ -n ${AU_FUZZ_DIR:-} ]]; then
 	out=$AU_FUZZ_DIR
 	mkdir -p "$out"
-	keep=1
 else
 	out=$(mktemp -d /tmp/au-fuzz-build-XXXXXX)
-	keep=0
+	# On every exit, skips and failed builds too: removed on a pass or a
+	# skip, kept (and named) on a failure.
+	trap 'rc=$?; if ((rc == 0 || rc == 77)); then rm -rf -- "$out"; else echo "kept $out"; fi' EXIT
 fi
 export AU_SRC_ROOT=$root
 
@@ -65,7 +66,6 @@ for t in reader symbolizer; do
 done
 if [[ $rc == 0 ]]; then
 	echo "fuzzing: no crash"
-	[[ $keep == 1 ]] || rm -rf "$out"
 else
 	echo "fuzzing: crash found (see $out/*.log)"
 fi

@@ -6,7 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
+
+# aulib's tmpdir(): the temp dir is removed when every case passes, kept
+# (and named) when one fails.
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from aulib import check, done, tmpdir  # noqa: E402
 
 SRC = os.environ.get("AU_SRC_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
 CHECKER = os.path.join(SRC, "tests", "check-trace.py")
@@ -43,8 +48,7 @@ CASES = [
     ("X without dur", "dur", M + [{"ph": "X", "name": "a", "pid": 1, "tid": 2, "ts": 1}]),
 ]
 
-failures = 0
-tmp = tempfile.mkdtemp(prefix="au-check-")
+tmp = tmpdir("au-check-")
 for title, rule, events in CASES:
     path = os.path.join(tmp, "t.json")
     with open(path, "w") as f:
@@ -54,9 +58,7 @@ for title, rule, events in CASES:
         ok = p.returncode == 0
     else:
         ok = p.returncode == 1 and (": %s: " % rule) in p.stdout
-    print("%s %s" % ("ok  " if ok else "FAIL", title))
+    check(ok, title)
     if not ok:
         print(p.stdout)
-        failures += 1
-print("%d passed, %d failed" % (len(CASES) - failures, failures))
-sys.exit(1 if failures else 0)
+done()

@@ -118,7 +118,7 @@ static const struct rec t101[] = {
 
 static void make_recording(const char *sym)
 {
-	snprintf(dir, sizeof(dir), "/tmp/au-reader-XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/XXXXXX", ut_tmp);
 	if (!mkdtemp(dir))
 		exit(TEST_FAIL);
 	write_info(4);
@@ -505,4 +505,11 @@ TEST(record_pump_hands_over_every_record)
 	return TEST_OK;
 }
 
-TEST_MAIN()
+struct unittest ut_tests[UT_MAX];
+int ut_count;
+
+int main(int argc, char **argv)
+{
+	ut_tmp_init("au-reader"); /* the recordings' dirs go in it */
+	return ut_run_all(argc, argv);
+}

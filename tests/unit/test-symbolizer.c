@@ -18,7 +18,7 @@
 #include "asym.h"
 #include "unittest.h"
 
-static char tmpdir[64];
+static char tmpdir[sizeof(ut_tmp) + 8]; /* ut_tmp/XXXXXX */
 static const char *self_path;
 
 static const char *src_root(void)
@@ -38,7 +38,7 @@ static const char *handfuture(char *buf, size_t len)
 {
 	char cmd[3 * PATH_MAX];
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/au-sym-XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/XXXXXX", ut_tmp);
 	if (!src_root() || !mkdtemp(tmpdir))
 		return NULL;
 	snprintf(buf, len, "%s/handfuture", tmpdir);
@@ -552,5 +552,6 @@ int main(int argc, char **argv)
 {
 	self_path = argv[0];
 	asym_set_print(NULL);
+	ut_tmp_init("au-sym"); /* handfuture()'s copies go in it */
 	return ut_run_all(argc, argv);
 }
