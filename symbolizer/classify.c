@@ -258,9 +258,14 @@ static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
 
 /* ---- per compile unit ---- */
 
+/* A named scope (namespace, struct, union, enum) seen in this CU: its
+ * name (in libdw's string table) and its enclosing scope's index, so a
+ * qualified name is built only for the few types a lookup asks for, not
+ * for every type in the binary. */
 struct type_name {
 	Dwarf_Off off;
-	char *qname;
+	const char *name;
+	ssize_t parent;
 };
 
 struct pending_awaitee {
@@ -272,7 +277,7 @@ struct pending_awaitee {
 struct cu_walk {
 	struct asym_binary *bin;
 	const char *comp_dir;
-	struct type_name *names;
+	struct type_name *names;  /* in DIE order: by offset */
 	size_t nr_names, cap_names;
 	struct pending_awaitee *pend;
 	size_t nr_pend, cap_pend;
@@ -446,7 +451,7 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 	decode_poll_return(f, sub);
 }
 
-static void walk(struct cu_walk *w, Dwarf_Die *parent, const char *ns)
+static void walk(struct cu_walk *w, Dwarf_Die *parent, ssize_t scope)
 {
 	Dwarf_Die child;
 
@@ -454,32 +459,22 @@ static void walk(struct cu_walk *w, Dwarf_Die *parent, const char *ns)
 		return;
 	do {
 		int tag = dwarf_tag(&child);
-		const char *name = dwarf_diename(&child);
-		char *q = NULL;
+		const char *name;
 
 		switch (tag) {
 		case DW_TAG_namespace:
 		case DW_TAG_structure_type:
 		case DW_TAG_union_type:
 		case DW_TAG_enumeration_type:
-			if (!name)
+			if (!(name = dwarf_diename(&child)))
 				break;
-			if (asprintf(&q, "%s%s%s", ns, *ns ? "::" : "", name) < 0) {
-				w->err = -ENOMEM;
+			w->names = grow(w->names, &w->cap_names, w->nr_names, sizeof(*w->names),
+					&w->err);
+			if (w->nr_names >= w->cap_names)
 				return;
-			}
-			if (tag != DW_TAG_namespace) {
-				w->names = grow(w->names, &w->cap_names, w->nr_names,
-						sizeof(*w->names), &w->err);
-				if (w->nr_names < w->cap_names) {
-					w->names[w->nr_names++] =
-						(struct type_name){ dwarf_dieoffset(&child), q };
-					walk(w, &child, q);
-					break;
-				}
-			}
-			walk(w, &child, q);
-			free(q);
+			w->names[w->nr_names] = (struct type_name){ dwarf_dieoffset(&child), name,
+								    scope };
+			walk(w, &child, (ssize_t)w->nr_names++);
 			break;
 		case DW_TAG_subprogram:
 			subprogram(w, &child);
@@ -488,6 +483,33 @@ static void walk(struct cu_walk *w, Dwarf_Die *parent, const char *ns)
 			break;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0 && !w->err);
+}
+
+/* "tokio::time::sleep::Sleep" for a scope of this CU (malloc'd) */
+static char *qualified_name(const struct cu_walk *w, const struct type_name *tn)
+{
+	const char *parts[64];
+	size_t n = 0, len = 1;
+	char *q, *p;
+
+	for (ssize_t i = tn - w->names; i >= 0 && n < 64; i = w->names[i].parent) {
+		parts[n++] = w->names[i].name;
+		len += strlen(w->names[i].name) + 2;
+	}
+	if (!(q = p = malloc(len)))
+		return NULL;
+	while (n--) {
+		size_t l = strlen(parts[n]);
+
+		memcpy(p, parts[n], l);
+		p += l;
+		if (n) {
+			memcpy(p, "::", 2);
+			p += 2;
+		}
+	}
+	*p = '\0';
+	return q;
 }
 
 static int cmp_name_off(const void *a, const void *b)
@@ -500,18 +522,16 @@ static int cmp_name_off(const void *a, const void *b)
 /* Name the awaited futures of this CU: "tokio::time::sleep::Sleep". */
 static void resolve_awaitees(struct cu_walk *w)
 {
-	if (w->nr_names)
-		qsort(w->names, w->nr_names, sizeof(*w->names), cmp_name_off);
+	/* w->names is sorted for bsearch as it was filled: a depth-first
+	 * walk meets the DIEs in offset order */
 	for (size_t i = 0; i < w->nr_pend; i++) {
 		struct type_name key = { .off = w->pend[i].type_off };
 		struct type_name *tn = !w->nr_names ? NULL : bsearch(&key, w->names, w->nr_names, sizeof(*w->names),
 					       cmp_name_off);
 		struct asym_await *aw = (struct asym_await *)&w->pend[i].f->awaits[w->pend[i].idx];
 
-		if (tn && !aw->awaitee) {
-			aw->awaitee = strdup(tn->qname);
-			aw->awaitee_label = asym_awaitee_label(tn->qname);
-		}
+		if (tn && !aw->awaitee && (aw->awaitee = qualified_name(w, tn)))
+			aw->awaitee_label = asym_awaitee_label(aw->awaitee);
 	}
 	for (size_t i = 0; i < w->nr_envs; i++) {
 		struct type_name key = { .off = w->envs[i].off };
@@ -521,12 +541,10 @@ static void resolve_awaitees(struct cu_walk *w)
 		if (!tn)
 			continue;
 		w->named = grow(w->named, &w->cap_named, w->nr_named, sizeof(*w->named), &w->err);
-		if (w->nr_named < w->cap_named && (w->named[w->nr_named].qname = strdup(tn->qname)))
+		if (w->nr_named < w->cap_named && (w->named[w->nr_named].qname = qualified_name(w, tn)))
 			w->named[w->nr_named++].f = w->envs[i].f;
 	}
 	w->nr_envs = 0;
-	for (size_t i = 0; i < w->nr_names; i++)
-		free(w->names[i].qname);
 	w->nr_names = 0;
 	w->nr_pend = 0;
 }
@@ -579,7 +597,7 @@ int asym_classify_dwarf(struct asym_binary *bin)
 			Dwarf_Attribute at;
 
 			w.comp_dir = dwarf_attr(&cu, DW_AT_comp_dir, &at) ? dwarf_formstring(&at) : NULL;
-			walk(&w, &cu, "");
+			walk(&w, &cu, -1);
 			resolve_awaitees(&w);
 		}
 		off = next;
