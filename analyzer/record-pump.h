@@ -3,12 +3,11 @@
  * Records read and decoded by a second thread, handed over in batches.
  *
  * Reading a recording (decoding, merging the threads' files by time,
- * resolving addresses) is a quarter of the analysis: on a two-core
- * machine it can run beside the model while the second core has nothing
- * else to do, that is when no trace is written (the trace's writer thread
- * and the kernel's page-cache copies keep it busy otherwise: measured,
- * reading on a third thread then made the whole run slower, 0.61 s to
- * 0.65-0.69 s, against 0.44 s to 0.32 s without a trace; doc/benchmarks.md).
+ * resolving addresses) is a quarter of the analysis, and runs beside the
+ * model on another core.  With a trace the writer's thread makes three:
+ * on two cores that was once measured slower, but once the model and the
+ * writer got lighter it was faster (0.63 s to 0.48 s with the trace to
+ * /dev/null, the same 0.62 s to a file, 13.2M records; doc/benchmarks.md).
  * Only this file's thread calls the reader until au_pump_stop(); what the
  * reader fills in at open (threads, modules, functions, info) stays
  * readable by the model meanwhile.
