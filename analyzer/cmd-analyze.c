@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,6 +140,31 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	return ret;
 }
 
+/* The longest JavaScript string in V8 (Chromium, node): 2^29 - 24
+ * characters, checked with node 20.  speedscope and chrome://tracing read
+ * a trace file into one string; Perfetto's importer streams it. */
+#define JS_STRING_MAX 536870888ull
+
+/* A trace that only Perfetto can open says so, and what --min-call 1us
+ * would leave out (every poll, task and wake stays). */
+static void note_big_trace(const struct au_analyze_opts *opts, uint64_t calls,
+			   uint64_t short_calls)
+{
+	struct stat st;
+
+	if (au_quiet || fstat(fileno(opts->trace), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size <= JS_STRING_MAX)
+		return;
+	fprintf(stderr, "note: the trace is %.0f MB: Perfetto opens it, but speedscope and "
+		"chrome://tracing cannot\n      (they read a file as one JavaScript string, at most "
+		"%llu characters)", st.st_size / 1e6, JS_STRING_MAX);
+	if (opts->filter.min_call_ns < 1000 && short_calls)
+		fprintf(stderr, ";\n      --min-call 1us would leave out %llu of its %llu call slices "
+			"(those under 1 us) and keep every poll, task and wake",
+			(unsigned long long)short_calls, (unsigned long long)calls);
+	fputs("\n", stderr);
+}
+
 int au_analyze_run(const struct au_analyze_opts *opts)
 {
 	struct au_correlation corr;
@@ -202,11 +228,16 @@ int au_analyze_run(const struct au_analyze_opts *opts)
 		fputs("}\n", opts->summary);
 	}
 	if (trace) {
+		uint64_t calls, short_calls;
+
 		if (correlate)
 			au_trace_json_correlate(trace, &corr);
+		au_trace_json_call_counts(trace, &calls, &short_calls);
 		if (au_trace_json_free(trace) < 0) {
 			pr_err("writing the trace JSON failed: %s", strerror(EIO));
 			ret = AU_EXIT_NOTHING;
+		} else {
+			note_big_trace(opts, calls, short_calls);
 		}
 	}
 	if (correlate)

@@ -37,6 +37,9 @@ struct trace_json {
 	const struct au_sink *diag;
 	struct trace_slices *slices; /* call slices, and their names */
 	struct au_filter filter;
+	/* plain call slices written, and those under 1 us (for the note on
+	 * a trace too big for some viewers) */
+	uint64_t calls, calls_under_1us;
 };
 
 static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t func)
@@ -50,6 +53,14 @@ static void slice_name(struct trace_json *tj, const struct au_model *m, int32_t 
 void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *filter)
 {
 	container_of(trace, struct trace_json, sink)->filter = *filter;
+}
+
+void au_trace_json_call_counts(const struct au_sink *trace, uint64_t *calls, uint64_t *under_1us)
+{
+	const struct trace_json *tj = container_of(trace, const struct trace_json, sink);
+
+	*calls = tj->calls;
+	*under_1us = tj->calls_under_1us;
 }
 
 /* Is this call left out?  Left-out calls fold into their caller's slice,
@@ -212,7 +223,14 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	struct jw *w = tj->w;
 	char unknown[32];
 
-	if (call_hidden(tj, m, call) || trace_slices_call(tj->slices, w, m, call))
+	if (call_hidden(tj, m, call))
+		return;
+	if (!call->poll && (call->func < 0 || au_model_funcs(m)->v[call->func].role == ASYM_ROLE_NONE ||
+			    au_model_funcs(m)->v[call->func].role == ASYM_ROLE_BLOCKING_CALL)) {
+		tj->calls++;
+		tj->calls_under_1us += call->end - call->start < 1000;
+	}
+	if (trace_slices_call(tj->slices, w, m, call))
 		return;
 	jw_newline(w);
 	jw_begin_object(w);

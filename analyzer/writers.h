@@ -28,6 +28,9 @@ struct au_filter {
 	uint64_t task;           /* everything not of this task (0: no filter) */
 };
 void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *filter);
+/** Call slices written so far (not polls nor runtime calls), and how many
+ *  of them --min-call 1us would leave out. */
+void au_trace_json_call_counts(const struct au_sink *trace, uint64_t *calls, uint64_t *under_1us);
 struct au_correlation;
 /** After the last recording: arrows between the correlated calls. */
 void au_trace_json_correlate(struct au_sink *trace, const struct au_correlation *c);
