@@ -63,6 +63,17 @@ void au_trace_json_call_counts(const struct au_sink *trace, uint64_t *calls, uin
 	*under_1us = tj->calls_under_1us;
 }
 
+/* A call that --min-call applies to: not a poll nor a runtime entry
+ * point (blocking std calls are ordinary calls here: the runtime makes
+ * them too). */
+static bool plain_call(const struct au_model *m, const struct au_call *call)
+{
+	const struct au_funcinfo *fi = call->func >= 0 ? &au_model_funcs(m)->v[call->func] : NULL;
+
+	return !call->poll &&
+	       (!fi || fi->role == ASYM_ROLE_NONE || fi->role == ASYM_ROLE_BLOCKING_CALL);
+}
+
 /* Is this call left out?  Left-out calls fold into their caller's slice,
  * which still spans them. */
 static bool call_hidden(const struct trace_json *tj, const struct au_model *m,
@@ -76,9 +87,7 @@ static bool call_hidden(const struct trace_json *tj, const struct au_model *m,
 		return true;
 	if (call->poll)
 		return dur < f->min_poll_ns;
-	/* the runtime's entry points stay; blocking std calls are ordinary
-	 * calls here (the runtime makes them too) */
-	if (fi && fi->role != ASYM_ROLE_NONE && fi->role != ASYM_ROLE_BLOCKING_CALL)
+	if (!plain_call(m, call))
 		return false;
 	if (dur < f->min_call_ns)
 		return true;
@@ -225,8 +234,7 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 
 	if (call_hidden(tj, m, call))
 		return;
-	if (!call->poll && (call->func < 0 || au_model_funcs(m)->v[call->func].role == ASYM_ROLE_NONE ||
-			    au_model_funcs(m)->v[call->func].role == ASYM_ROLE_BLOCKING_CALL)) {
+	if (plain_call(m, call)) {
 		tj->calls++;
 		tj->calls_under_1us += call->end - call->start < 1000;
 	}
