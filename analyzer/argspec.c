@@ -21,7 +21,7 @@ struct au_spec_entry {
 	char *pattern;
 	regex_t re;
 	bool re_ok;
-	char *specs;       /* "arg1,arg2/s" */
+	char *specs;       /* "arg1,arg2/s"; NULL: uftrace's own (no '@') */
 };
 
 /*
@@ -159,13 +159,15 @@ static struct au_spec_entry *entries_parse(const char *list, size_t *n, bool glo
 		char *at = strrchr(tok, '@');
 		struct au_spec_entry *e;
 
-		if (!at || at == tok)
-			continue; /* auto-args patterns: not used by our driver */
+		if (at == tok)
+			continue;
 		au_grow(&v, &cap, *n, sizeof(*v));
 		e = &v[(*n)++];
 		memset(e, 0, sizeof(*e));
-		e->pattern = strndup(tok, at - tok);
-		e->specs = xstrdup(at + 1);
+		/* `-A NAME` (and `-T NAME@auto-args`) is saved without '@':
+		 * those functions got uftrace's own specs (auto-args.c) */
+		e->pattern = at ? strndup(tok, at - tok) : xstrdup(tok);
+		e->specs = at ? xstrdup(at + 1) : NULL;
 		if (glob)
 			continue;
 		if (!ere_affordable(e->pattern))
@@ -195,15 +197,24 @@ static bool entry_matches(const struct au_spec_entry *e, bool glob, const char *
 	return e->re_ok && regexec(&e->re, name, 0, NULL, 0) == 0;
 }
 
-/* Size in bytes of one "argN/fmt" or "retval/fmt" item; 0 for strings. */
-static struct au_spec_item item_parse(const char *fmt)
+/* Size in bytes of one "argN/fmt" or "retval/fmt" item; 0 for strings.
+ * As uftrace's parse_argspec: 8 bytes unless a size or type says
+ * otherwise; a struct passed by value takes its size (t0 takes none). */
+static struct au_spec_item item_parse(const char *fmt, bool fp)
 {
-	struct au_spec_item it = { .size = 8, .fmt = 'x' };
+	struct au_spec_item it = { .size = 8, .fmt = fp ? 'f' : 'x', .is_float = fp };
 	char c;
 
 	if (!fmt)
 		return it;
 	c = fmt[0];
+	if (fp && c >= '0' && c <= '9') {
+		/* fparg1/32: a float of that many bits */
+		int bits = atoi(fmt);
+
+		it.size = bits == 80 ? 12 : bits == 32 ? 4 : 8;
+		return it;
+	}
 	it.fmt = c;
 	if (c == 's' || c == 'S') {
 		it.size = 0;
@@ -216,9 +227,9 @@ static struct au_spec_item item_parse(const char *fmt)
 		it.is_float = 1;
 		it.size = bits == 80 ? 12 : bits == 32 ? 4 : 8;
 	} else if (c == 't') {
-		int sz = atoi(fmt + 1);
+		long sz = strtol(fmt + 1, NULL, 0);
 
-		it.size = sz > 0 && sz < 255 ? sz : 8;
+		it.size = sz >= 0 && sz <= UFTRACE_MAX_PAYLOAD ? (uint16_t)sz : UFTRACE_MAX_PAYLOAD;
 	} else if (c && strchr("diuxop", c)) { /* strchr finds '\0' too */
 		int bits = atoi(fmt + 1);
 
@@ -233,9 +244,15 @@ struct arg_item {
 	struct au_spec_item it;
 };
 
-static void add_specs(struct au_layout *lo, struct arg_item *args, int *nargs, const char *specs)
+enum spec_part { SPEC_ALL, SPEC_ARGS, SPEC_RET };
+
+/* Adds the items of @specs ("arg1/d32,retval/s"), or of one @part of it;
+ * returns how many it added. */
+static int add_specs(struct au_layout *lo, struct arg_item *args, int *nargs, const char *specs,
+		     enum spec_part part)
 {
 	char *copy = xstrdup(specs), *save = NULL, *tok;
+	int added = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *slash = strchr(tok, '/'), *pct = strchr(tok, '%');
@@ -245,11 +262,16 @@ static void add_specs(struct au_layout *lo, struct arg_item *args, int *nargs, c
 		if (pct)
 			*pct = '\0';
 		if (!strncmp(tok, "retval", 6)) {
+			if (part == SPEC_ARGS)
+				continue;
 			lo->has_ret = 1;
-			lo->ret = item_parse(slash ? slash + 1 : NULL);
+			lo->ret = item_parse(slash ? slash + 1 : NULL, false);
+			added++;
 			continue;
 		}
-		if (!strncmp(tok, "fparg", 5)) {
+		if (part == SPEC_RET)
+			continue;
+		if (!strncmp(tok, "fparg", 5) && isdigit((unsigned char)tok[5])) {
 			fp = true;
 			idx = atoi(tok + 5);
 		} else if (!strncmp(tok, "arg", 3) && isdigit((unsigned char)tok[3])) {
@@ -261,14 +283,33 @@ static void add_specs(struct au_layout *lo, struct arg_item *args, int *nargs, c
 			if (args[i].idx == idx && args[i].fp == fp)
 				goto next;
 		}
-		if (*nargs < AU_MAX_ARGS) {
-			struct au_spec_item it = item_parse(slash ? slash + 1 : (fp ? "f" : NULL));
-
-			args[(*nargs)++] = (struct arg_item){ idx, fp, it };
+		if (*nargs < AU_LAYOUT_MAX) {
+			args[(*nargs)++] = (struct arg_item){ idx, fp, item_parse(slash ? slash + 1 : NULL, fp) };
+			added++;
 		}
 next:;
 	}
 	free(copy);
+	return added;
+}
+
+/* uftrace's own spec of one function, for its arguments or return value:
+ * from its module's debug info, else from the built-in list by name. */
+static void add_auto(const struct au_data *d, int32_t func, const char *const names[2],
+		     struct au_layout *lo, struct arg_item *args, int *nargs, bool ret)
+{
+	const char *spec = au_auto_spec_dwarf(d, func, ret);
+	enum spec_part part = ret ? SPEC_RET : SPEC_ARGS;
+
+	if (spec && add_specs(lo, args, nargs, spec, part))
+		return;
+	for (int k = 0; k < 2 && names[k]; k++) {
+		spec = au_auto_spec_builtin(d, names[k], ret);
+		if (spec) {
+			add_specs(lo, args, nargs, spec, part);
+			return;
+		}
+	}
 }
 
 static int cmp_arg(const void *a, const void *b)
@@ -280,31 +321,53 @@ static int cmp_arg(const void *a, const void *b)
 	return x->fp - y->fp;
 }
 
-/* The layout of one function, from every spec entry that matches it. */
-static struct au_layout *layout_build(const struct au_data *d, const char *name)
+/* Adds the specs of the entries matching @name; true if one of them asks
+ * for uftrace's own specs instead (no '@'). */
+static bool add_matching(const struct au_data *d, const struct au_spec_entry *v, size_t n,
+			 const char *name, struct au_layout *lo, struct arg_item *args, int *nargs)
 {
+	bool wants_auto = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!entry_matches(&v[i], d->pattern_glob, name))
+			continue;
+		if (v[i].specs)
+			add_specs(lo, args, nargs, v[i].specs, SPEC_ALL);
+		else
+			wants_auto = true;
+	}
+	return wants_auto;
+}
+
+/* The layout of one function, from every spec entry that matches it, and
+ * uftrace's own specs where it used them (libmcount's add_filter): for
+ * an entry without '@', and with -a where no entry gave any. */
+static struct au_layout *layout_build(const struct au_data *d, int32_t func)
+{
+	const char *name = d->funcs[func].name;
 	const char *names[2] = { name, NULL };
 	char *dem = NULL;
-	struct arg_item args[AU_MAX_ARGS];
+	struct arg_item args[AU_LAYOUT_MAX];
 	int nargs = 0;
+	bool auto_args = false, auto_ret = false;
 	struct au_layout lo = { 0 }, *out;
 
 	for (int k = 0; k < 2 && names[k]; k++) {
-		for (size_t i = 0; i < d->nr_arg_entries; i++) {
-			if (entry_matches(&d->arg_entries[i], d->pattern_glob, names[k]))
-				add_specs(&lo, args, &nargs, d->arg_entries[i].specs);
-		}
-		for (size_t i = 0; i < d->nr_ret_entries; i++) {
-			if (entry_matches(&d->ret_entries[i], d->pattern_glob, names[k]))
-				add_specs(&lo, args, &nargs, d->ret_entries[i].specs);
-		}
-		if (nargs || lo.has_ret)
+		auto_args |= add_matching(d, d->arg_entries, d->nr_arg_entries, names[k], &lo, args,
+					  &nargs);
+		auto_ret |= add_matching(d, d->ret_entries, d->nr_ret_entries, names[k], &lo, args,
+					 &nargs);
+		if (nargs || lo.has_ret || auto_args || auto_ret)
 			break;
 		/* uftrace matched its own demangled name: for Rust v0 that is
 		 * the mangled one; for C++ and legacy Rust, a demangled one. */
 		if (k == 0 && !strncmp(name, "_Z", 2))
 			names[1] = dem = asym_demangle(name);
 	}
+	if (auto_args || (d->auto_args && !nargs))
+		add_auto(d, func, names, &lo, args, &nargs, false);
+	if (auto_ret || (d->auto_args && !lo.has_ret))
+		add_auto(d, func, names, &lo, args, &nargs, true);
 	free(dem);
 	if (!nargs && !lo.has_ret)
 		return NULL;
@@ -324,6 +387,21 @@ void au_specs_parse(struct au_data *d)
 {
 	d->arg_entries = entries_parse(d->argspec, &d->nr_arg_entries, d->pattern_glob);
 	d->ret_entries = entries_parse(d->retspec, &d->nr_ret_entries, d->pattern_glob);
+}
+
+static bool any_without_specs(const struct au_spec_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].specs)
+			return true;
+	}
+	return false;
+}
+
+bool au_specs_want_auto(const struct au_data *d)
+{
+	return any_without_specs(d->arg_entries, d->nr_arg_entries) ||
+	       any_without_specs(d->ret_entries, d->nr_ret_entries);
 }
 
 void au_specs_free(struct au_data *d)
@@ -347,10 +425,10 @@ void au_layouts_build(struct au_data *d)
 const struct au_layout *au_layout_of(struct au_data *d, int32_t func)
 {
 	if (func < 0 || (size_t)func >= d->nr_funcs ||
-	    (!d->nr_arg_entries && !d->nr_ret_entries))
+	    (!d->nr_arg_entries && !d->nr_ret_entries && !d->auto_args))
 		return NULL;
 	if (!d->layouts[func]) {
-		struct au_layout *lo = layout_build(d, d->funcs[func].name);
+		struct au_layout *lo = layout_build(d, func);
 
 		d->layouts[func] = lo ? lo : &no_layout;
 	}

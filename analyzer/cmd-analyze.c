@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "model.h"
 #include "record-pump.h"
+#include "recording-limits.h"
 #include "utils.h"
 #include "writers.h"
 
@@ -47,6 +48,15 @@ static void show_progress(struct au_data *data, struct au_pump *pump, double t0,
 		info->total_bytes / 1e6, rd / 1e6 / (t - t0), done ? "\n" : "");
 }
 
+static uint64_t total_polls(const struct au_model *m)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < au_model_nr_stats(m); i++)
+		n += au_model_stats(m, i)->polls;
+	return n;
+}
+
 /* One recording through the model into the writers; the trace sink is
  * shared by all recordings (one timeline), the rest is per recording. */
 static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct au_sink *trace,
@@ -73,6 +83,7 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 		return AU_EXIT_NOTHING;
 	}
 	au_data_set_time_offset(data, offset);
+	au_recording_limits_warn(dir, au_data_info(data));
 	/* --binary names the first recording's program */
 	au_funcs_build(&funcs, data, idx == 0 ? opts->binary : NULL);
 	if (!funcs.nr_futures)
@@ -117,6 +128,13 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 			fprintf(opts->report, "%s== %s\n", idx ? "\n" : "", dir);
 		au_report_write(summary, m, diag, &opts->filter, opts->report);
 	}
+
+	if (funcs.nr_futures && au_model_records(m) && !total_polls(m))
+		pr_warn("%s: no poll of any future was recorded%s", dir,
+			au_recording_depth_limit(au_data_info(data))
+				? " (see the depth limit above)"
+				: ": record with scripts/profile.sh, or give uftrace the options "
+				  "of `async-uftrace record-options`");
 
 	errs = au_data_errors(data);
 	if (ret == AU_EXIT_OK && !au_model_records(m)) {

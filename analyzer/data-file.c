@@ -5,6 +5,7 @@
  */
 #define PR_FMT "reader"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,28 @@ static char *value_dup(const char *line, const char *key)
 	return end ? strndup(line, end - line) : xstrdup(line);
 }
 
+void au_dir_each(struct au_data *d, const char *suffix,
+		 void (*fn)(struct au_data *d, const char *path, void *arg), void *arg)
+{
+	DIR *dir = opendir(d->dir);
+	size_t slen = strlen(suffix);
+	struct dirent *de;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		char *path;
+
+		if (len <= slen || strcmp(de->d_name + len - slen, suffix))
+			continue;
+		path = xasprintf("%s/%s", d->dir, de->d_name);
+		fn(d, path, arg);
+		free(path);
+	}
+	closedir(dir);
+}
+
 int au_info_read(struct au_data *d)
 {
 	char *path = xasprintf("%s/info", d->dir);
@@ -120,6 +143,14 @@ int au_info_read(struct au_data *d)
 		} else if ((v = value_dup(line, "retspec:"))) {
 			free(d->retspec);
 			d->retspec = v;
+		} else if ((v = value_dup(line, "argauto:"))) {
+			free(d->argauto);
+			d->argauto = v;
+		} else if ((v = value_dup(line, "retauto:"))) {
+			free(d->retauto);
+			d->retauto = v;
+		} else if (!strncmp(line, "auto-args:1", 11)) {
+			d->auto_args = true;
 		} else if ((v = value_dup(line, "pattern_type:"))) {
 			d->pattern_glob = !strcmp(v, "glob");
 			free(v);
@@ -139,6 +170,7 @@ static int files_read(struct au_data *d)
 	if (err < 0)
 		return err;
 	au_symtabs_read(d);
+	au_auto_args_read(d);
 	au_layouts_build(d);
 	err = au_streams_open(d);
 	if (err < 0)
@@ -199,6 +231,7 @@ void au_data_close(struct au_data *d)
 	}
 	free(d->sessions);
 	au_layouts_free(d);
+	au_auto_args_free(d);
 	for (size_t i = 0; i < d->nr_sym_bufs; i++)
 		free(d->sym_bufs[i]);
 	free(d->sym_bufs);
@@ -214,6 +247,8 @@ void au_data_close(struct au_data *d)
 	free((char *)d->info.cmdline);
 	free(d->argspec);
 	free(d->retspec);
+	free(d->argauto);
+	free(d->retauto);
 	free(d->dir);
 	free(d);
 }

@@ -8,7 +8,6 @@
  */
 #define PR_FMT "reader"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -156,25 +155,17 @@ drop:
 	free(buf);
 }
 
+static void sym_read_cb(struct au_data *d, const char *path, void *arg)
+{
+	(void)arg;
+	sym_read(d, path);
+}
+
 void au_symtabs_read(struct au_data *d)
 {
-	DIR *dir = opendir(d->dir);
-	struct dirent *de;
 	bool main_found = false;
 
-	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-		char *path;
-
-		if (len < 5 || strcmp(de->d_name + len - 4, ".sym"))
-			continue;
-		path = xasprintf("%s/%s", d->dir, de->d_name);
-		sym_read(d, path);
-		free(path);
-	}
-	closedir(dir);
+	au_dir_each(d, ".sym", sym_read_cb, NULL);
 
 	for (size_t i = 0; i < d->nr_modules; i++) {
 		struct au_module *m = &d->modules[i];

@@ -103,7 +103,7 @@ static int payload_walk(const uint8_t *p, size_t avail, const struct au_spec_ite
 				strbuf[i][c] = '\0';
 				strs[i] = strbuf[i];
 			}
-			if (vals)
+			if (vals && i < AU_MAX_ARGS)
 				vals[i] = 0;
 			o = ALIGN(o + 2 + len, 4);
 		} else {
@@ -112,7 +112,7 @@ static int payload_walk(const uint8_t *p, size_t avail, const struct au_spec_ite
 			if (o + items[i].size > avail)
 				return -1;
 			memcpy(&v, p + o, items[i].size > 8 ? 8 : items[i].size);
-			if (vals)
+			if (vals && i < AU_MAX_ARGS)
 				vals[i] = v;
 			if (strs && i < AU_MAX_ARGS)
 				strs[i] = NULL;
@@ -208,8 +208,9 @@ static bool stream_read(struct au_data *d, struct au_stream *s, struct au_thread
 				ensure(d, s, 16 + UFTRACE_MAX_PAYLOAD);
 				size = payload_walk(s->buf + s->pos + 16, s->len - s->pos - 16, lo->args,
 						    lo->nargs, r->args, r->strs, s->strbuf[s->strsel]);
-				r->nargs = lo->nargs;
-				for (unsigned k = 0; k < lo->nargs; k++)
+				/* all items size the payload, the first ones are kept */
+				r->nargs = lo->nargs < AU_MAX_ARGS ? lo->nargs : AU_MAX_ARGS;
+				for (unsigned k = 0; k < r->nargs; k++)
 					r->fmts[k] = lo->args[k].fmt;
 			} else if (lo && r->type == AU_REC_EXIT && lo->has_ret) {
 				ensure(d, s, 16 + UFTRACE_MAX_PAYLOAD);

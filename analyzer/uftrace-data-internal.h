@@ -2,7 +2,8 @@
 /*
  * Private state of the uftrace.data reader, shared by its files:
  * data-file.c (info), session.c (task.txt, maps, COMM names), symtab.c
- * (.sym), argspec.c (payload layouts), task-reader.c (records, merge).
+ * (.sym), argspec.c (payload layouts), auto-args.c (the specs uftrace
+ * chose itself), task-reader.c (records, merge).
  */
 #ifndef AU_UFTRACE_DATA_INTERNAL_H
 #define AU_UFTRACE_DATA_INTERNAL_H
@@ -22,17 +23,19 @@
 
 /* One argument or return value in a payload. */
 struct au_spec_item {
-	uint8_t size;        /* bytes (0 for strings) */
+	uint16_t size;       /* bytes (0 for strings; a struct's may be 0) */
 	uint8_t is_str;      /* length-prefixed string */
 	uint8_t is_float;    /* recorded but not an integer: value kept raw */
 	char fmt;            /* the spec's format letter: 'd', 'u', 'x', 's', 'c', 'f', 'p'... */
 };
 
-/* Payload layout of one function's ENTRY (args) and EXIT (retval). */
+/* Payload layout of one function's ENTRY (args) and EXIT (retval).  All
+ * its items size the payload; records carry the first AU_MAX_ARGS. */
+#define AU_LAYOUT_MAX 64
 struct au_layout {
 	uint8_t nargs;
 	uint8_t has_ret;
-	struct au_spec_item args[AU_MAX_ARGS];
+	struct au_spec_item args[AU_LAYOUT_MAX];
 	struct au_spec_item ret;
 };
 
@@ -80,6 +83,11 @@ struct au_data {
 	struct au_data_errors errors;
 	char *argspec, *retspec;   /* raw "pat@spec;pat@spec" strings */
 	bool pattern_glob;
+	/* uftrace's own specs (auto-args.c): info's built-in lists, whether
+	 * `record -a` gave every function its own, and the .dbg files' */
+	char *argauto, *retauto;
+	bool auto_args;
+	struct au_auto_args *auto_specs;
 	/* the spec entries belong to another reader (au_data_open_like) */
 	bool specs_borrowed;
 
@@ -122,6 +130,10 @@ struct au_data {
 /* The whole file, NUL-terminated (*len excludes the NUL); NULL + errno. */
 char *au_read_file(const char *path, size_t *len);
 int au_info_read(struct au_data *d);
+/* Calls @fn for every file of the recording whose name ends in @suffix
+ * (".sym", ".dbg") and is longer than it. */
+void au_dir_each(struct au_data *d, const char *suffix,
+		 void (*fn)(struct au_data *d, const char *path, void *arg), void *arg);
 /*
  * au_data_open_like - au_data_open, except that when info's argspec,
  * retspec and pattern type are those of @like, the compiled patterns of
@@ -147,6 +159,18 @@ void au_layouts_build(struct au_data *d);
 void au_layouts_free(struct au_data *d);
 /* The payload layout of @func, NULL when its records carry none. */
 const struct au_layout *au_layout_of(struct au_data *d, int32_t func);
+/* Whether an argspec or retspec entry without '@' (`-A NAME`) asks for
+ * uftrace's own specs: auto-args.c reads them only then, or with -a. */
+bool au_specs_want_auto(const struct au_data *d);
+/* auto-args.c: with -a, or entries without '@', read info's built-in
+ * lists and the .dbg files (after the .sym files: modules are known). */
+void au_auto_args_read(struct au_data *d);
+void au_auto_args_free(struct au_data *d);
+/* @func's spec from its module's .dbg (the part after '@': "arg1/p,..."),
+ * NULL when that module's file has none for it. */
+const char *au_auto_spec_dwarf(const struct au_data *d, int32_t func, bool ret);
+/* The built-in spec of the function named @name, or NULL. */
+const char *au_auto_spec_builtin(const struct au_data *d, const char *name, bool ret);
 /* task-reader.c */
 int au_streams_open(struct au_data *d);
 /* Frees the streams and threads and zeroes what reading them counted, so

@@ -49,21 +49,15 @@ static void write_text(const char *name, const char *text)
 	write_file(name, text, strlen(text));
 }
 
-static void write_info(uint32_t version)
+static void write_info_text(uint32_t version, uint64_t feat, const char *text)
 {
-	static const char text[] =
-		"exename:/bin/fake\n"
-		"exit_status:0\n"
-		"cmdline:uftrace record /bin/fake\n"
-		"argspec:lines=2\n"
-		"argspec:^poll$@arg1\n"
-		"retspec:^poll$@retval\n"
-		"pattern_type:regex\n";
-	uint8_t buf[40 + sizeof(text)];
-	uint64_t feat = 0x7b, info = 0x3fff;
+	size_t len = strlen(text);
+	uint8_t *buf = calloc(1, 40 + len);
+	uint64_t info = 0x3fff;
 	uint16_t hsize = 40, max_stack = 1024;
 
-	memset(buf, 0, sizeof(buf));
+	if (!buf)
+		exit(TEST_FAIL);
 	memcpy(buf, "Ftrace!", 8);
 	memcpy(buf + 8, &version, 4);
 	memcpy(buf + 12, &hsize, 2);
@@ -72,8 +66,21 @@ static void write_info(uint32_t version)
 	memcpy(buf + 16, &feat, 8);
 	memcpy(buf + 24, &info, 8);
 	memcpy(buf + 32, &max_stack, 2);
-	memcpy(buf + 40, text, sizeof(text) - 1);
-	write_file("info", buf, 40 + sizeof(text) - 1);
+	memcpy(buf + 40, text, len);
+	write_file("info", buf, 40 + len);
+	free(buf);
+}
+
+static void write_info(uint32_t version)
+{
+	write_info_text(version, 0x7b,
+			"exename:/bin/fake\n"
+			"exit_status:0\n"
+			"cmdline:uftrace record /bin/fake\n"
+			"argspec:lines=2\n"
+			"argspec:^poll$@arg1\n"
+			"retspec:^poll$@retval\n"
+			"pattern_type:regex\n");
 }
 
 /* Encodes records as uftrace writes them: time, then the packed word. */
@@ -190,6 +197,128 @@ static int count_records(struct au_data *d)
 	while (au_data_next(d, &r) > 0)
 		n++;
 	return n;
+}
+
+/* Appends one record with @len payload bytes (padded to 8, as libmcount
+ * does) to @out at *@o. */
+static void put_rec(uint8_t *out, size_t *o, uint64_t time, int type, int depth, uint64_t off,
+		    const void *pay, size_t len, bool more)
+{
+	uint64_t w = (uint64_t)type | (more ? 4u : 0) | (5u << 3) | ((uint64_t)depth << 6) |
+		     ((BASE + off) << 16);
+
+	memcpy(out + *o, &time, 8);
+	memcpy(out + *o + 8, &w, 8);
+	*o += 16;
+	memset(out + *o, 0, (len + 7) & ~(size_t)7);
+	memcpy(out + *o, pay, len);
+	*o += (len + 7) & ~(size_t)7;
+}
+
+/*
+ * `uftrace record -a`: payloads sized by the specs uftrace chose itself,
+ * a function's from its module's .dbg file, a PLT call's from the
+ * built-in list in info; an explicit -A/-R keeps precedence.  Sizes as
+ * libmcount's save_to_argbuf: each item 4-aligned, a struct its size
+ * (t0: none), a string 2 + length, the whole padded to 8.
+ */
+TEST(auto_args_payloads_are_sized_as_uftrace_wrote_them)
+{
+	uint8_t buf[1024], pay[128];
+	size_t o = 0;
+	uint64_t v;
+	struct au_data *d;
+	struct au_record r;
+	int n = 0;
+
+	make_recording("# symbols: 4\n# path name: /bin/fake\n"
+		       "0000000000001000 T main\n0000000000001100 T poll\n"
+		       "0000000000001200 T leaf\n0000000000001300 P memcpy\n"
+		       "0000000000001400 ? __sym_end\n");
+	write_info_text(4, 0x7b | (1u << 9) | (1u << 10),
+			"exename:/bin/fake\n"
+			"cmdline:uftrace record -a /bin/fake\n"
+			"argspec:lines=6\n"
+			"argspec:^poll$@arg1\n"
+			"retspec:^poll$@retval\n"
+			"argauto:free@arg1/p;memcpy@arg1/p,arg2/p,arg3/u\n"
+			"retauto:memcpy@retval/p\n"
+			"enumauto:\n"
+			"auto-args:1\n"
+			"pattern_type:regex\n");
+	write_text("fake.dbg",
+		   "# path name: /bin/fake\n# build-id: 00\n"
+		   "E: enum Ordering {Relaxed,Release}\n"
+		   "F: 1100 poll\nL: 10 src/main.rs\nA: @arg1/t80:Big\n"
+		   "F: 1200 leaf\n"
+		   "A: @arg1/t0:{closure_env#0},arg2/t12:Pair%RDI+RSI,arg3/c,arg4/s,arg5,"
+		   "arg6/e:Ordering,arg7/p%stack+8,arg8/i16,arg9/d32\n"
+		   "R: @retval/t24:Result\n");
+
+	/* poll(self): its -A spec (8 bytes), not the .dbg's t80 */
+	v = 0xabc;
+	put_rec(buf, &o, 10, 0, 0, 0x1100, &v, 8, true);
+	/* leaf: 0 + 12 + 4 (c) + 8 (2+3 "abc", 4-aligned) + 8 + 8 + 8 + 4 (i16)
+	 * + 4 (d32) = 56 */
+	memset(pay, 0, sizeof(pay));
+	memset(pay, 0x11, 12);
+	pay[12] = 'x';
+	pay[16] = 3;
+	memcpy(pay + 18, "abc", 3);
+	v = 5;
+	memcpy(pay + 24, &v, 8);
+	v = 1;
+	memcpy(pay + 32, &v, 8);
+	v = 0x7000;
+	memcpy(pay + 40, &v, 8);
+	pay[48] = 7;
+	pay[52] = 9;
+	put_rec(buf, &o, 20, 0, 1, 0x1200, pay, 56, true);
+	/* memcpy(dst, src, 888) through the PLT, returning dst */
+	memset(pay, 0, sizeof(pay));
+	v = 0x10;
+	memcpy(pay, &v, 8);
+	v = 0x20;
+	memcpy(pay + 8, &v, 8);
+	v = 888;
+	memcpy(pay + 16, &v, 8);
+	put_rec(buf, &o, 30, 0, 2, 0x1300, pay, 24, true);
+	v = 0x10;
+	put_rec(buf, &o, 31, 1, 2, 0x1300, &v, 8, true);
+	memset(pay, 0x22, 24);
+	put_rec(buf, &o, 40, 1, 1, 0x1200, pay, 24, true);
+	v = 1;
+	put_rec(buf, &o, 50, 1, 0, 0x1100, &v, 8, true);
+	write_file("100.dat", buf, o);
+	write_dat("101.dat", t101, 0);
+
+	TEST_EQ(open_dir(&d), 0);
+	while (au_data_next(d, &r) > 0) {
+		n++;
+		if (r.time == 20) {
+			TEST_EQ(r.nargs, AU_MAX_ARGS); /* 9 items, the first 8 kept */
+			TEST_EQ(r.args[1], 0x1111111111111111ull); /* a struct's first 8 bytes */
+			TEST_EQ(r.args[2], 'x');
+			TEST_STREQ(r.strs[3], "abc");
+			TEST_EQ(r.args[4], 5);
+			TEST_EQ(r.args[7], 7);
+		} else if (r.time == 30) {
+			TEST_STREQ(name_of(d, &r), "memcpy");
+			TEST_EQ(r.nargs, 3);
+			TEST_EQ(r.args[2], 888);
+		} else if (r.time == 31) {
+			TEST_EQ(r.nargs, 1);
+			TEST_EQ(r.args[0], 0x10);
+		} else if (r.time == 10 || r.time == 50) {
+			TEST_EQ(r.nargs, 1);
+			TEST_EQ(r.args[0], r.time == 10 ? 0xabc : 1);
+		}
+	}
+	TEST_EQ(n, 6);
+	TEST_EQ(au_data_errors(d)->bad_records, 0);
+	TEST_EQ(au_data_errors(d)->unknown_payload, 0);
+	au_data_close(d);
+	return TEST_OK;
 }
 
 TEST(lost_records_are_counted)
