@@ -191,6 +191,7 @@ int au_data_open_like(const char *dir, const struct au_data *like, struct au_dat
 
 	*out = NULL;
 	d->dir = xstrdup(dir);
+	d->sched_time = UINT64_MAX; /* no context switch until au_sched_open */
 	err = au_info_read(d);
 	if (err < 0)
 		goto fail;

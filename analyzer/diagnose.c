@@ -157,7 +157,15 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	g->await = p->result != AU_POLL_READY ? p->await.site : NULL;
 	g->stack_len = p->hot_depth;
 	memcpy(g->stack, p->hot_stack, sizeof(g->stack[0]) * p->hot_depth);
-	if (p->hot[0] >= 0)
+	/* Mostly off the CPU, not preempted: it waited in the kernel (a
+	 * sleep, a lock, a read), inside the call the context switches name. */
+	if (p->blocked_func >= 0 && p->blocked_ns * 2 >= dur)
+		g->message = msg("a poll of %s took %s without yielding; its thread was blocked "
+				 "off the CPU for %s of it, in %s: move blocking work off the "
+				 "executor (spawn_blocking) or use its async equivalent",
+				 g->future, ms(b1, sizeof(b1), dur), ms(b2, sizeof(b2), p->blocked_ns),
+				 label(m, p->blocked_func));
+	else if (p->hot[0] >= 0)
 		g->message = msg("a poll of %s took %s without yielding; most of it in %s (%s of "
 				 "its own time): move CPU-bound or blocking work off the executor "
 				 "(spawn_blocking) or yield inside it",

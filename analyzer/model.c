@@ -42,6 +42,10 @@ struct frame {
 	/* poll frames: annotated values of the calls inside it */
 	struct au_note notes[AU_NOTES];
 	unsigned nr_notes;
+	/* poll frames: time its thread was off the CPU meanwhile, of it
+	 * blocked (not preempted), and the longest block's innermost call */
+	uint64_t off_ns, blocked_ns, blocked_max_ns;
+	int32_t blocked_func;
 };
 
 /* Self time per function during the current top-level poll of a thread
@@ -75,6 +79,9 @@ struct thread_state {
 	uint64_t max_self;
 	int32_t hot_stack[AU_HOT_STACK];
 	unsigned hot_depth;
+	/* off the CPU since this time (0: on it), preempted or blocked */
+	uint64_t off_since;
+	bool off_preempted;
 };
 
 struct au_model {
@@ -94,7 +101,7 @@ struct au_model {
 	struct au_future_stats *stats;
 	size_t nr_stats, cap_stats;
 
-	uint64_t first_time, last_time, records, truncated;
+	uint64_t first_time, last_time, records, truncated, switches;
 	bool warned_noself;
 
 	struct au_tasks *tasks;
@@ -158,6 +165,18 @@ const struct au_funcs *au_model_funcs(const struct au_model *m) { return m->func
 size_t au_model_nr_stats(const struct au_model *m) { return m->nr_stats; }
 uint64_t au_model_first_time(const struct au_model *m) { return m->first_time; }
 uint64_t au_model_last_time(const struct au_model *m) { return m->last_time; }
+uint64_t au_model_thread_task(const struct au_model *m, uint32_t thread)
+{
+	const struct au_task *t = thread < m->nr_threads ? m->threads[thread].task : NULL;
+
+	return t ? t->id : 0;
+}
+
+uint64_t au_model_context_switches(const struct au_model *m)
+{
+	return m->switches;
+}
+
 uint64_t au_model_records(const struct au_model *m) { return m->records; }
 uint64_t au_model_truncated_calls(const struct au_model *m) { return m->truncated; }
 const struct au_tasks *au_model_tasks(const struct au_model *m) { return m->tasks; }
@@ -973,6 +992,9 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.top = t->top == (ssize_t)t->depth;
 		memcpy(poll.notes, fr->notes, sizeof(poll.notes));
 		poll.nr_notes = fr->nr_notes;
+		poll.off_cpu_ns = fr->off_ns;
+		poll.blocked_ns = fr->blocked_ns;
+		poll.blocked_func = fr->blocked_func;
 		poll.task = t->task ? t->task->id : 0;
 		if (poll.top)
 			self_top(t, &poll);
@@ -1007,6 +1029,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 
 		struct au_future_stats *st = stats_for(m, fr->func);
 		st->polls++;
+		st->off_cpu_ns += fr->off_ns;
+		st->blocked_ns += fr->blocked_ns;
 		if (res == AU_POLL_READY)
 			st->ready_polls++;
 		else if (res == AU_POLL_PENDING)
@@ -1148,6 +1172,9 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			m->warned_noself = true;
 		}
 		fr->future = future_get(m, rec->func, self);
+		/* only poll frames count off-CPU time */
+		fr->off_ns = fr->blocked_ns = fr->blocked_max_ns = 0;
+		fr->blocked_func = -1;
 		if (!fr->future->polls) {
 			struct au_task *task = t->task;
 
@@ -1174,12 +1201,62 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	}
 }
 
+/*
+ * A context switch of the thread (the reader's EVENT records): the time
+ * between leaving the CPU and coming back counts for every poll open on
+ * the thread, as off-CPU time, and as blocked time unless the kernel
+ * preempted it.  No record of the thread can fall in between, so the
+ * interval nests inside its innermost call.
+ */
+static void sched_switch(struct au_model *m, uint32_t thread, const struct au_record *rec)
+{
+	struct thread_state *t = thread_of(m, thread);
+	uint64_t start = t->off_since, dur;
+	int32_t inner;
+
+	m->switches++;
+	if (rec->addr != AU_EVENT_SCHED_IN) {
+		t->off_since = rec->time;
+		t->off_preempted = rec->addr == AU_EVENT_SCHED_OUT_PREEMPT;
+		return;
+	}
+	t->off_since = 0;
+	if (!start || rec->time < start)
+		return; /* came back without having left: the recording began */
+	dur = rec->time - start;
+	inner = t->depth ? t->stack[t->depth - 1].func : -1;
+	for (size_t d = 0; d < t->depth; d++) {
+		struct frame *fr = &t->stack[d];
+
+		if (!fr->future)
+			continue;
+		fr->off_ns += dur;
+		if (t->off_preempted)
+			continue;
+		fr->blocked_ns += dur;
+		if (dur > fr->blocked_max_ns) {
+			fr->blocked_max_ns = dur;
+			fr->blocked_func = inner;
+		}
+	}
+	for_each_sink(m, s) {
+		if (s->ops->off_cpu)
+			s->ops->off_cpu(s, m, thread, start, rec->time, t->off_preempted, inner);
+	}
+}
+
 void au_model_record(struct au_model *m, const struct au_record *rec)
 {
 	struct thread_state *t;
 
 	if (rec->thread >= m->nr_threads)
 		return;
+	if (rec->type == AU_REC_EVENT &&
+	    (rec->addr == AU_EVENT_SCHED_IN || rec->addr == AU_EVENT_SCHED_OUT ||
+	     rec->addr == AU_EVENT_SCHED_OUT_PREEMPT)) {
+		sched_switch(m, rec->thread, rec);
+		return;
+	}
 	t = thread_of(m, rec->thread);
 	m->records++;
 

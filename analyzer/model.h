@@ -78,6 +78,11 @@ struct au_poll {
 #define AU_NOTES 4
 	struct au_note { int32_t func; uint64_t value; char fmt; } notes[AU_NOTES];
 	unsigned nr_notes;
+	/* its thread off the CPU during the poll (the kernel's context
+	 * switches), of it blocked rather than preempted, and the innermost
+	 * call of its longest block (-1: none) */
+	uint64_t off_cpu_ns, blocked_ns;
+	int32_t blocked_func;
 };
 
 /* One future instance, alive from its first poll to Ready. */
@@ -115,6 +120,7 @@ struct au_future_stats {
 	uint64_t wait_ns;
 	uint64_t max_poll_ns;
 	uint64_t pending_polls, ready_polls, unknown_polls;
+	uint64_t off_cpu_ns, blocked_ns; /* of its polls' time */
 };
 
 struct au_model;
@@ -144,6 +150,10 @@ struct au_sink_ops {
 	/* a task was freed, or is still alive at the end of the trace */
 	void (*task_end)(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			 uint64_t end);
+	/* a thread was off the CPU from @start to @end: preempted, or blocked
+	 * in the kernel; @func is the innermost call open meanwhile (-1) */
+	void (*off_cpu)(struct au_sink *s, const struct au_model *m, uint32_t thread,
+			uint64_t start, uint64_t end, bool preempted, int32_t func);
 	/* a thread was parked (idle, waiting for work) */
 	void (*park)(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
 		     uint64_t end);
@@ -180,6 +190,10 @@ const struct au_future_stats *au_model_stats(const struct au_model *m, size_t id
 uint64_t au_model_first_time(const struct au_model *m);
 uint64_t au_model_last_time(const struct au_model *m);
 uint64_t au_model_records(const struct au_model *m);
+/* the id of the task being polled on @thread now, 0 if none */
+uint64_t au_model_thread_task(const struct au_model *m, uint32_t thread);
+/* sched-in and sched-out events read (0: the recording has none) */
+uint64_t au_model_context_switches(const struct au_model *m);
 uint64_t au_model_truncated_calls(const struct au_model *m);
 /** The task table (all tasks after au_model_finish()). */
 const struct au_tasks *au_model_tasks(const struct au_model *m);

@@ -159,7 +159,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 	const struct au_data_info *info = au_data_info(data);
 	const struct au_data_errors *errs = au_data_errors(data);
 	uint64_t first = au_model_first_time(m), last = au_model_last_time(m);
-	char b1[32], b2[32], b3[32];
+	char b1[32], b2[32], b3[32], b4[32];
 	const char *prog = info->exename ? strrchr(info->exename, '/') : NULL;
 
 	au_summary_futures(sum, m);
@@ -198,8 +198,8 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			continue;
 		fprintf(fp, "\n%s futures by busy time (time inside polls):\n",
 			user ? "Your" : "Library and runtime");
-		fprintf(fp, "  %-44s %-11s %6s %6s %12s %12s %12s\n", "future", "kind", "inst",
-			"polls", "busy", "waiting", "max poll");
+		fprintf(fp, "  %-44s %-11s %6s %6s %12s %11s %12s %12s\n", "future", "kind", "inst",
+			"polls", "busy", "blocked", "waiting", "max poll");
 		for (size_t i = 0; i < sum->nr_futures; i++) {
 			const struct au_sum_future *f = &sum->futures[i];
 
@@ -210,9 +210,10 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 				fprintf(fp, "  ... %zu more in the summary JSON\n", total - shown + 1);
 				break;
 			}
-			fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %12s %12s\n", f->name,
+			fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %11s %12s %12s\n", f->name,
 				au_summary_kind(f->fi), (unsigned long long)f->instances,
 				(unsigned long long)f->polls, dur(b1, sizeof(b1), f->busy_ns),
+				f->blocked_ns ? dur(b4, sizeof(b4), f->blocked_ns) : "-",
 				dur(b2, sizeof(b2), f->wait_ns), dur(b3, sizeof(b3), f->max_poll_ns));
 		}
 	}

@@ -16,6 +16,7 @@ struct au_sum_future {
 	const char *name;        /* label */
 	const struct au_funcinfo *fi; /* first function seen with that label */
 	uint64_t instances, polls, completed, busy_ns, wait_ns, max_poll_ns;
+	uint64_t off_cpu_ns, blocked_ns;
 };
 
 struct au_sum_thread {

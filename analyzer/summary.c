@@ -253,6 +253,8 @@ void au_summary_futures(struct au_summary *sum, const struct au_model *m)
 		f->busy_ns = st->busy_ns;
 		f->wait_ns = st->wait_ns;
 		f->max_poll_ns = st->max_poll_ns;
+		f->off_cpu_ns = st->off_cpu_ns;
+		f->blocked_ns = st->blocked_ns;
 	}
 	/* Merge equal labels: sort pointers by name, fold neighbours. */
 	byname = xmalloc((n ? n : 1) * sizeof(*byname));
@@ -271,6 +273,8 @@ void au_summary_futures(struct au_summary *sum, const struct au_model *m)
 			into->completed += f->completed;
 			into->busy_ns += f->busy_ns;
 			into->wait_ns += f->wait_ns;
+			into->off_cpu_ns += f->off_cpu_ns;
+			into->blocked_ns += f->blocked_ns;
 			if (f->max_poll_ns > into->max_poll_ns)
 				into->max_poll_ns = f->max_poll_ns;
 			f->name = NULL; /* merged away */
@@ -311,6 +315,7 @@ static void write_trace(struct jw *w, const struct au_model *m)
 	jw_u64_field(w, "truncated_calls", au_model_truncated_calls(m));
 	jw_bool_field(w, "classified", au_model_funcs(m)->classified);
 	jw_u64_field(w, "unknown_wakes", au_model_unknown_wakes(m));
+	jw_u64_field(w, "context_switches", au_model_context_switches(m));
 	jw_end_object(w);
 }
 
@@ -331,6 +336,8 @@ static void write_futures(struct jw *w, struct au_summary *sum)
 		jw_u64_field(w, "busy_ns", f->busy_ns);
 		jw_u64_field(w, "wait_ns", f->wait_ns);
 		jw_u64_field(w, "max_poll_ns", f->max_poll_ns);
+		jw_u64_field(w, "off_cpu_ns", f->off_cpu_ns);
+		jw_u64_field(w, "blocked_ns", f->blocked_ns);
 		if (af && af->future_size)
 			jw_u64_field(w, "size_bytes", af->future_size);
 		else

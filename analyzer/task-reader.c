@@ -313,6 +313,21 @@ int au_data_next(struct au_data *d, struct au_record *rec)
 	uint32_t i;
 	struct au_stream *s;
 
+	/* a context switch before the next record comes first */
+	if (d->sched_time < (d->heap_len ? d->streams[d->heap[0]].next.time : UINT64_MAX)) {
+		struct au_sched_event ev;
+
+		au_sched_take(d, &ev);
+		rec->time = ev.time + (d->time_offset && ev.time ? d->time_offset : 0);
+		rec->addr = ev.id;
+		rec->func = -1;
+		rec->thread = ev.thread;
+		rec->depth = 0;
+		rec->type = AU_REC_EVENT;
+		rec->nargs = 0;
+		rec->args[0] = 0;
+		return 1;
+	}
 	if (!d->heap_len)
 		return 0;
 	i = d->heap[0];
@@ -465,11 +480,13 @@ int au_streams_open(struct au_data *d)
 	free(tids);
 	if (!n)
 		pr_warn("%s: no <tid>.dat files: the recording has no records", d->dir);
+	au_sched_open(d);
 	return 0;
 }
 
 void au_streams_close(struct au_data *d)
 {
+	au_sched_close(d);
 	for (size_t i = 0; i < d->nr_threads; i++) {
 		if (d->streams[i].fp)
 			fclose(d->streams[i].fp);

@@ -226,6 +226,17 @@ static void await_args(struct jw *w, const struct au_model *m, const struct au_a
 		jw_str_field(w, "on", au_model_funcs(m)->v[aw->child_func].label);
 }
 
+/* Where a poll's thread was off the CPU meanwhile (only when it was). */
+static void off_cpu_args(struct jw *w, const struct au_model *m, const struct au_poll *p)
+{
+	if (!p->off_cpu_ns)
+		return;
+	jw_u64_field(w, "off_cpu_ns", p->off_cpu_ns);
+	jw_u64_field(w, "blocked_ns", p->blocked_ns);
+	if (p->blocked_func >= 0)
+		jw_str_field(w, "blocked_in", au_model_func_name(m, p->blocked_func));
+}
+
 static void on_call(struct au_sink *s, const struct au_model *m, const struct au_call *call)
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
@@ -268,6 +279,7 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 			jw_str_field(w, "result", result_name(p->result));
 			if (p->result != AU_POLL_READY)
 				await_args(w, m, &p->await);
+			off_cpu_args(w, m, p);
 			if (p->nr_notes) {
 				jw_name(w, "annotations");
 				jw_begin_object(w);
@@ -353,6 +365,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	jw_u64_field(w, "poll", p->number);
 	jw_str_field(w, "result", result_name(p->result));
 	jw_u64_field(w, "tid", thread_tid(m, p->thread));
+	off_cpu_args(w, m, p);
 	jw_end_object(w);
 	jw_end_object(w);
 	track_event(w, "future", "e", "poll", pid, p->future->id, p->end);
@@ -662,7 +675,28 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 	}
 }
 
+/* A thread off the CPU: a slice inside the call it was in (no record of
+ * the thread falls in between, so it nests), named for why. */
+static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
+		       uint64_t start, uint64_t end, bool preempted, int32_t func)
+{
+	struct trace_json *tj = container_of(s, struct trace_json, sink);
+	struct jw *w = tj->w;
+
+	(void)func;
+	if (tj->filter.task && au_model_thread_task(m, thread) != tj->filter.task)
+		return;
+	event_head(w, "X", preempted ? "off CPU (preempted)" : "off CPU (blocked)",
+		   thread_pid(m, thread));
+	jw_str_field(w, "cat", "sched");
+	jw_u64_field(w, "tid", thread_tid(m, thread));
+	jw_us_field(w, "ts", start);
+	jw_us_field(w, "dur", end - start);
+	jw_end_object(w);
+}
+
 static const struct au_sink_ops trace_json_ops = {
+	.off_cpu = on_off_cpu,
 	.park = on_park,
 	.thread = on_thread,
 	.call = on_call,

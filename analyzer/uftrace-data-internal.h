@@ -124,6 +124,10 @@ struct au_data {
 	size_t heap_len;
 	uint64_t bytes_read;
 	int64_t time_offset;
+	/* context switches from perf-cpu*.dat, merged in by time; the next
+	 * one's time (UINT64_MAX: none left) */
+	struct au_sched *sched;
+	uint64_t sched_time;
 };
 
 /* data-file.c */
@@ -171,6 +175,17 @@ void au_auto_args_free(struct au_data *d);
 const char *au_auto_spec_dwarf(const struct au_data *d, int32_t func, bool ret);
 /* The built-in spec of the function named @name, or NULL. */
 const char *au_auto_spec_builtin(const struct au_data *d, const char *name, bool ret);
+/* sched-events.c: perf-cpu*.dat's context switches of the recorded
+ * threads, in time order (after au_streams_open: threads are known) */
+struct au_sched_event {
+	uint64_t time;
+	uint32_t thread;
+	uint32_t id;       /* AU_EVENT_SCHED_* */
+};
+void au_sched_open(struct au_data *d);
+/* the next event (d->sched_time < UINT64_MAX); reads the one after */
+void au_sched_take(struct au_data *d, struct au_sched_event *ev);
+void au_sched_close(struct au_data *d);
 /* task-reader.c */
 int au_streams_open(struct au_data *d);
 /* Frees the streams and threads and zeroes what reading them counted, so

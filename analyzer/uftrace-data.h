@@ -26,6 +26,12 @@ enum au_rec_type {
 	AU_REC_EVENT = 3,
 };
 
+/* EVENT ids (addr) of the kernel's context switches, uftrace's numbers:
+ * the reader merges them in from perf-cpu*.dat (sched-events.c). */
+#define AU_EVENT_SCHED_IN 200001
+#define AU_EVENT_SCHED_OUT 200002           /* blocked: it waits in the kernel */
+#define AU_EVENT_SCHED_OUT_PREEMPT 200007   /* preempted: it could have run */
+
 #define AU_MAX_ARGS 8
 
 /* One decoded record.  Valid until the next au_data_next() call. */

@@ -29,7 +29,7 @@ cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 	-D_GNU_SOURCE -std=gnu11 -I"$root/analyzer" -I"$root/symbolizer" -I/usr/include/capstone)
 libs=(-ldw -lelf -lcapstone -liberty)
 sym=("$root"/symbolizer/*.c)
-reader=("$root"/analyzer/{utils,data-file,session,symtab,argspec,auto-args,task-reader}.c)
+reader=("$root"/analyzer/{utils,data-file,session,symtab,argspec,auto-args,sched-events,task-reader}.c)
 # Both at once: the build is a third of a short run.
 clang "${cflags[@]}" "$root/tests/fuzz/fuzz-reader.c" "${reader[@]}" "${sym[@]}" "${libs[@]}" -o "$out/fuzz-reader" &
 p1=$!

@@ -479,14 +479,17 @@ TEST(newer_sym_format_with_sizes)
 }
 
 /* fixtures/recordings/handfuture.uftrace.data: see its README for how it
- * was made; `uftrace dump` counts 217 entries and 217 exits in it. */
+ * was made; `uftrace dump` counts 217 entries and 217 exits in it, and
+ * 10 context switches (linux:sched-in/out, from perf-cpu*.dat). */
+#define HANDFUTURE_RECORDS (434 + 10)
 TEST(checked_in_recording)
 {
 	const char *src = getenv("AU_SRC_ROOT");
 	char path[PATH_MAX];
 	struct au_data *d;
 	struct au_record r;
-	int entries = 0, exits = 0, polls = 0;
+	int entries = 0, exits = 0, polls = 0, ins = 0, outs = 0;
+	uint64_t last = 0;
 
 	if (!src)
 		TEST_SKIP_BECAUSE("AU_SRC_ROOT not set (run under meson test)");
@@ -499,6 +502,15 @@ TEST(checked_in_recording)
 
 		entries += r.type == AU_REC_ENTRY;
 		exits += r.type == AU_REC_EXIT;
+		if (r.type == AU_REC_EVENT) {
+			ins += r.addr == AU_EVENT_SCHED_IN;
+			/* all five preempted, as uftrace dump shows them */
+			outs += r.addr == AU_EVENT_SCHED_OUT_PREEMPT;
+			TEST_EQ(r.thread, 0);
+		}
+		/* merged in time order with the records */
+		TEST_GE(r.time, last);
+		last = r.time;
 		/* Countdown's poll: its self pointer and its Poll<u32> result */
 		if (strstr(name, "Countdown") && strstr(name, "Future4poll")) {
 			TEST_EQ(r.nargs, 1);
@@ -510,6 +522,8 @@ TEST(checked_in_recording)
 	}
 	TEST_EQ(entries, 217);
 	TEST_EQ(exits, 217);
+	TEST_EQ(ins, 5);
+	TEST_EQ(outs, 5);
 	TEST_EQ(polls, 6);
 	TEST_EQ(au_data_errors(d)->bad_records, 0);
 	TEST_EQ(au_data_errors(d)->unresolved, 0);
@@ -550,7 +564,7 @@ TEST(reopened_streams_and_borrowed_specs_read_the_same)
 	au_quiet = 1;
 	TEST_EQ(au_data_open(path, &d), 0);
 	want = read_digest(d, &want_n);
-	TEST_EQ(want_n, 434);
+	TEST_EQ(want_n, HANDFUTURE_RECORDS);
 	TEST_NE(au_data_info(d)->total_bytes, 0);
 
 	au_streams_close(d);
@@ -608,7 +622,7 @@ TEST(record_pump_hands_over_every_record)
 		want_n++;
 	}
 	au_data_close(d);
-	TEST_EQ(want_n, 434);
+	TEST_EQ(want_n, HANDFUTURE_RECORDS);
 	for (int threaded = 0; threaded < 2; threaded++) {
 		uint64_t h = 1469598103934665603ull, n = 0;
 		const struct au_record *rec;

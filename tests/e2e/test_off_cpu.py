@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Off-CPU time inside polls, from the kernel's context switches that
+uftrace records by default (perf-cpu*.dat): fixtures/blocking sleeps its
+thread for NAP_MS inside a poll (blocked, in blocking::doze), cpu-hog
+computes for HOG_MS (on the CPU, never blocked). Skips when the recording
+has no context switches (perf events not allowed on the machine)."""
+import re
+
+from aulib import SRC, check, done, fixture, future, load, profile, skip, within
+
+with open(SRC + "/fixtures/blocking/src/main.rs") as f:
+    nap_ms = int(re.search(r"const NAP_MS: u64 = (\d+);", f.read()).group(1))
+with open(SRC + "/fixtures/cpu-hog/src/main.rs") as f:
+    hog_ms = int(re.search(r"const HOG_MS: u64 = (\d+);", f.read()).group(1))
+
+res = profile(fixture("blocking"), "blocking")
+check(res["rc"] == 0, "blocking: profile.sh exits 0")
+s = load(res["summary"])
+if not s["trace"]["context_switches"]:
+    skip("the recording has no context switches (perf events unavailable to uftrace)")
+trace = load(res["trace"])
+
+nap = future(s, "blocking::nap")
+check(nap is not None and within(nap["blocked_ns"], nap_ms * 1e6, 0.10),
+      "nap's polls were blocked off the CPU for its %d ms sleep +-10%% (%s ms)" %
+      (nap_ms, nap and nap["blocked_ns"] / 1e6))
+check(nap is not None and nap["off_cpu_ns"] >= nap["blocked_ns"] and
+      nap["blocked_ns"] <= nap["busy_ns"], "off-CPU >= blocked, and both within the polls' time")
+careful = future(s, "blocking::careful")
+check(careful is not None and careful["blocked_ns"] < 1e6,
+      "careful's uncontended Mutex did not block (%s ns)" % (careful and careful["blocked_ns"]))
+
+events = trace["traceEvents"]
+dozes = [e for e in events if e.get("ph") == "X" and e.get("name") == "blocking::doze"]
+offs = [e for e in events if e.get("ph") == "X" and e.get("cat") == "sched"
+        and e["name"] == "off CPU (blocked)" and within(e["dur"], nap_ms * 1e3, 0.10)]
+check(len(dozes) == 1 and len(offs) == 1, "one %d ms 'off CPU (blocked)' slice (%d)" % (nap_ms, len(offs)))
+if dozes and offs:
+    d, o = dozes[0], offs[0]
+    check(o["tid"] == d["tid"] and d["ts"] <= o["ts"] and o["ts"] + o["dur"] <= d["ts"] + d["dur"],
+          "it nests inside blocking::doze on the same thread")
+polls = [e for e in events if e.get("ph") == "X" and e.get("cat") == "poll"
+         and e.get("args", {}).get("future") == "blocking::nap"
+         and e["args"].get("blocked_in") == "blocking::doze"]
+check(len(polls) == 1 and within(polls[0]["args"]["blocked_ns"], nap_ms * 1e6, 0.10),
+      "nap's first poll says it blocked %d ms in blocking::doze" % nap_ms)
+lp = [d for d in s["diagnostics"] if d["kind"] == "long_poll"]
+check(len(lp) == 1 and "blocked off the CPU" in lp[0]["message"] and
+      "blocking::doze" in lp[0]["message"],
+      "the long poll says its thread was blocked, in blocking::doze (%s)" %
+      [d["message"][:90] for d in lp])
+
+# A CPU-bound poll: long, on the CPU (preemptions at most), not blocked.
+res = profile(fixture("cpu-hog"), "cpu-hog")
+s = load(res["summary"])
+hog = future(s, "cpu_hog::hog")
+check(hog is not None and hog["busy_ns"] >= 0.9 * hog_ms * 1e6 and hog["blocked_ns"] < 0.1 * hog["busy_ns"],
+      "cpu_hog::hog computed %d ms and was not blocked (%s ms blocked)" %
+      (hog_ms, hog and hog["blocked_ns"] / 1e6))
+lp = [d for d in s["diagnostics"] if d["kind"] == "long_poll"]
+check(lp and "blocked off the CPU" not in lp[0]["message"] and "cpu_hog::crunch" in lp[0]["message"],
+      "its long poll names crunch, not a block")
+done()
