@@ -198,7 +198,7 @@ const char *au_auto_spec_dwarf(const struct au_data *d, int32_t func, bool ret)
 	if (f->module >= aa->nr_mods)
 		return NULL;
 	m = &aa->mods[f->module];
-	if (!m->has_specs)
+	if (!m->has_specs || !m->nr)
 		return NULL;
 	key.offset = f->addr;
 	e = bsearch(&key, m->entries, m->nr, sizeof(key), cmp_entry);
@@ -213,7 +213,7 @@ const char *au_auto_spec_builtin(const struct au_data *d, const char *name, bool
 	struct named_spec key = { name, NULL };
 	const struct named_spec *e;
 
-	if (!aa || !name)
+	if (!aa || !name || !(ret ? aa->nr_rets : aa->nr_args))
 		return NULL;
 	e = bsearch(&key, ret ? aa->rets : aa->args, ret ? aa->nr_rets : aa->nr_args, sizeof(key),
 		    cmp_named);

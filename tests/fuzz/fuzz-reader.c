@@ -3,8 +3,10 @@
  * libFuzzer target for the uftrace.data reader.  The first input byte picks
  * the file of a real recording (fixtures/recordings/handfuture.uftrace.data,
  * copied to a temp dir once) that the rest of the input replaces: a .dat,
- * the .sym, task.txt, the map or info.  The reader must never crash, hang
- * or leak, whatever it is given.
+ * the .sym, task.txt, the map, info, a perf-cpu file (context switches) or
+ * the .dbg file of `record -a` (the copy's info says auto-args:1, and a
+ * small .dbg is added).  The reader must never crash, hang or leak,
+ * whatever it is given.
  *
  * Speed (the ≥10M-execution campaign of doc/benchmarks.md needs thousands
  * of inputs a second): what comes from files an input leaves unchanged is
@@ -30,12 +32,31 @@
 #include "utils.h"
 
 static char dir[PATH_MAX];
-static const char *const files[] = { "11879.dat", "handfuture.sym", "task.txt",
-				     "sid-299251dfe9be4315.map", "info" };
-/* Kept as recorded, not fuzzed: thread names (COMM) and an empty file. */
-static const char *const others[] = { "perf-cpu0.dat", "perf-cpu1.dat", "default.opts" };
-static char *orig[5];
-static size_t orig_len[5];
+#define NR_FILES 7
+static const char *const files[NR_FILES] = { "11879.dat", "handfuture.sym", "task.txt",
+					     "sid-299251dfe9be4315.map", "info", "perf-cpu0.dat",
+					     "handfuture.dbg" };
+/* Kept as recorded, not fuzzed: the other CPU's switches, an empty file. */
+static const char *const others[] = { "perf-cpu1.dat", "default.opts" };
+#define NR_ALL (NR_FILES + sizeof(others) / sizeof(others[0]))
+/* what `record -a` adds: info's lines, and the binary's .dbg (its poll
+ * functions keep their -A/-R specs; the others get these) */
+static const char auto_info[] = "argauto:free@arg1/p;memcpy@arg1/p,arg2/p,arg3/u\n"
+				"retauto:memcpy@retval/p\nauto-args:1\n";
+static const char dbg[] =
+	"# path name: /work/main/fixtures/target/debug/handfuture\n"
+	"# build-id: e18edbcfe2914143ea4d7eaf5c7d79df509ba624\n"
+	"E: enum Ordering {Relaxed,Release,Acquire}\n"
+	"F: 18730 _RNvXsb_NtCsgEmfK2I1SDS_4core3pinINtB5_3PinQNtCs5L7yU416ZU9_10handfuture9Countdown"
+	"ENtNtNtB7_3ops5deref5Deref5derefBH_\n"
+	"L: 12 src/main.rs\n"
+	"A: @arg1/t0:{closure_env#0},arg2/t12:Pair%RDI+RSI,arg3/s,arg4/e:Ordering,fparg1/32\n"
+	"R: @retval/t24:Result\n"
+	"F: 18760 _RNvXsc_NtCsgEmfK2I1SDS_4core3pinINtB5_3PinQNtCs5L7yU416ZU9_10handfuture9Countdown"
+	"ENtNtNtB7_3ops5deref8DerefMut9deref_mutBH_\n"
+	"A: @arg1/p%stack+8,arg2/i16,arg3/c\n";
+static char *orig[NR_FILES];
+static size_t orig_len[NR_FILES];
 static struct au_data *base; /* the unchanged recording, without streams */
 static int replaced = -1;    /* the file that holds the last input, if any */
 
@@ -74,8 +95,8 @@ static void remove_copy(void)
 {
 	char path[PATH_MAX + 64];
 
-	for (int i = 0; i < 8; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, i < 5 ? files[i] : others[i - 5]);
+	for (size_t i = 0; i < NR_ALL; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, i < NR_FILES ? files[i] : others[i - NR_FILES]);
 		unlink(path);
 	}
 	rmdir(dir);
@@ -104,19 +125,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(dir))
 		abort();
 	atexit(remove_copy);
-	for (int i = 0; i < 8; i++) {
-		const char *name = i < 5 ? files[i] : others[i - 5];
+	for (size_t i = 0; i < NR_ALL; i++) {
+		const char *name = i < NR_FILES ? files[i] : others[i - NR_FILES];
 		char *buf;
 
 		snprintf(path, sizeof(path), "%s/fixtures/recordings/handfuture.uftrace.data/%s", src,
 			 name);
-		buf = slurp(path, &len);
+		if (!strcmp(name, "handfuture.dbg")) {
+			buf = strdup(dbg);
+			len = strlen(dbg);
+		} else {
+			buf = slurp(path, &len);
+		}
 		if (!buf) {
 			fprintf(stderr, "fuzz-reader: %s missing (set AU_SRC_ROOT)\n", path);
 			abort();
 		}
+		if (!strcmp(name, "info")) {
+			buf = realloc(buf, len + sizeof(auto_info));
+			memcpy(buf + len, auto_info, sizeof(auto_info) - 1);
+			len += sizeof(auto_info) - 1;
+		}
 		put(name, buf, len);
-		if (i < 5) {
+		if (i < NR_FILES) {
 			orig[i] = buf;
 			orig_len[i] = len;
 		} else {
@@ -140,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	which = data[0] % 5;
+	which = data[0] % NR_FILES;
 	/* The last input's file is put back only when this one replaces
 	 * another: most inputs replace the same file as the one before. */
 	if (replaced >= 0 && replaced != (int)which)
@@ -156,6 +187,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		au_streams_close(base);
 	} else if (au_data_open_like(dir, base, &d) == 0) {
 		read_all(d);
+		/* a .dbg's specs are looked up per function, when its records
+		 * carry a payload: look them all up */
+		if (!strcmp(files[which], "handfuture.dbg")) {
+			for (size_t f = 0; f < au_data_nr_funcs(d); f++)
+				au_layout_of(d, f);
+		}
 		au_data_close(d);
 	}
 	return 0;

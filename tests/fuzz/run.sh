@@ -43,10 +43,14 @@ wait $p2
 mkdir -p "$out/corpus-reader" "$out/corpus-symbolizer"
 rec=$root/fixtures/recordings/handfuture.uftrace.data
 i=0
-for f in "$rec"/11879.dat "$rec"/handfuture.sym "$rec"/task.txt "$rec"/sid-*.map "$rec"/info; do
+for f in "$rec"/11879.dat "$rec"/handfuture.sym "$rec"/task.txt "$rec"/sid-*.map "$rec"/info \
+	"$rec"/perf-cpu0.dat; do
 	{ printf "\\x$(printf %02x $i)"; cat "$f"; } >"$out/corpus-reader/seed-$i"
 	i=$((i + 1))
 done
+# the .dbg of a `record -a` recording (the target adds one; this is another)
+printf '\x06# path name: /work/main/fixtures/target/debug/handfuture\nF: 18730 f\nA: @arg1/t8:S,arg2/s\nR: @retval/t16:R\n' \
+	>"$out/corpus-reader/seed-6"
 cc -g -O0 -o "$out/corpus-symbolizer/small-c" "$root/fixtures/c/threads.c" -pthread
 head -c 20000 "$out/corpus-symbolizer/small-c" >"$out/corpus-symbolizer/truncated"
 
