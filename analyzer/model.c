@@ -998,6 +998,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.task = t->task ? t->task->id : 0;
 		if (poll.top)
 			self_top(t, &poll);
+		/* a task's polls are its top-level polls: their blocked time
+		 * (block_on's thread is no task poll: no busy time either) */
+		if (poll.top && t->task && t->task->kind != AU_TASK_BLOCK_ON)
+			t->task->blocked_ns += fr->blocked_ns;
 		poll.prev_await = f->await;
 		f->polls++;
 		poll.number = f->polls;

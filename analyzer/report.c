@@ -84,27 +84,32 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			const struct au_filter *filter)
 {
 	const struct au_tasks *ts = au_model_tasks(m);
-	size_t n = au_tasks_count(ts), shown = 0;
+	size_t n = au_tasks_count(ts), listed = 0;
 	const struct au_task **all;
 	char b1[32], b2[32], b3[32], b4[32];
 
 	if (!n)
 		return;
 	all = xmalloc(n * sizeof(*all));
-	for (size_t i = 0; i < n; i++)
-		all[i] = au_tasks_at(ts, i);
-	qsort(all, n, sizeof(*all), cmp_task_busy);
-	fprintf(fp, "\nTasks by busy time (%zu tasks):\n  %6s %-36s %6s %12s %12s %12s  %s\n", n,
-		"id", "task", "polls", "busy", "idle", "scheduled", "outcome");
-	for (size_t i = 0; i < n && shown < 10; i++) {
+	/* block_on's "task" is the thread itself: not listed */
+	for (size_t i = 0; i < n; i++) {
+		const struct au_task *t = au_tasks_at(ts, i);
+
+		if (t->kind != AU_TASK_BLOCK_ON && (!filter->task || t->id == filter->task))
+			all[listed++] = t;
+	}
+	qsort(all, listed, sizeof(*all), cmp_task_busy);
+	if (listed)
+		fprintf(fp, "\nTasks by busy time (%zu tasks):\n  %6s %-36s %6s %12s %11s %12s %12s  %s\n",
+			listed, "id", "task", "polls", "busy", "blocked", "idle", "scheduled",
+			"outcome");
+	for (size_t i = 0; i < listed && i < 10; i++) {
 		const struct au_task *t = all[i];
 		const char *name = au_summary_task_name(m, t);
 
-		if (t->kind == AU_TASK_BLOCK_ON || (filter->task && t->id != filter->task))
-			continue;
-		shown++;
-		fprintf(fp, "  %6llu %-36.36s %6u %12s %12s %12s  %s\n", (unsigned long long)t->id,
+		fprintf(fp, "  %6llu %-36.36s %6u %12s %11s %12s %12s  %s\n", (unsigned long long)t->id,
 			name ? name : "?", t->polls, dur(b1, sizeof(b1), t->busy_ns),
+			t->blocked_ns ? dur(b4, sizeof(b4), t->blocked_ns) : "-",
 			dur(b2, sizeof(b2), t->idle_ns), dur(b3, sizeof(b3), t->scheduled_ns),
 			t->outcome == AU_OUTCOME_COMPLETED ? "completed" :
 			t->outcome == AU_OUTCOME_PENDING ? "pending at end" :

@@ -459,6 +459,7 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		}
 		jw_u64_field(w, "polls", t->polls);
 		jw_u64_field(w, "busy_ns", t->busy_ns);
+		jw_u64_field(w, "blocked_ns", t->blocked_ns);
 		jw_u64_field(w, "idle_ns", t->idle_ns);
 		jw_u64_field(w, "scheduled_ns", t->scheduled_ns);
 		jw_u64_field(w, "wakes", t->wakes);

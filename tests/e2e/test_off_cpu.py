@@ -61,4 +61,11 @@ check(hog is not None and hog["busy_ns"] >= 0.9 * hog_ms * 1e6 and hog["blocked_
 lp = [d for d in s["diagnostics"] if d["kind"] == "long_poll"]
 check(lp and "blocked off the CPU" not in lp[0]["message"] and "cpu_hog::crunch" in lp[0]["message"],
       "its long poll names crunch, not a block")
+hog_task = [t for t in s["tasks"] if t["name"] == "cpu_hog::hog"]
+check(len(hog_task) == 1 and hog_task[0]["busy_ns"] >= 0.9 * hog_ms * 1e6 and
+      hog_task[0]["blocked_ns"] < 0.1 * hog_task[0]["busy_ns"],
+      "the hog's task: busy %d ms, not blocked" % hog_ms)
+check(all(t["blocked_ns"] <= t["busy_ns"] for t in s["tasks"]) and
+      all(f["blocked_ns"] <= f["off_cpu_ns"] <= f["busy_ns"] for f in s["futures"]),
+      "blocked <= off-CPU <= busy, for every task and future")
 done()
