@@ -108,7 +108,10 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 		const char *name = au_summary_task_name(m, t);
 
 		fprintf(fp, "  %6llu %-36.36s %6u %12s %11s %12s %12s  %s\n", (unsigned long long)t->id,
-			name ? name : "?", t->polls, dur(b1, sizeof(b1), t->busy_ns),
+			name ? name
+			: t->kind == AU_TASK_BLOCKING ? "(blocking task, future not traced)"
+						      : "(future not traced)",
+			t->polls, dur(b1, sizeof(b1), t->busy_ns),
 			t->blocked_ns ? dur(b4, sizeof(b4), t->blocked_ns) : "-",
 			dur(b2, sizeof(b2), t->idle_ns), dur(b3, sizeof(b3), t->scheduled_ns),
 			t->outcome == AU_OUTCOME_COMPLETED ? "completed" :
