@@ -13,6 +13,7 @@
 
 #include "diagnose.h"
 #include "summary-internal.h"
+#include "thread-history.h"
 #include "utils.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
@@ -28,11 +29,6 @@ const char *au_diag_kind_name(enum au_diag_kind kind)
 }
 
 /* The last innermost task poll that ran on a thread: who kept it busy. */
-struct last_poll {
-	uint64_t task;
-	int32_t root;
-	uint64_t start, end;
-};
 
 /* A task that was still pending at the end, for the deadlock rule. */
 struct stuck {
@@ -48,8 +44,7 @@ struct diagnose {
 	struct au_diag *v;
 	size_t n, cap;
 	unsigned per_kind[AU_DIAG_NR];
-	struct last_poll *threads;
-	size_t nr_threads;
+	struct au_hist *hist;      /* what each thread did lately */
 	struct stuck *stuck;
 	size_t nr_stuck, cap_stuck;
 };
@@ -112,16 +107,6 @@ static const char *label(const struct au_model *m, int32_t func)
 static bool is_user(const struct au_model *m, int32_t func)
 {
 	return func >= 0 && (au_model_funcs(m)->v[func].flags & ASYM_F_USER);
-}
-
-static struct last_poll *thread_last(struct diagnose *d, uint32_t thread)
-{
-	if (thread >= d->nr_threads) {
-		d->threads = xrealloc(d->threads, (thread + 1) * sizeof(*d->threads));
-		memset(d->threads + d->nr_threads, 0, (thread + 1 - d->nr_threads) * sizeof(*d->threads));
-		d->nr_threads = thread + 1;
-	}
-	return &d->threads[thread];
 }
 
 static void on_poll(struct au_sink *s, const struct au_model *m, const struct au_poll *p)
@@ -230,14 +215,56 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 		g->stack[g->stack_len++] = c->func;
 }
 
+/*
+ * Why a woken task was polled late, from what its worker did between the
+ * wake and the poll: polling other tasks, parked (idle), preempted or
+ * blocked off the CPU.  The largest share is the headline; the breakdown
+ * follows, so that a short poll is never blamed for a long delay.
+ */
+static char *wake_delay_message(const struct diagnose *d, const struct au_model *m,
+				const struct au_task *t, const char *name, uint32_t thread,
+				uint64_t start, struct au_diag *g)
+{
+	uint64_t delay = start - t->woken_at;
+	struct au_hist_sums h;
+	char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
+	char why[256];
+	const uint64_t *ns = h.ns;
+
+	au_hist_sum(d->hist, thread, t->woken_at, start, t->id, &h);
+	if (ns[AU_HIST_POLL] * 2 >= delay && h.longest_task) {
+		snprintf(why, sizeof(why), "its worker was busy polling task %llu (%s) for %s",
+			 (unsigned long long)h.longest_task, label(m, h.longest_root),
+			 ms(b2, sizeof(b2), h.longest_dur));
+		g->stack[0] = h.longest_root;
+		g->stack_len = h.longest_root >= 0;
+	} else if (ns[AU_HIST_PREEMPTED] * 2 >= delay) {
+		snprintf(why, sizeof(why), "the kernel had preempted its worker thread (runnable, "
+			 "not running) for %s of it: the CPUs were busy with other threads",
+			 ms(b2, sizeof(b2), ns[AU_HIST_PREEMPTED]));
+	} else if (ns[AU_HIST_PARK] * 2 >= delay) {
+		snprintf(why, sizeof(why), "its worker stayed parked (idle) for %s of it: the wake "
+			 "did not unpark a worker sooner", ms(b2, sizeof(b2), ns[AU_HIST_PARK]));
+	} else if (ns[AU_HIST_BLOCKED] * 2 >= delay) {
+		snprintf(why, sizeof(why), "its worker thread was blocked off the CPU for %s of it",
+			 ms(b2, sizeof(b2), ns[AU_HIST_BLOCKED]));
+	} else {
+		snprintf(why, sizeof(why), "no worker picked it up sooner");
+	}
+	return msg("task %llu (%s) was woken but polled %s later: %s (meanwhile its worker: "
+		   "%s%s polling other tasks, %s parked, %s preempted, %s blocked)",
+		   (unsigned long long)t->id, name ? name : "?", ms(b1, sizeof(b1), delay), why,
+		   h.partial[AU_HIST_POLL] ? "over " : "", ms(b3, sizeof(b3), ns[AU_HIST_POLL]),
+		   ms(b4, sizeof(b4), ns[AU_HIST_PARK]), ms(b5, sizeof(b5), ns[AU_HIST_PREEMPTED]),
+		   ms(b6, sizeof(b6), ns[AU_HIST_BLOCKED]));
+}
+
 static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			 uint32_t thread, uint64_t start, uint64_t end, bool leaf)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
-	struct last_poll *lp = thread_last(d, thread);
 	const char *name = au_summary_task_name(m, t);
 	struct au_diag *g;
-	char b1[32], b2[32];
 
 	if (!leaf)
 		return;
@@ -247,22 +274,29 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 		g->future = name;
 		g->ts = t->woken_at;
 		g->thread = thread;
-		if (lp->end > t->woken_at && lp->task != t->id) {
-			g->message = msg("task %llu (%s) was woken but polled %s later: its worker was "
-					 "busy polling task %llu (%s) for %s",
-					 (unsigned long long)t->id, name ? name : "?",
-					 ms(b1, sizeof(b1), start - t->woken_at),
-					 (unsigned long long)lp->task, label(m, lp->root),
-					 ms(b2, sizeof(b2), lp->end - lp->start));
-			g->stack[0] = lp->root;
-			g->stack_len = lp->root >= 0;
-		} else {
-			g->message = msg("task %llu (%s) was woken but polled %s later: no worker "
-					 "picked it up sooner", (unsigned long long)t->id,
-					 name ? name : "?", ms(b1, sizeof(b1), start - t->woken_at));
-		}
+		g->message = wake_delay_message(d, m, t, name, thread, start, g);
 	}
-	*lp = (struct last_poll){ t->id, t->root_func, start, end };
+	au_hist_add(d->hist, thread, AU_HIST_POLL, start, end, t->id, t->root_func);
+}
+
+static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
+		    uint64_t end)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+
+	(void)m;
+	au_hist_add(d->hist, thread, AU_HIST_PARK, start, end, 0, -1);
+}
+
+static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
+		       uint64_t start, uint64_t end, bool preempted, int32_t func)
+{
+	struct diagnose *d = container_of(s, struct diagnose, sink);
+
+	(void)m;
+	(void)func;
+	au_hist_add(d->hist, thread, preempted ? AU_HIST_PREEMPTED : AU_HIST_BLOCKED, start, end, 0,
+		    -1);
 }
 
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,
@@ -444,6 +478,8 @@ static const struct au_sink_ops diagnose_ops = {
 	.poll = on_poll,
 	.call = on_call,
 	.task_poll = on_task_poll,
+	.park = on_park,
+	.off_cpu = on_off_cpu,
 	.task_end = on_task_end,
 	.future_end = on_future_end,
 	.finish = on_finish,
@@ -455,6 +491,7 @@ struct au_sink *au_diagnose_new(const struct au_diag_opts *opts)
 
 	d->sink.ops = &diagnose_ops;
 	d->opts = *opts;
+	d->hist = au_hist_new();
 	if (!d->opts.long_poll_ns)
 		d->opts.long_poll_ns = 1000000;
 	if (!d->opts.wake_delay_ns)
@@ -474,7 +511,7 @@ void au_diagnose_free(struct au_sink *sink)
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].message);
 	free(d->v);
-	free(d->threads);
+	au_hist_free(d->hist);
 	free(d->stuck);
 	free(d);
 }

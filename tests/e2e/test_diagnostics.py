@@ -39,6 +39,10 @@ if wd:
     check(wd[0]["dur_ns"] >= hog_ms / 2 * 1e6, "the waiter waited >= %d ms for its poll (%.1f)" %
           (hog_ms / 2, wd[0]["dur_ns"] / 1e6))
     check("cpu_hog::hog" in wd[0]["message"], "it names the hog that kept the worker busy")
+    # the breakdown of the delay: nearly all of it the hog's poll
+    busy = re.search(r"meanwhile its worker: (?:over )?([\d.]+) ms polling other tasks", wd[0]["message"])
+    check(busy and float(busy.group(1)) >= 0.9 * wd[0]["dur_ns"] / 1e6,
+          "the delay's breakdown puts >= 90%% of it in polling other tasks (%s)" % (busy and busy.group(1)))
 check(report_kinds(res["data"]) == [d["kind"] for d in s["diagnostics"]],
       "the report lists the summary's diagnostics, in order")
 check_trace_file(res["trace"])
