@@ -289,14 +289,16 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 }
 
 static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
-		       uint64_t start, uint64_t end, bool preempted, int32_t func)
+		       uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 
 	(void)m;
 	(void)func;
-	au_hist_add(d->hist, thread, preempted ? AU_HIST_PREEMPTED : AU_HIST_BLOCKED, start, end, 0,
-		    -1);
+	/* waiting inside the runtime's park is its parked time already */
+	if (preempted || !parked)
+		au_hist_add(d->hist, thread, preempted ? AU_HIST_PREEMPTED : AU_HIST_BLOCKED, start,
+			    end, 0, -1);
 }
 
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,

@@ -1217,6 +1217,7 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 	struct thread_state *t = thread_of(m, thread);
 	uint64_t start = t->off_since, dur;
 	int32_t inner;
+	bool parked = false;
 
 	m->switches++;
 	if (rec->addr != AU_EVENT_SCHED_IN) {
@@ -1231,7 +1232,10 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 	inner = t->depth ? t->stack[t->depth - 1].func : -1;
 	for (size_t d = 0; d < t->depth; d++) {
 		struct frame *fr = &t->stack[d];
+		const struct au_funcinfo *fi = finfo(m, fr->func);
 
+		if (fi && fi->role == ASYM_ROLE_PARK)
+			parked = true;
 		if (!fr->future)
 			continue;
 		fr->off_ns += dur;
@@ -1245,7 +1249,8 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 	}
 	for_each_sink(m, s) {
 		if (s->ops->off_cpu)
-			s->ops->off_cpu(s, m, thread, start, rec->time, t->off_preempted, inner);
+			s->ops->off_cpu(s, m, thread, start, rec->time, t->off_preempted, parked,
+					inner);
 	}
 }
 

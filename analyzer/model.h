@@ -151,9 +151,10 @@ struct au_sink_ops {
 	void (*task_end)(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			 uint64_t end);
 	/* a thread was off the CPU from @start to @end: preempted, or blocked
-	 * in the kernel; @func is the innermost call open meanwhile (-1) */
+	 * in the kernel, @parked when inside the runtime's park (idle); @func
+	 * is the innermost call open meanwhile (-1) */
 	void (*off_cpu)(struct au_sink *s, const struct au_model *m, uint32_t thread,
-			uint64_t start, uint64_t end, bool preempted, int32_t func);
+			uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func);
 	/* a thread was parked (idle, waiting for work) */
 	void (*park)(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
 		     uint64_t end);

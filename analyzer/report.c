@@ -263,8 +263,8 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 				au_data_thread(data, s->thread)->tid);
 		}
 	}
-	fprintf(fp, "\nThreads:\n  %-8s %-18s %8s %12s %6s\n", "tid", "name", "polls", "busy",
-		"util");
+	fprintf(fp, "\nThreads:\n  %-8s %-18s %8s %12s %6s %12s %12s %12s\n", "tid", "name",
+		"polls", "busy", "util", "parked", "preempted", "blocked");
 	for (uint32_t i = 0; i < au_data_nr_threads(data); i++) {
 		const struct au_thread *th = au_data_thread(data, i);
 		uint64_t span = th->last_time > th->first_time ? th->last_time - th->first_time : 0;
@@ -272,10 +272,13 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 		uint64_t polls = !st ? 0 : st->task_polls + st->blocking_polls ? st->task_polls + st->blocking_polls : st->polls;
 		uint64_t busy = st ? au_summary_thread_busy(st) : 0;
 
-		fprintf(fp, "  %-8u %-18.18s %8llu %12s %5.1f%%\n", th->tid,
+		fprintf(fp, "  %-8u %-18.18s %8llu %12s %5.1f%% %12s %12s %12s\n", th->tid,
 			th->name ? th->name : (th->tid == th->pid ? "main" : "-"),
 			(unsigned long long)polls, dur(b1, sizeof(b1), busy),
-			span ? 100.0 * busy / span : 0.0);
+			span ? 100.0 * busy / span : 0.0,
+			st && st->parked_ns ? dur(b2, sizeof(b2), st->parked_ns) : "-",
+			st && st->preempted_ns ? dur(b3, sizeof(b3), st->preempted_ns) : "-",
+			st && st->blocked_ns ? dur(b4, sizeof(b4), st->blocked_ns) : "-");
 	}
 	if (errs->bad_records || errs->truncated_files || errs->lost_records)
 		fprintf(fp, "\nInput problems: %llu corrupt records skipped, %llu truncated files, "

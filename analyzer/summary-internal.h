@@ -24,6 +24,8 @@ struct au_sum_thread {
 	uint64_t busy_ns;        /* time inside outermost polls */
 	uint64_t lost;
 	uint64_t parked_ns;      /* inside the runtime's park */
+	/* off the CPU (context switches): preempted; blocked outside the park */
+	uint64_t preempted_ns, blocked_ns;
 	uint64_t task_polls, blocking_polls; /* runtime polls of tasks by kind */
 	uint64_t task_busy_ns;   /* inside innermost task polls */
 	uint64_t wakes;          /* wakes called on this thread */

@@ -97,6 +97,20 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 	sum_thread(sum, thread)->parked_ns += end - start;
 }
 
+static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
+		       uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func)
+{
+	struct au_summary *sum = container_of(s, struct au_summary, sink);
+	struct au_sum_thread *t = sum_thread(sum, thread);
+
+	(void)m;
+	(void)func;
+	if (preempted)
+		t->preempted_ns += end - start;
+	else if (!parked)
+		t->blocked_ns += end - start;
+}
+
 static unsigned delay_bucket(uint64_t ns)
 {
 	unsigned log = 63 - __builtin_clzll(ns | 1), sub;
@@ -181,6 +195,7 @@ static const struct au_sink_ops summary_ops = {
 	.poll = on_poll,
 	.lost = on_lost,
 	.park = on_park,
+	.off_cpu = on_off_cpu,
 	.task_poll = on_task_poll,
 	.wake = on_wake,
 };
@@ -502,6 +517,8 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 		jw_u64_field(w, "busy_ns", busy);
 		jw_u64_field(w, "idle_ns", span > busy ? span - busy : 0);
 		jw_u64_field(w, "parked_ns", t->parked_ns);
+		jw_u64_field(w, "preempted_ns", t->preempted_ns);
+		jw_u64_field(w, "blocked_ns", t->blocked_ns);
 		jw_double_field(w, "utilization", span ? (double)busy / (double)span : 0.0);
 		jw_u64_field(w, "wakes", t->wakes);
 		jw_u64_field(w, "records", th->records);

@@ -51,6 +51,10 @@ check(len(lp) == 1 and "blocked off the CPU" in lp[0]["message"] and
       "the long poll says its thread was blocked, in blocking::doze (%s)" %
       [d["message"][:90] for d in lp])
 
+th = s["threads"][0]
+check(th["blocked_ns"] >= 0.9 * nap_ms * 1e6,
+      "the thread's blocked time holds the sleep (%.1f ms)" % (th["blocked_ns"] / 1e6))
+
 # A CPU-bound poll: long, on the CPU (preemptions at most), not blocked.
 res = profile(fixture("cpu-hog"), "cpu-hog")
 s = load(res["summary"])
@@ -65,6 +69,19 @@ hog_task = [t for t in s["tasks"] if t["name"] == "cpu_hog::hog"]
 check(len(hog_task) == 1 and hog_task[0]["busy_ns"] >= 0.9 * hog_ms * 1e6 and
       hog_task[0]["blocked_ns"] < 0.1 * hog_task[0]["busy_ns"],
       "the hog's task: busy %d ms, not blocked" % hog_ms)
+# tokio's multi-thread workers wait for work in the runtime's park: parked,
+# not blocked, in the summary and on their tracks.
+res = profile(fixture("spawn-tree"), "spawn-tree")
+st = load(res["summary"])
+workers = [t for t in st["threads"] if t["role"] == "worker"]
+check(len(workers) == 2 and all(w["parked_ns"] > 50e6 and w["blocked_ns"] < 0.1 * w["parked_ns"]
+                                for w in workers),
+      "spawn-tree's workers: parked most of the 100 ms sleep, their waits not counted as blocked (%s)" %
+      [(w["parked_ns"] // 10**6, w["blocked_ns"] // 10**6) for w in workers])
+wtids = {w["tid"] for w in workers}
+parked = [e for e in load(res["trace"])["traceEvents"]
+          if e.get("cat") == "sched" and e["name"] == "off CPU (parked)" and e["tid"] in wtids]
+check(len(parked) >= 2, "'off CPU (parked)' slices on the workers (%d)" % len(parked))
 check(all(t["blocked_ns"] <= t["busy_ns"] for t in s["tasks"]) and
       all(f["blocked_ns"] <= f["off_cpu_ns"] <= f["busy_ns"] for f in s["futures"]),
       "blocked <= off-CPU <= busy, for every task and future")
