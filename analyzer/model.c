@@ -1209,8 +1209,9 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
  * A context switch of the thread (the reader's EVENT records): the time
  * between leaving the CPU and coming back counts for every poll open on
  * the thread, as off-CPU time, and as blocked time unless the kernel
- * preempted it.  No record of the thread can fall in between, so the
- * interval nests inside its innermost call.
+ * preempted it or the thread waited in the runtime's park.  No record of
+ * the thread can fall in between, so the interval nests inside its
+ * innermost call.
  */
 static void sched_switch(struct au_model *m, uint32_t thread, const struct au_record *rec)
 {
@@ -1230,16 +1231,20 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 		return; /* came back without having left: the recording began */
 	dur = rec->time - start;
 	inner = t->depth ? t->stack[t->depth - 1].func : -1;
+	/* waiting in the runtime's park is idleness, not blocking (a worker
+	 * whose loop runs inside a task's poll, as tokio's do) */
+	for (size_t d = 0; d < t->depth && !parked; d++) {
+		const struct au_funcinfo *fi = finfo(m, t->stack[d].func);
+
+		parked = fi && fi->role == ASYM_ROLE_PARK;
+	}
 	for (size_t d = 0; d < t->depth; d++) {
 		struct frame *fr = &t->stack[d];
-		const struct au_funcinfo *fi = finfo(m, fr->func);
 
-		if (fi && fi->role == ASYM_ROLE_PARK)
-			parked = true;
 		if (!fr->future)
 			continue;
 		fr->off_ns += dur;
-		if (t->off_preempted)
+		if (t->off_preempted || parked)
 			continue;
 		fr->blocked_ns += dur;
 		if (dur > fr->blocked_max_ns) {

@@ -82,6 +82,10 @@ wtids = {w["tid"] for w in workers}
 parked = [e for e in load(res["trace"])["traceEvents"]
           if e.get("cat") == "sched" and e["name"] == "off CPU (parked)" and e["tid"] in wtids]
 check(len(parked) >= 2, "'off CPU (parked)' slices on the workers (%d)" % len(parked))
+launch = [t for t in st["tasks"] if t["kind"] == "blocking"]
+check(launch and all(t["blocked_ns"] < 0.1 * t["busy_ns"] for t in launch),
+      "the workers' own tasks (their loop inside a poll) are not blocked by their parks (%s)" %
+      [(t["busy_ns"] // 10**6, t["blocked_ns"] // 10**6) for t in launch])
 check(all(t["blocked_ns"] <= t["busy_ns"] for t in s["tasks"]) and
       all(f["blocked_ns"] <= f["off_cpu_ns"] <= f["busy_ns"] for f in s["futures"]),
       "blocked <= off-CPU <= busy, for every task and future")
