@@ -12,6 +12,12 @@ static const char *const crates[] = { "smol", "async_io", "blocking", "polling",
 static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "async_io::driver::block_on", BLOCK_ON, 0, 0),
 	E(EXACT, "blocking::unblock", SPAWN_BLOCKING, 0, 0),
+	/* Where async-io's block_on (smol's and async-std's executor threads,
+	 * and the async-io thread) waits when no task is runnable: parked on
+	 * its Parker, or in the reactor's epoll as the thread driving it. */
+	E(EXACT, "<parking::Parker>::park", PARK, 0, 0),
+	E(EXACT, "<parking::Parker>::park_timeout", PARK, 0, 0),
+	E(EXACT, "<async_io::reactor::ReactorLock>::react", PARK, 0, 0),
 };
 
 const struct asym_runtime_table asym_runtime_smol = ASYM_TABLE("smol", crates, entries);

@@ -3,8 +3,9 @@
 """Off-CPU time inside polls, from the kernel's context switches that
 uftrace records by default (perf-cpu*.dat): fixtures/blocking sleeps its
 thread for NAP_MS inside a poll (blocked, in blocking::doze), cpu-hog
-computes for HOG_MS (on the CPU, never blocked). Skips when the recording
-has no context switches (perf events not allowed on the machine)."""
+computes for HOG_MS (on the CPU, never blocked), tokio's and smol's idle
+workers wait parked, not blocked. Skips when the recording has no context
+switches (perf events not allowed on the machine)."""
 import re
 
 from aulib import SRC, check, done, fixture, future, load, profile, skip, within
@@ -86,6 +87,17 @@ launch = [t for t in st["tasks"] if t["kind"] == "blocking"]
 check(launch and all(t["blocked_ns"] < 0.1 * t["busy_ns"] for t in launch),
       "the workers' own tasks (their loop inside a poll) are not blocked by their parks (%s)" %
       [(t["busy_ns"] // 10**6, t["blocked_ns"] // 10**6) for t in launch])
+# smol (async-io's block_on): its executor thread waits for the timer
+# parked (Parker::park, or in the reactor's epoll), not blocked.
+with open(SRC + "/fixtures/smol-tasks/src/main.rs") as f:
+    smol_ms = int(re.search(r"const SLEEP_MS: u64 = (\d+);", f.read()).group(1))
+res = profile(fixture("smol-tasks"), "smol-tasks")
+sm = load(res["summary"])
+ex = [t for t in sm["threads"] if re.fullmatch(r"smol-\d+", t["name"] or "")]
+check(len(ex) == 1 and ex[0]["parked_ns"] >= 0.8 * smol_ms * 1e6 and
+      ex[0]["blocked_ns"] < 0.1 * smol_ms * 1e6,
+      "smol's executor thread parked through the %d ms timer, not blocked (%s)" %
+      (smol_ms, [(t["parked_ns"] // 10**6, t["blocked_ns"] // 10**6) for t in ex]))
 check(all(t["blocked_ns"] <= t["busy_ns"] for t in s["tasks"]) and
       all(f["blocked_ns"] <= f["off_cpu_ns"] <= f["busy_ns"] for f in s["futures"]),
       "blocked <= off-CPU <= busy, for every task and future")
