@@ -288,17 +288,18 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 	au_hist_add(d->hist, thread, AU_HIST_PARK, start, end, 0, -1);
 }
 
-static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
-		       uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func)
+static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct au_off_cpu *o)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 
 	(void)m;
-	(void)func;
-	/* waiting inside the runtime's park is its parked time already */
-	if (preempted || !parked)
-		au_hist_add(d->hist, thread, preempted ? AU_HIST_PREEMPTED : AU_HIST_BLOCKED, start,
-			    end, 0, -1);
+	/* a park call adds its own interval (on_park) */
+	if (o->preempted)
+		au_hist_add(d->hist, o->thread, AU_HIST_PREEMPTED, o->start, o->end, 0, -1);
+	else if (!o->idle)
+		au_hist_add(d->hist, o->thread, AU_HIST_BLOCKED, o->start, o->end, 0, -1);
+	else if (!o->in_park)
+		au_hist_add(d->hist, o->thread, AU_HIST_PARK, o->start, o->end, 0, -1);
 }
 
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,

@@ -1207,7 +1207,8 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 
 /*
  * A context switch of the thread (the reader's EVENT records): the time
- * between leaving the CPU and coming back counts for every poll open on
+ * between leaving the CPU and coming back (or exiting: a thread that slept
+ * until the program ended) counts for every poll open on
  * the thread, as off-CPU time, and as blocked time unless the kernel
  * preempted it or the thread waited in the runtime's park.  No record of
  * the thread can fall in between, so the interval nests inside its
@@ -1218,10 +1219,14 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 	struct thread_state *t = thread_of(m, thread);
 	uint64_t start = t->off_since, dur;
 	int32_t inner;
-	bool parked = false;
+	struct au_off_cpu o = { .thread = thread, .preempted = t->off_preempted };
 
-	m->switches++;
-	if (rec->addr != AU_EVENT_SCHED_IN) {
+	m->switches += rec->addr != AU_EVENT_THREAD_EXIT;
+	/* a known time on the thread: calls still open at the end (a park
+	 * the program exited in) close no earlier */
+	if (rec->time > t->last_time)
+		t->last_time = rec->time;
+	if (rec->addr == AU_EVENT_SCHED_OUT || rec->addr == AU_EVENT_SCHED_OUT_PREEMPT) {
 		t->off_since = rec->time;
 		t->off_preempted = rec->addr == AU_EVENT_SCHED_OUT_PREEMPT;
 		return;
@@ -1231,12 +1236,25 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 		return; /* came back without having left: the recording began */
 	dur = rec->time - start;
 	inner = t->depth ? t->stack[t->depth - 1].func : -1;
-	/* waiting in the runtime's park is idleness, not blocking (a worker
-	 * whose loop runs inside a task's poll, as tokio's do) */
-	for (size_t d = 0; d < t->depth && !parked; d++) {
+	/* Waiting for work is idleness, not blocking: inside the runtime's
+	 * park (also when a worker loop runs inside a task's poll, as
+	 * tokio's), or in a block_on whose poll has returned (its own park
+	 * may not be traced: a patched build of async-io's block_on).  From
+	 * the innermost call out, up to the first poll: off the CPU inside a
+	 * poll is that poll's blocking. */
+	for (size_t d = t->depth; d-- > 0;) {
 		const struct au_funcinfo *fi = finfo(m, t->stack[d].func);
 
-		parked = fi && fi->role == ASYM_ROLE_PARK;
+		if (fi && fi->role == ASYM_ROLE_PARK) {
+			o.idle = o.in_park = true;
+			break;
+		}
+		if (t->stack[d].future)
+			break;
+		if (fi && fi->role == ASYM_ROLE_BLOCK_ON) {
+			o.idle = true;
+			break;
+		}
 	}
 	for (size_t d = 0; d < t->depth; d++) {
 		struct frame *fr = &t->stack[d];
@@ -1244,7 +1262,7 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 		if (!fr->future)
 			continue;
 		fr->off_ns += dur;
-		if (t->off_preempted || parked)
+		if (o.preempted || o.idle)
 			continue;
 		fr->blocked_ns += dur;
 		if (dur > fr->blocked_max_ns) {
@@ -1252,10 +1270,12 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 			fr->blocked_func = inner;
 		}
 	}
+	o.start = start;
+	o.end = rec->time;
+	o.func = inner;
 	for_each_sink(m, s) {
 		if (s->ops->off_cpu)
-			s->ops->off_cpu(s, m, thread, start, rec->time, t->off_preempted, parked,
-					inner);
+			s->ops->off_cpu(s, m, &o);
 	}
 }
 
@@ -1267,7 +1287,7 @@ void au_model_record(struct au_model *m, const struct au_record *rec)
 		return;
 	if (rec->type == AU_REC_EVENT &&
 	    (rec->addr == AU_EVENT_SCHED_IN || rec->addr == AU_EVENT_SCHED_OUT ||
-	     rec->addr == AU_EVENT_SCHED_OUT_PREEMPT)) {
+	     rec->addr == AU_EVENT_SCHED_OUT_PREEMPT || rec->addr == AU_EVENT_THREAD_EXIT)) {
 		sched_switch(m, rec->thread, rec);
 		return;
 	}

@@ -123,6 +123,18 @@ struct au_future_stats {
 	uint64_t off_cpu_ns, blocked_ns; /* of its polls' time */
 };
 
+/* A thread off the CPU, from the kernel's context switches. */
+struct au_off_cpu {
+	uint32_t thread;
+	uint64_t start, end;
+	bool preempted;          /* it could have run: the CPUs were taken */
+	/* it waited for work: inside the runtime's park, or in a block_on
+	 * with no poll open (waiting for its future's wake) */
+	bool idle;
+	bool in_park;            /* inside a park call, whose own time counts it */
+	int32_t func;            /* the innermost call open meanwhile, -1 if none */
+};
+
 struct au_model;
 
 struct au_sink;
@@ -150,11 +162,8 @@ struct au_sink_ops {
 	/* a task was freed, or is still alive at the end of the trace */
 	void (*task_end)(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			 uint64_t end);
-	/* a thread was off the CPU from @start to @end: preempted, or blocked
-	 * in the kernel, @parked when inside the runtime's park (idle); @func
-	 * is the innermost call open meanwhile (-1) */
-	void (*off_cpu)(struct au_sink *s, const struct au_model *m, uint32_t thread,
-			uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func);
+	/* a thread was off the CPU (struct au_off_cpu) */
+	void (*off_cpu)(struct au_sink *s, const struct au_model *m, const struct au_off_cpu *o);
 	/* a thread was parked (idle, waiting for work) */
 	void (*park)(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
 		     uint64_t end);

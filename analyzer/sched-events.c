@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kernel's context switches of the recorded threads, merged into the
- * record sequence as EVENT records (linux:sched-in, sched-out).
+ * The kernel's context switches of the recorded threads, and their exits,
+ * merged into the record sequence as EVENT records (linux:sched-in,
+ * sched-out, task exit).
  *
  * uftrace 0.13 records them by default (perf's context-switch records, in
  * perf-cpu<N>.dat, formats.md 1.3), each file in time order: a SWITCH
  * record (type 14) is `u32 pid, tid, u64 time` after its header, misc
  * 0x2000 when the thread leaves the CPU, 0x4000 more when it was
  * preempted rather than blocked.  They tell how long a poll was off the
- * CPU, and whether it blocked (a syscall, a lock) or was preempted.
+ * CPU, and whether it blocked (a syscall, a lock) or was preempted.  An
+ * EXIT record (type 4: `u32 pid, ppid, tid, ptid, u64 time`) ends a thread
+ * that went to sleep and never ran again: until then it was alive.
  *
  * The files are read one record at a time through stdio: memory does not
  * depend on their length.
@@ -21,6 +24,7 @@
 #include "uftrace-data-internal.h"
 #include "utils.h"
 
+#define PERF_RECORD_EXIT 4
 #define PERF_RECORD_SWITCH 14
 #define PERF_MISC_SWITCH_OUT 0x2000
 #define PERF_MISC_SWITCH_OUT_PREEMPT 0x4000
@@ -60,16 +64,22 @@ static bool src_read(const struct au_data *d, struct sched_src *src)
 		memcpy(&size, hdr + 6, 2);
 		if (size < 8)
 			break; /* corrupt: the rest cannot be framed */
-		if (type != PERF_RECORD_SWITCH || size < 8 + 16 || size > 8 + sizeof(body)) {
+		if ((type != PERF_RECORD_SWITCH && type != PERF_RECORD_EXIT) ||
+		    size < 8 + (type == PERF_RECORD_EXIT ? 24 : 16) || size > 8 + sizeof(body)) {
 			if (fseek(src->fp, size - 8, SEEK_CUR) != 0)
 				break;
 			continue;
 		}
 		if (fread(body, 1, size - 8, src->fp) != (size_t)(size - 8))
 			break;
+		if (type == PERF_RECORD_EXIT) {
+			memcpy(&tid, body + 8, 4);
+			memcpy(&time, body + 16, 8);
+		} else {
+			memcpy(&tid, body + 4, 4);
+			memcpy(&time, body + 8, 8);
+		}
 		memcpy(&pid, body, 4);
-		memcpy(&tid, body + 4, 4);
-		memcpy(&time, body + 8, 8);
 		(void)pid;
 		t = bsearch(&tid, d->threads, d->nr_threads, sizeof(*d->threads), cmp_tid);
 		/* another process's thread, or out of order: not ours to place */
@@ -78,7 +88,8 @@ static bool src_read(const struct au_data *d, struct sched_src *src)
 		src->next = (struct au_sched_event){
 			.time = time,
 			.thread = (uint32_t)(t - d->threads),
-			.id = !(misc & PERF_MISC_SWITCH_OUT)      ? AU_EVENT_SCHED_IN
+			.id = type == PERF_RECORD_EXIT            ? AU_EVENT_THREAD_EXIT
+			      : !(misc & PERF_MISC_SWITCH_OUT)      ? AU_EVENT_SCHED_IN
 			      : misc & PERF_MISC_SWITCH_OUT_PREEMPT ? AU_EVENT_SCHED_OUT_PREEMPT
 								    : AU_EVENT_SCHED_OUT,
 		};

@@ -97,18 +97,18 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 	sum_thread(sum, thread)->parked_ns += end - start;
 }
 
-static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
-		       uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func)
+static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct au_off_cpu *o)
 {
 	struct au_summary *sum = container_of(s, struct au_summary, sink);
-	struct au_sum_thread *t = sum_thread(sum, thread);
+	struct au_sum_thread *t = sum_thread(sum, o->thread);
 
 	(void)m;
-	(void)func;
-	if (preempted)
-		t->preempted_ns += end - start;
-	else if (!parked)
-		t->blocked_ns += end - start;
+	if (o->preempted)
+		t->preempted_ns += o->end - o->start;
+	else if (!o->idle)
+		t->blocked_ns += o->end - o->start;
+	else if (!o->in_park)
+		t->parked_ns += o->end - o->start; /* a park call counts its own */
 }
 
 static unsigned delay_bucket(uint64_t ns)

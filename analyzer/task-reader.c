@@ -313,12 +313,20 @@ int au_data_next(struct au_data *d, struct au_record *rec)
 	uint32_t i;
 	struct au_stream *s;
 
+	struct au_thread *th;
+
 	/* a context switch before the next record comes first */
 	if (d->sched_time < (d->heap_len ? d->streams[d->heap[0]].next.time : UINT64_MAX)) {
 		struct au_sched_event ev;
 
 		au_sched_take(d, &ev);
 		rec->time = ev.time + (d->time_offset && ev.time ? d->time_offset : 0);
+		/* the thread is alive from its first to its last event */
+		th = &d->threads[ev.thread];
+		if (!th->first_time || rec->time < th->first_time)
+			th->first_time = rec->time;
+		if (rec->time > th->last_time)
+			th->last_time = rec->time;
 		rec->addr = ev.id;
 		rec->func = -1;
 		rec->thread = ev.thread;

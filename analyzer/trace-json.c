@@ -677,22 +677,20 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 
 /* A thread off the CPU: a slice inside the call it was in (no record of
  * the thread falls in between, so it nests), named for why. */
-static void on_off_cpu(struct au_sink *s, const struct au_model *m, uint32_t thread,
-		       uint64_t start, uint64_t end, bool preempted, bool parked, int32_t func)
+static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct au_off_cpu *o)
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
 
-	(void)func;
-	if (tj->filter.task && au_model_thread_task(m, thread) != tj->filter.task)
+	if (tj->filter.task && au_model_thread_task(m, o->thread) != tj->filter.task)
 		return;
 	event_head(w, "X",
-		   preempted ? "off CPU (preempted)" : parked ? "off CPU (parked)" : "off CPU (blocked)",
-		   thread_pid(m, thread));
+		   o->preempted ? "off CPU (preempted)" : o->idle ? "off CPU (parked)" : "off CPU (blocked)",
+		   thread_pid(m, o->thread));
 	jw_str_field(w, "cat", "sched");
-	jw_u64_field(w, "tid", thread_tid(m, thread));
-	jw_us_field(w, "ts", start);
-	jw_us_field(w, "dur", end - start);
+	jw_u64_field(w, "tid", thread_tid(m, o->thread));
+	jw_us_field(w, "ts", o->start);
+	jw_us_field(w, "dur", o->end - o->start);
 	jw_end_object(w);
 }
 

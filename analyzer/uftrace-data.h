@@ -31,6 +31,7 @@ enum au_rec_type {
 #define AU_EVENT_SCHED_IN 200001
 #define AU_EVENT_SCHED_OUT 200002           /* blocked: it waits in the kernel */
 #define AU_EVENT_SCHED_OUT_PREEMPT 200007   /* preempted: it could have run */
+#define AU_EVENT_THREAD_EXIT 200005         /* the thread ended (perf EXIT) */
 
 #define AU_MAX_ARGS 8
 

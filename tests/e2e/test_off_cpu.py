@@ -3,8 +3,8 @@
 """Off-CPU time inside polls, from the kernel's context switches that
 uftrace records by default (perf-cpu*.dat): fixtures/blocking sleeps its
 thread for NAP_MS inside a poll (blocked, in blocking::doze), cpu-hog
-computes for HOG_MS (on the CPU, never blocked), tokio's and smol's idle
-workers wait parked, not blocked. Skips when the recording has no context
+computes for HOG_MS (on the CPU, never blocked), tokio's, smol's and
+async-std's idle workers wait parked, not blocked, until the program exits. Skips when the recording has no context
 switches (perf events not allowed on the machine)."""
 import re
 
@@ -98,6 +98,15 @@ check(len(ex) == 1 and ex[0]["parked_ns"] >= 0.8 * smol_ms * 1e6 and
       ex[0]["blocked_ns"] < 0.1 * smol_ms * 1e6,
       "smol's executor thread parked through the %d ms timer, not blocked (%s)" %
       (smol_ms, [(t["parked_ns"] // 10**6, t["blocked_ns"] // 10**6) for t in ex]))
+# async-std's second executor thread polls for a millisecond, then sleeps
+# in its park until the program exits (perf's EXIT record): mostly idle,
+# not "busy for 98% of its life" because its last call was early.
+res = profile(fixture("demo"), "demo")
+dm = load(res["summary"])
+rts = [t for t in dm["threads"] if (t["name"] or "").startswith("async-std")]
+check(rts and all(t["utilization"] < 0.1 and t["parked_ns"] > 200e6 for t in rts),
+      "async-std's executor threads: parked through the demo's 250 ms of sleeps, low utilization (%s)" %
+      [(round(t["utilization"], 3), t["parked_ns"] // 10**6) for t in rts])
 check(all(t["blocked_ns"] <= t["busy_ns"] for t in s["tasks"]) and
       all(f["blocked_ns"] <= f["off_cpu_ns"] <= f["busy_ns"] for f in s["futures"]),
       "blocked <= off-CPU <= busy, for every task and future")

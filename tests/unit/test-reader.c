@@ -479,16 +479,17 @@ TEST(newer_sym_format_with_sizes)
 }
 
 /* fixtures/recordings/handfuture.uftrace.data: see its README for how it
- * was made; `uftrace dump` counts 217 entries and 217 exits in it, and
- * 10 context switches (linux:sched-in/out, from perf-cpu*.dat). */
-#define HANDFUTURE_RECORDS (434 + 10)
+ * was made; `uftrace dump` counts 217 entries and 217 exits in it, 10
+ * context switches (linux:sched-in/out, from perf-cpu*.dat) and the
+ * thread's exit. */
+#define HANDFUTURE_RECORDS (434 + 10 + 1)
 TEST(checked_in_recording)
 {
 	const char *src = getenv("AU_SRC_ROOT");
 	char path[PATH_MAX];
 	struct au_data *d;
 	struct au_record r;
-	int entries = 0, exits = 0, polls = 0, ins = 0, outs = 0;
+	int entries = 0, exits = 0, polls = 0, ins = 0, outs = 0, ends = 0;
 	uint64_t last = 0;
 
 	if (!src)
@@ -506,6 +507,7 @@ TEST(checked_in_recording)
 			ins += r.addr == AU_EVENT_SCHED_IN;
 			/* all five preempted, as uftrace dump shows them */
 			outs += r.addr == AU_EVENT_SCHED_OUT_PREEMPT;
+			ends += r.addr == AU_EVENT_THREAD_EXIT;
 			TEST_EQ(r.thread, 0);
 		}
 		/* merged in time order with the records */
@@ -524,6 +526,11 @@ TEST(checked_in_recording)
 	TEST_EQ(exits, 217);
 	TEST_EQ(ins, 5);
 	TEST_EQ(outs, 5);
+	TEST_EQ(ends, 1);
+	/* the thread lived until its exit (uftrace dump: 8365.989296008),
+	 * after its last record */
+	TEST_EQ(last, 8365989296008ull);
+	TEST_EQ(au_data_thread(d, 0)->last_time, 8365989296008ull);
 	TEST_EQ(polls, 6);
 	TEST_EQ(au_data_errors(d)->bad_records, 0);
 	TEST_EQ(au_data_errors(d)->unresolved, 0);
