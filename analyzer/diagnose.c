@@ -28,8 +28,6 @@ const char *au_diag_kind_name(enum au_diag_kind kind)
 	return kind < AU_DIAG_NR ? kind_names[kind] : "?";
 }
 
-/* The last innermost task poll that ran on a thread: who kept it busy. */
-
 /* A task that was still pending at the end, for the deadlock rule. */
 struct stuck {
 	uint64_t task;
@@ -292,14 +290,14 @@ static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 
+	static const int kind[] = { [AU_OFF_NONE] = -1, [AU_OFF_PREEMPTED] = AU_HIST_PREEMPTED,
+				    [AU_OFF_BLOCKED] = AU_HIST_BLOCKED, [AU_OFF_PARKED] = AU_HIST_PARK };
+	int k = kind[au_off_cpu_share(o)];
+
 	(void)m;
 	/* a park call adds its own interval (on_park) */
-	if (o->preempted)
-		au_hist_add(d->hist, o->thread, AU_HIST_PREEMPTED, o->start, o->end, 0, -1);
-	else if (!o->idle)
-		au_hist_add(d->hist, o->thread, AU_HIST_BLOCKED, o->start, o->end, 0, -1);
-	else if (!o->in_park)
-		au_hist_add(d->hist, o->thread, AU_HIST_PARK, o->start, o->end, 0, -1);
+	if (k >= 0)
+		au_hist_add(d->hist, o->thread, (enum au_hist_kind)k, o->start, o->end, 0, -1);
 }
 
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,

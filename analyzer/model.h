@@ -135,6 +135,19 @@ struct au_off_cpu {
 	int32_t func;            /* the innermost call open meanwhile, -1 if none */
 };
 
+/* How an off-CPU interval adds to a thread's totals; NONE when a park
+ * call's own interval counts it already. */
+enum au_off_share { AU_OFF_NONE, AU_OFF_PREEMPTED, AU_OFF_BLOCKED, AU_OFF_PARKED };
+
+static inline enum au_off_share au_off_cpu_share(const struct au_off_cpu *o)
+{
+	if (o->preempted)
+		return AU_OFF_PREEMPTED;
+	if (!o->idle)
+		return AU_OFF_BLOCKED;
+	return o->in_park ? AU_OFF_NONE : AU_OFF_PARKED;
+}
+
 struct au_model;
 
 struct au_sink;

@@ -102,13 +102,13 @@ static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct
 	struct au_summary *sum = container_of(s, struct au_summary, sink);
 	struct au_sum_thread *t = sum_thread(sum, o->thread);
 
+	uint64_t *share[] = { [AU_OFF_NONE] = NULL, [AU_OFF_PREEMPTED] = &t->preempted_ns,
+			      [AU_OFF_BLOCKED] = &t->blocked_ns, [AU_OFF_PARKED] = &t->parked_ns };
+	uint64_t *into = share[au_off_cpu_share(o)];
+
 	(void)m;
-	if (o->preempted)
-		t->preempted_ns += o->end - o->start;
-	else if (!o->idle)
-		t->blocked_ns += o->end - o->start;
-	else if (!o->in_park)
-		t->parked_ns += o->end - o->start; /* a park call counts its own */
+	if (into)
+		*into += o->end - o->start;
 }
 
 static unsigned delay_bucket(uint64_t ns)
