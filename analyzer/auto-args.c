@@ -99,7 +99,7 @@ static void dbg_read(struct au_data *d, struct au_auto_args *aa, const char *pat
 	size_t len, cap = 0;
 	char *buf = au_read_file(path, &len), *line, *next;
 	struct dbg_entry *v = NULL;
-	size_t n = 0;
+	size_t n = 0, out = 0;
 	uint64_t offset = 0;
 	bool in_func = false, has_specs = false;
 	int32_t mod = -1;
@@ -151,14 +151,24 @@ static void dbg_read(struct au_data *d, struct au_auto_args *aa, const char *pat
 	}
 	if (n > 1)
 		qsort(v, n, sizeof(*v), cmp_entry);
-	/* the same offset under two F: lines, apart in the file */
-	for (size_t i = 1; i < n; i++) {
-		if (v[i].offset == v[i - 1].offset) {
-			v[i].args_dup = v[i - 1].args_dup = v[i].args || v[i - 1].args;
-			v[i].ret_dup = v[i - 1].ret_dup = v[i].ret || v[i - 1].ret;
+	/* The same offset under two F: lines, apart in the file: one entry,
+	 * as uftrace keeps one per offset in each of its A: and R: trees (a
+	 * spec given twice is broken, one given once stands). */
+	for (size_t i = 0; i < n; i++) {
+		struct dbg_entry *e = out ? &v[out - 1] : NULL;
+
+		if (!e || e->offset != v[i].offset) {
+			v[out++] = v[i];
+			continue;
 		}
+		e->args_dup |= v[i].args_dup || (e->args && v[i].args);
+		e->ret_dup |= v[i].ret_dup || (e->ret && v[i].ret);
+		if (!e->args)
+			e->args = v[i].args;
+		if (!e->ret)
+			e->ret = v[i].ret;
 	}
-	aa->mods[mod] = (struct au_dbg_module){ v, n, has_specs };
+	aa->mods[mod] = (struct au_dbg_module){ v, out, has_specs };
 	au_grow(&aa->bufs, &aa->cap_bufs, aa->nr_bufs, sizeof(*aa->bufs));
 	aa->bufs[aa->nr_bufs++] = buf;
 }

@@ -222,6 +222,53 @@ static void put_rec(uint8_t *out, size_t *o, uint64_t time, int type, int depth,
  * libmcount's save_to_argbuf: each item 4-aligned, a struct its size
  * (t0: none), a string 2 + length, the whole padded to 8.
  */
+/* Two F: lines at one offset (aliases) apart in the file, one with the
+ * arguments, the other with the return value: uftrace keeps both specs
+ * (one per tree).  main's A: between them makes them two entries. */
+TEST(auto_args_dbg_aliases_share_an_offset)
+{
+	uint8_t buf[256], pay[16];
+	size_t o = 0;
+	uint64_t v;
+	struct au_data *d;
+	struct au_record r;
+	int n = 0;
+
+	make_recording(NULL);
+	write_info_text(4, 0x7b | (1u << 9) | (1u << 10),
+			"exename:/bin/fake\nargspec:lines=2\nauto-args:1\npattern_type:regex\n");
+	write_text("fake.dbg",
+		   "# path name: /bin/fake\n"
+		   "F: 1200 leaf\nA: @arg1/t16:Pair\n"
+		   "F: 1000 main\nA: @arg1/t0:Empty\n"
+		   "F: 1200 leaf_alias\nR: @retval/t8:Handle\n");
+	memset(pay, 0x33, sizeof(pay));
+	put_rec(buf, &o, 10, 0, 0, 0x1200, pay, 16, true);
+	v = 0x44;
+	put_rec(buf, &o, 20, 1, 0, 0x1200, &v, 8, true);
+	put_rec(buf, &o, 30, 0, 0, 0x1000, pay, 0, false);
+	put_rec(buf, &o, 40, 1, 0, 0x1000, pay, 0, false);
+	write_file("100.dat", buf, o);
+	write_dat("101.dat", t101, 0);
+
+	TEST_EQ(open_dir(&d), 0);
+	while (au_data_next(d, &r) > 0) {
+		n++;
+		if (r.time == 10) {
+			TEST_EQ(r.nargs, 1);
+			TEST_EQ(r.args[0], 0x3333333333333333ull);
+		} else if (r.time == 20) {
+			TEST_EQ(r.nargs, 1);
+			TEST_EQ(r.args[0], 0x44);
+		}
+	}
+	TEST_EQ(n, 4);
+	TEST_EQ(au_data_errors(d)->unknown_payload, 0);
+	TEST_EQ(au_data_errors(d)->bad_records, 0);
+	au_data_close(d);
+	return TEST_OK;
+}
+
 TEST(auto_args_payloads_are_sized_as_uftrace_wrote_them)
 {
 	uint8_t buf[1024], pay[128];
