@@ -131,7 +131,8 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 
 	if (funcs.nr_futures && au_model_records(m) && !total_polls(m))
 		pr_warn("%s: no poll of any future was recorded%s", dir,
-			au_recording_depth_limit(au_data_info(data))
+			au_recording_depth_limit(au_data_info(data)) ||
+					au_recording_stack_limit(au_data_info(data))
 				? " (see the depth limit above)"
 				: ": record with scripts/profile.sh, or give uftrace the options "
 				  "of `async-uftrace record-options`");

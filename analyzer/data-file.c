@@ -121,6 +121,7 @@ int au_info_read(struct au_data *d)
 	d->info.version = hdr.version;
 	d->info.feat_mask = hdr.feat_mask;
 	d->info.info_mask = hdr.info_mask;
+	d->info.max_stack = hdr.max_stack;
 	d->info.exit_status = -1;
 
 	for (line = buf + (hdr.header_size < len ? hdr.header_size : len); line && *line;

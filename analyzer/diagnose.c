@@ -60,6 +60,13 @@ static char *msg(const char *fmt, ...)
 	return s ? s : xstrdup("(out of memory)");
 }
 
+/* From @from to @to, 0 if @to is earlier (a thread's calls can close after
+ * the trace's last record, at its exit). */
+static uint64_t elapsed(uint64_t from, uint64_t to)
+{
+	return to > from ? to - from : 0;
+}
+
 static const char *ms(char *buf, size_t len, uint64_t ns)
 {
 	snprintf(buf, len, "%.1f ms", ns / 1e6);
@@ -300,6 +307,37 @@ static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct
 		au_hist_add(d->hist, o->thread, (enum au_hist_kind)k, o->start, o->end, 0, -1);
 }
 
+/* Spawned, alive at the end, and not one poll: its workers were busy or
+ * blocked (starvation), or the recording left its polls out. */
+static void never_polled(struct diagnose *d, const struct au_model *m, const struct au_task *t,
+			 const char *name, uint64_t end)
+{
+	uint64_t since = t->spawned && t->spawned <= end ? end - t->spawned : 0;
+	uint64_t queued = t->woken_at && t->woken_at <= end ? end - t->woken_at : 0;
+	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, since);
+	char b1[32], b2[32], by[160] = "", when[64] = "", why[96] = "";
+
+	if (!g)
+		return;
+	if (t->spawn_func >= 0)
+		snprintf(by, sizeof(by), ", spawned by %s", label(m, t->spawn_func));
+	if (since)
+		snprintf(when, sizeof(when), " %s before the end", ms(b1, sizeof(b1), since));
+	if (queued)
+		snprintf(why, sizeof(why), "; it was queued to run %s before the end and no "
+			 "thread polled it", ms(b2, sizeof(b2), queued));
+	else if (t->sched_local || t->sched_remote)
+		snprintf(why, sizeof(why), "; it was queued to run and no thread polled it");
+	g->message = msg("task %llu (%s) never completed: it was never polled%s%s%s",
+			 (unsigned long long)t->id, name ? name : "future not traced", by, when,
+			 why);
+	g->task = t->id;
+	g->future = name;
+	g->ts = t->spawned;
+	if (t->spawn_func >= 0)
+		g->stack[g->stack_len++] = t->spawn_func;
+}
+
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			uint64_t end)
 {
@@ -318,23 +356,43 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 				 (unsigned long long)t->id, name ? name : "?", t->self_wakes,
 				 t->wakes);
 	}
-	if (t->outcome != AU_OUTCOME_PENDING || t->kind == AU_TASK_BLOCK_ON || !t->polls)
+	if (t->outcome != AU_OUTCOME_PENDING || t->kind == AU_TASK_BLOCK_ON)
 		return;
+	if (!t->polls) {
+		never_polled(d, m, t, name, end);
+		return;
+	}
+	if (t->ended_in_poll) {
+		/* running at the end, not waiting: no wake to look for */
+		if (!(g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_start, end))))
+			return;
+		g->message = msg("task %llu (%s) never completed: it was inside a poll when the "
+				 "recording ended (for the last %s), in %s", (unsigned long long)t->id,
+				 name ? name : "?", ms(b1, sizeof(b1), elapsed(t->last_poll_start, end)),
+				 t->ended_depth ? label(m, t->ended_stack[t->ended_depth - 1])
+						: "its task poll");
+		g->task = t->id;
+		g->future = name;
+		g->ts = t->last_poll_start;
+		for (unsigned i = 0; i < t->ended_depth && g->stack_len < AU_DIAG_STACK; i++)
+			g->stack[g->stack_len++] = t->ended_stack[i];
+		return;
+	}
 
 	/* Alive at the end: why? */
 	if (!t->woken_at && t->wakers <= 0) {
-		g = add(d, AU_DIAG_LOST_WAKE, end - t->last_poll_end);
+		g = add(d, AU_DIAG_LOST_WAKE, elapsed(t->last_poll_end, end));
 		if (!g)
 			return;
 		g->message = msg("task %llu (%s) is pending and can never be woken: every waker it "
 				 "handed out was dropped without waking it (%s since its last "
 				 "poll); the future it waits on%s%s lost its waker",
 				 (unsigned long long)t->id, name ? name : "?",
-				 ms(b1, sizeof(b1), end - t->last_poll_end),
+				 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 				 t->await_child >= 0 ? ", " : "",
 				 t->await_child >= 0 ? label(m, t->await_child) : "");
 	} else {
-		g = add(d, AU_DIAG_NEVER_COMPLETED, end - t->last_poll_end);
+		g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_end, end));
 		if (!g)
 			return;
 		if (t->await_site)
@@ -343,13 +401,13 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 					 (unsigned long long)t->id, name ? name : "?",
 					 t->await_site->file ? t->await_site->file : "?",
 					 t->await_site->line, label(m, t->await_child),
-					 ms(b1, sizeof(b1), end - t->last_poll_end),
+					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 					 t->woken_at ? "and was woken since but not polled again"
 						     : "and nothing woke it since");
 		else
 			g->message = msg("task %llu (%s) never completed: last polled %s before the "
 					 "end, %s", (unsigned long long)t->id, name ? name : "?",
-					 ms(b1, sizeof(b1), end - t->last_poll_end),
+					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 					 t->woken_at ? "and was woken since but not polled again"
 						     : "and nothing woke it since");
 		if (!t->woken_at && t->await_site) {
@@ -381,7 +439,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 	if (f->task || f->completed || f->last_result != AU_POLL_PENDING || !is_user(m, f->func) ||
 	    end < au_model_last_time(m) || !f->await.site)
 		return;
-	g = add(d, AU_DIAG_NEVER_COMPLETED, au_model_last_time(m) - f->last_end);
+	g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(f->last_end, au_model_last_time(m)));
 	if (!g)
 		return;
 	g->future = label(m, f->func);
@@ -393,7 +451,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 	g->message = msg("%s never completed: it waits at %s:%d on %s, last polled %s before the "
 			 "end", g->future, f->await.site->file ? f->await.site->file : "?",
 			 f->await.site->line, label(m, f->await.child_func),
-			 ms(b1, sizeof(b1), au_model_last_time(m) - f->last_end));
+			 ms(b1, sizeof(b1), elapsed(f->last_end, au_model_last_time(m))));
 }
 
 static int cmp_severity(const void *a, const void *b)

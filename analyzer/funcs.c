@@ -113,6 +113,7 @@ int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *bin
 				funcs->nr_futures++;
 		}
 	}
+	au_funcs_link_spawns(funcs);
 	return classified ? 0 : -1;
 }
 

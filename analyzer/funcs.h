@@ -23,6 +23,7 @@ struct au_funcinfo {
 	enum asym_role role;
 	unsigned flags;              /* ASYM_F_* */
 	int task_arg;                /* runtime roles: argN holding the task, 0 if none */
+	int32_t spawns;              /* a spawn: the future it takes (its poll), -1 unknown */
 };
 
 struct au_funcs {
@@ -49,6 +50,9 @@ struct au_funcs {
  */
 int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary);
 void au_funcs_free(struct au_funcs *funcs);
+/** Sets each spawn function's `spawns` from its generic arguments (called
+ *  by au_funcs_build). */
+void au_funcs_link_spawns(struct au_funcs *funcs);
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);

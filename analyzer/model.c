@@ -587,6 +587,8 @@ static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr,
 	t->kind = inside_role(m, th, ASYM_ROLE_SPAWN_BLOCKING) ? AU_TASK_BLOCKING : AU_TASK_TASK;
 	t->spawn_func = user_caller(m, th);
 	t->spawn_thread = thread;
+	if (finfo(m, fr->func))
+		t->spawned_future = finfo(m, fr->func)->spawns;
 	for_each_sink(m, s) {
 		if (s->ops->task_spawn)
 			s->ops->task_spawn(s, m, t);
@@ -1226,6 +1228,9 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 	 * the program exited in) close no earlier */
 	if (rec->time > t->last_time)
 		t->last_time = rec->time;
+	/* and on the trace: what those calls close at is inside it */
+	if (rec->time > m->last_time && m->first_time)
+		m->last_time = rec->time;
 	if (rec->addr == AU_EVENT_SCHED_OUT || rec->addr == AU_EVENT_SCHED_OUT_PREEMPT) {
 		t->off_since = rec->time;
 		t->off_preempted = rec->addr == AU_EVENT_SCHED_OUT_PREEMPT;
@@ -1292,6 +1297,10 @@ void au_model_record(struct au_model *m, const struct au_record *rec)
 		return;
 	}
 	t = thread_of(m, rec->thread);
+	/* other events (-W watch points, -E ones) are not calls: uncounted,
+	 * as `records` is documented (entries, exits, lost markers) */
+	if (rec->type == AU_REC_EVENT)
+		return;
 	m->records++;
 
 	if (rec->type == AU_REC_LOST) {
@@ -1392,6 +1401,21 @@ void au_model_finish(struct au_model *m)
 	for (size_t i = 0; i < m->nr_threads; i++) {
 		struct thread_state *t = &m->threads[i];
 
+		/* a spawned task's poll left open: it was running, not waiting
+		 * (a blocking task's may be an idle worker's loop) */
+		if (t->task && t->task->kind == AU_TASK_TASK && t->task->running && t->depth) {
+			struct au_task *task = t->task;
+			size_t from = t->depth;
+
+			/* the calls inside its poll, the innermost ones */
+			while (from > 0 && t->stack[from - 1].task != task)
+				from--;
+			if (t->depth - from > AU_TASK_ENDED_STACK)
+				from = t->depth - AU_TASK_ENDED_STACK;
+			task->ended_in_poll = true;
+			for (size_t d = from; d < t->depth; d++)
+				task->ended_stack[task->ended_depth++] = t->stack[d].func;
+		}
 		while (t->depth)
 			pop_frame(m, i, t->last_time, false, 0, true);
 	}

@@ -418,6 +418,9 @@ const char *au_summary_task_name(const struct au_model *m, const struct au_task 
 
 	if (t->root_func >= 0)
 		return funcs->v[t->root_func].label;
+	/* never polled: the future its spawn took */
+	if (t->spawned_future >= 0)
+		return funcs->v[t->spawned_future].label;
 	if (t->kind == AU_TASK_BLOCK_ON)
 		return "block_on";
 	return NULL;
@@ -441,7 +444,9 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		else
 			jw_null_field(w, "parent");
 		jw_str_field(w, "name", name);
-		jw_str_field(w, "future", t->root_func >= 0 ? funcs->v[t->root_func].name : NULL);
+		jw_str_field(w, "future", t->root_func >= 0	      ? funcs->v[t->root_func].name
+					  : t->spawned_future >= 0 ? funcs->v[t->spawned_future].name
+								   : NULL);
 		jw_str_field(w, "kind", kind_name(t->kind));
 		jw_hex_field(w, "ptr", t->ptr);
 		if (t->spawn_func >= 0) {

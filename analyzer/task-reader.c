@@ -295,7 +295,8 @@ static void heap_up(struct au_data *d, size_t i)
 
 static void note_record(struct au_thread *t, const struct au_record *r)
 {
-	t->records++;
+	/* entries, exits and lost markers, as the model counts them */
+	t->records += r->type != AU_REC_EVENT;
 	if (r->type != AU_REC_LOST) {
 		if (!t->first_time)
 			t->first_time = r->time;

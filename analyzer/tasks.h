@@ -27,6 +27,8 @@ enum au_task_outcome {
 	AU_OUTCOME_PANICKED,     /* its future panicked (or the program aborted in its poll) */
 };
 
+#define AU_TASK_ENDED_STACK 8
+
 struct au_task {
 	uint64_t id;             /* 1, 2, ... in order of appearance */
 	uint64_t ptr;            /* the runtime's task pointer */
@@ -35,6 +37,8 @@ struct au_task {
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */
 	int32_t spawn_func;      /* the program's function that spawned it, -1 unknown */
+	int32_t spawned_future;  /* the future its spawn took (from the spawn's
+				  * generics), -1 unknown: names a task never polled */
 	uint32_t spawn_thread;
 	uint64_t spawned;        /* 0 if spawned before the recording began */
 	uint64_t first_poll, last_poll_start, last_poll_end, completed;
@@ -54,6 +58,11 @@ struct au_task {
 	uint64_t cut;            /* that start, 0 if none */
 	bool aborted;
 	bool panicked;           /* the runtime caught a panic of its future */
+	/* a poll still open when the recording ended (the program was killed,
+	 * crashed or exited inside it), and the innermost call then */
+	bool ended_in_poll;
+	uint8_t ended_depth;
+	int32_t ended_stack[AU_TASK_ENDED_STACK]; /* innermost calls then, outermost first */
 	bool dropped;            /* freed inside its own poll: ends with it */
 	bool root_user;          /* root_func is the program's own future */
 	/* where it waits: the innermost of its own futures that returned

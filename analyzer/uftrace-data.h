@@ -81,6 +81,7 @@ struct au_data_info {
 	uint32_t version;
 	uint64_t feat_mask;
 	uint64_t info_mask;
+	uint16_t max_stack;      /* record --max-stack (uftrace's default: 1024) */
 	const char *exename;
 	const char *cmdline;
 	int exit_status;         /* raw wait status, -1 if absent */

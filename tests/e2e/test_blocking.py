@@ -3,7 +3,11 @@
 """Blocking calls inside async code: std::thread::sleep (libstd's own code,
 not traced: found at its call site by the symbolizer) and a std Mutex lock
 (a generic, traced itself) are each flagged once as blocking_call, naming
-the program's function; the sleep also makes a long_poll."""
+the program's function; the sleep also makes a long_poll.  `blocking starve` spawns a task and
+blocks its only thread until the program exits: the task never runs, and
+the diagnostics say so, naming its future (taken from the spawn's generics)
+and how long it waited.  `blocking crash`: a task faults (SIGSEGV) inside
+its poll; it was running, not waiting, and the diagnostics say where."""
 import re
 
 from aulib import SRC, check, done, fixture, load, profile
@@ -25,4 +29,37 @@ check(len(lp) == 1 and "blocking::doze" in lp[0]["stack"] and lp[0]["dur_ns"] >=
       "a long_poll with doze in its stack (%s)" % [(d["future"], d["stack"]) for d in lp])
 check(lp and lp[0]["future"] == "blocking::main::{async_block#0}",
       "the long poll names the program's future (%s)" % (lp and lp[0]["future"]))
+
+# --- a task spawned and never polled: its thread was blocked to the end ----
+res = profile(fixture("blocking"), "starve", args=["starve"])
+s = load(res["summary"])
+task = [t for t in s["tasks"] if t["kind"] == "task"]
+check(len(task) == 1 and task[0]["name"] == "blocking::starved" and task[0]["polls"] == 0 and
+      task[0]["outcome"] == "pending_at_end",
+      "starve: one task, named blocking::starved though never polled (%s)" %
+      [(t["name"], t["polls"], t["outcome"]) for t in task])
+never = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
+check(len(never) == 1 and "never polled" in never[0]["message"] and
+      never[0]["future"] == "blocking::starved" and
+      "spawned by blocking::main::{async_block#0}" in never[0]["message"],
+      "starve: never_completed says the task was never polled and who spawned it (%s)" %
+      [d["message"] for d in never])
+check(never and 0.9 * nap_ms * 1e6 <= never[0]["dur_ns"] <= 3 * nap_ms * 1e6,
+      "starve: it waited from its spawn to the end, the %d ms doze (%s ns)" %
+      (nap_ms, never and never[0]["dur_ns"]))
+
+# --- a task that crashed inside its poll: running at the end, not waiting ----
+res = profile(fixture("blocking"), "crash", args=["crash"])
+s = load(res["summary"])
+check(s["trace"]["exit_status"] & 0x7f == 11, "crash: the program died of SIGSEGV")
+mine = [d for d in s["diagnostics"] if d.get("future") == "blocking::crasher"]
+check(len(mine) == 1 and mine[0]["kind"] == "never_completed" and
+      "inside a poll when the recording ended" in mine[0]["message"],
+      "crash: one diagnostic for the crashed task: it was inside a poll at the end, "
+      "not a lost wake (%s)" % [(d["kind"], d["message"][:80]) for d in mine])
+# (write_volatile, a generic of core, below fault when it is traced)
+tail = mine and [f for f in mine[0]["stack"] if not f.startswith("core::ptr::")][-2:]
+check(tail == ["blocking::crasher", "blocking::fault"],
+      "crash: its stack ends in blocking::crasher > blocking::fault (%s)" %
+      (mine and mine[0]["stack"][-3:]))
 done()

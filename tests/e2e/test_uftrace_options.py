@@ -3,8 +3,10 @@
 """Recordings made with uftrace's own options, by hand: -a (--auto-args:
 uftrace picks argument specs from the debug info and its libc list, and
 the records carry payloads no -A in info describes), -e (no return values)
-and -D (a depth limit). Each is read record for record as uftrace reads
-it, and what the options hide is said, not passed off as facts."""
+-D (a depth limit), --max-stack, -N (--notrace: a function and all it
+calls left out) and -W (watch points: event records among the calls).
+Each is read record for record as uftrace reads it, and what the options
+hide is said, not passed off as facts."""
 import collections
 import os
 import re
@@ -102,4 +104,35 @@ check(p.returncode == 0 and "depth limit (-D 3)" in p.stderr,
       "-D 3: the warning names the depth limit")
 check("no poll of any future was recorded" in p.stderr and s is not None and s["futures"] == [],
       "-D 3: no future polled, and the warning says so")
+
+# --- --max-stack: the same limit, kept in info's header -----------------------
+d = record("max-stack", "--max-stack", "4", "--opt-file", opts)
+p, s = analyze(d)
+check(p.returncode == 0 and "--max-stack 4" in p.stderr and
+      "no poll of any future was recorded (see the depth limit above)" in p.stderr,
+      "--max-stack 4: the warning names the limit, and no poll was recorded")
+
+# --- -N: the tasks' polls left out; the spawned tasks never seen polled -------
+d = record("notrace", "-N", ".*Harness.*", "--opt-file", opts)
+p, s = analyze(d)
+check(p.returncode == 0 and "recorded with -N .*Harness.*" in p.stderr,
+      "-N: the warning names the pattern")
+never = [g for g in (s or {}).get("diagnostics", [])
+         if g["kind"] == "never_completed" and "never polled" in g["message"]]
+check(len(never) == 3 and {g["future"] for g in never} == {"spawn_tree::child"} and
+      all("spawned by spawn_tree::main::{async_block#0}" in g["message"] for g in never),
+      "-N: the 3 children are never polled, named from their spawns (%s)" %
+      [g["message"][:90] for g in never])
+
+# --- -W cpu: watch events among the records, not counted as calls -------------
+d = record("watch", "-W", "cpu", "--opt-file", opts)
+p, s = analyze(d)
+n = dump_records(d)
+events = len(re.findall(r"\[event\] watch:cpu", subprocess.run(
+    ["uftrace", "dump", "-d", d], capture_output=True, text=True).stdout))
+check(p.returncode == 0 and events > 0 and s is not None and s["trace"]["records"] == n and
+      sum(t["records"] for t in s["threads"]) == n,
+      "-W cpu: %d watch events; %s calls' records read, as uftrace dump reads %d" %
+      (events, s and s["trace"]["records"], n))
+check(s is not None and spawn_tree_exact(s), "-W cpu: the spawn tree is exact")
 done()
