@@ -73,6 +73,16 @@ static const char *ms(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+/* Like ms(), in microseconds under a tenth of a millisecond. */
+static const char *short_time(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 100000)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else
+		ms(buf, len, ns);
+	return buf;
+}
+
 /* Keep at most KEEP_PER_KIND of a kind: the longest ones. */
 static struct au_diag *add(struct diagnose *d, enum au_diag_kind kind, uint64_t dur)
 {
@@ -363,14 +373,18 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		return;
 	}
 	if (t->ended_in_poll) {
-		/* running at the end, not waiting: no wake to look for */
+		/* running at the end, not waiting: no wake to look for; a
+		 * blocking task's open poll is often a tokio worker's loop */
+		if (t->kind == AU_TASK_BLOCKING)
+			return;
 		if (!(g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_start, end))))
 			return;
 		g->message = msg("task %llu (%s) never completed: it was inside a poll when the "
-				 "recording ended (for the last %s), in %s", (unsigned long long)t->id,
-				 name ? name : "?", ms(b1, sizeof(b1), elapsed(t->last_poll_start, end)),
+				 "recording ended, in %s (the poll began %s before the end)",
+				 (unsigned long long)t->id, name ? name : "?",
 				 t->ended_depth ? label(m, t->ended_stack[t->ended_depth - 1])
-						: "its task poll");
+						: "its task poll",
+				 short_time(b1, sizeof(b1), elapsed(t->last_poll_start, end)));
 		g->task = t->id;
 		g->future = name;
 		g->ts = t->last_poll_start;

@@ -1228,9 +1228,6 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 	 * the program exited in) close no earlier */
 	if (rec->time > t->last_time)
 		t->last_time = rec->time;
-	/* and on the trace: what those calls close at is inside it */
-	if (rec->time > m->last_time && m->first_time)
-		m->last_time = rec->time;
 	if (rec->addr == AU_EVENT_SCHED_OUT || rec->addr == AU_EVENT_SCHED_OUT_PREEMPT) {
 		t->off_since = rec->time;
 		t->off_preempted = rec->addr == AU_EVENT_SCHED_OUT_PREEMPT;
@@ -1401,9 +1398,8 @@ void au_model_finish(struct au_model *m)
 	for (size_t i = 0; i < m->nr_threads; i++) {
 		struct thread_state *t = &m->threads[i];
 
-		/* a spawned task's poll left open: it was running, not waiting
-		 * (a blocking task's may be an idle worker's loop) */
-		if (t->task && t->task->kind == AU_TASK_TASK && t->task->running && t->depth) {
+		/* a task's poll left open: it was running, not waiting */
+		if (t->task && t->task->kind != AU_TASK_BLOCK_ON && t->task->running && t->depth) {
 			struct au_task *task = t->task;
 			size_t from = t->depth;
 
