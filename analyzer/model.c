@@ -82,6 +82,11 @@ struct thread_state {
 	/* off the CPU since this time (0: on it), preempted or blocked */
 	uint64_t off_since;
 	bool off_preempted;
+	/* the runtime's id for the task about to be spawned here (a TASK_ID
+	 * call's return), 0 if none: the next spawn takes it, or the first
+	 * poll in a block_on without one; a task poll beginning drops it
+	 * (no spawn runs one on its way) */
+	uint64_t next_runtime_id;
 };
 
 struct au_model {
@@ -390,9 +395,11 @@ static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, b
 static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 {
 	if (t->outcome == AU_OUTCOME_PENDING)
+		/* aborted first: a cancelled task still completes (tokio stores
+		 * its JoinError through Harness::complete) */
 		t->outcome = t->panicked ? AU_OUTCOME_PANICKED
-			     : t->completed ? AU_OUTCOME_COMPLETED
-			     : t->aborted ? AU_OUTCOME_ABORTED : AU_OUTCOME_DROPPED;
+			     : t->aborted ? AU_OUTCOME_ABORTED
+			     : t->completed ? AU_OUTCOME_COMPLETED : AU_OUTCOME_DROPPED;
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
 			s->ops->task_end(s, m, t, end);
@@ -428,6 +435,7 @@ static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *f
 	struct thread_state *th = &m->threads[thread];
 	struct au_task *t = task_lookup(m, ptr, fr->start);
 
+	th->next_runtime_id = 0;
 	/* spawned before the recording: its process is where it runs */
 	if (!t->spawned && !t->polls)
 		t->spawn_thread = thread;
@@ -587,6 +595,8 @@ static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr,
 	t->kind = inside_role(m, th, ASYM_ROLE_SPAWN_BLOCKING) ? AU_TASK_BLOCKING : AU_TASK_TASK;
 	t->spawn_func = user_caller(m, th);
 	t->spawn_thread = thread;
+	t->runtime_id = th->next_runtime_id;
+	th->next_runtime_id = 0;
 	if (finfo(m, fr->func))
 		t->spawned_future = finfo(m, fr->func)->spawns;
 	for_each_sink(m, s) {
@@ -767,7 +777,13 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 			t->completed = fr->start;
 		break;
 	case ASYM_ROLE_TASK_ABORT:
-		if (ok && (t = au_tasks_find(m->tasks, ptr)))
+		/* without a task argument: the task polled or shut down
+		 * around the call (tokio's JoinError::cancelled) */
+		if (fi->task_arg == 0)
+			t = enclosing_task(m, th, ASYM_ROLE_TASK_ABORT, true);
+		else
+			t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
+		if (t)
 			t->aborted = true;
 		break;
 	case ASYM_ROLE_TASK_PANIC:
@@ -1064,6 +1080,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
 		/* a steal hands back the task it took (or None: 0) */
+		if (fi && (fi->flags & ASYM_F_TASK_ID) && has_ret)
+			t->next_runtime_id = retval;
 		if (fi && (fi->flags & ASYM_F_STEAL) && has_ret && retval) {
 			struct au_task *st = au_tasks_find(m->tasks, retval);
 
@@ -1178,6 +1196,12 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			m->warned_noself = true;
 		}
 		fr->future = future_get(m, rec->func, self);
+		/* async-std's block_on names its task before polling in it */
+		if (t->next_runtime_id && t->task && t->task->kind == AU_TASK_BLOCK_ON &&
+		    !t->task->runtime_id) {
+			t->task->runtime_id = t->next_runtime_id;
+			t->next_runtime_id = 0;
+		}
 		/* only poll frames count off-CPU time */
 		fr->off_ns = fr->blocked_ns = fr->blocked_max_ns = 0;
 		fr->blocked_func = -1;
@@ -1343,8 +1367,8 @@ static void finish_task(struct au_task *t, void *arg)
 	struct au_model *m = arg;
 
 	t->outcome = t->panicked ? AU_OUTCOME_PANICKED
-		     : t->completed ? AU_OUTCOME_COMPLETED
-		     : t->aborted ? AU_OUTCOME_ABORTED : AU_OUTCOME_PENDING;
+		     : t->aborted ? AU_OUTCOME_ABORTED
+		     : t->completed ? AU_OUTCOME_COMPLETED : AU_OUTCOME_PENDING;
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
 			s->ops->task_end(s, m, t, m->last_time);

@@ -100,14 +100,18 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 	}
 	qsort(all, listed, sizeof(*all), cmp_task_busy);
 	if (listed)
-		fprintf(fp, "\nTasks by busy time (%zu tasks):\n  %6s %-36s %6s %12s %11s %12s %12s  %s\n",
-			listed, "id", "task", "polls", "busy", "blocked", "idle", "scheduled",
-			"outcome");
+		fprintf(fp, "\nTasks by busy time (%zu tasks):\n  %6s %6s %-36s %6s %12s %11s %12s %12s  %s\n",
+			listed, "id", "rt id", "task", "polls", "busy", "blocked", "idle",
+			"scheduled", "outcome");
 	for (size_t i = 0; i < listed && i < 10; i++) {
 		const struct au_task *t = all[i];
 		const char *name = au_summary_task_name(m, t);
+		char rt[24] = "-";
 
-		fprintf(fp, "  %6llu %-36.36s %6u %12s %11s %12s %12s  %s\n", (unsigned long long)t->id,
+		if (t->runtime_id)
+			snprintf(rt, sizeof(rt), "%llu", (unsigned long long)t->runtime_id);
+		fprintf(fp, "  %6llu %6s %-36.36s %6u %12s %11s %12s %12s  %s\n",
+			(unsigned long long)t->id, rt,
 			name ? name
 			: t->kind == AU_TASK_BLOCKING ? "(blocking task, future not traced)"
 						      : "(future not traced)",
@@ -152,8 +156,13 @@ static void print_panics(FILE *fp, const struct au_model *m, const struct au_dat
 
 		if (t->outcome != AU_OUTCOME_PANICKED)
 			continue;
-		fprintf(fp, "task %llu (%s) panicked%s\n", (unsigned long long)t->id,
-			name ? name : "?",
+		char rt[48] = "";
+
+		if (t->runtime_id)
+			snprintf(rt, sizeof(rt), ", %s task %llu", au_model_funcs(m)->runtime,
+				 (unsigned long long)t->runtime_id);
+		fprintf(fp, "task %llu (%s%s) panicked%s\n", (unsigned long long)t->id,
+			name ? name : "?", rt,
 			abrt ? " in its poll, and the program aborted: under uftrace a Rust panic "
 			       "cannot unwind (doc/findings.md)" : "");
 	}

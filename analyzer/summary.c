@@ -443,6 +443,10 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 			jw_u64_field(w, "parent", t->parent);
 		else
 			jw_null_field(w, "parent");
+		if (t->runtime_id)
+			jw_u64_field(w, "runtime_id", t->runtime_id);
+		else
+			jw_null_field(w, "runtime_id");
 		jw_str_field(w, "name", name);
 		jw_str_field(w, "future", t->root_func >= 0	      ? funcs->v[t->root_func].name
 					  : t->spawned_future >= 0 ? funcs->v[t->spawned_future].name

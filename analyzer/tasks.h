@@ -33,6 +33,7 @@ struct au_task {
 	uint64_t id;             /* 1, 2, ... in order of appearance */
 	uint64_t ptr;            /* the runtime's task pointer */
 	uint64_t parent;         /* id of the spawning task, 0 if none */
+	uint64_t runtime_id;     /* the runtime's own id (tokio's task::Id), 0 if none */
 	enum au_task_kind kind;
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */

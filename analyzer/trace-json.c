@@ -423,8 +423,14 @@ static void task_label(char *buf, size_t len, const struct au_model *m, const st
 {
 	const char *name = au_summary_task_name(m, t);
 
-	snprintf(buf, len, "task %llu%s%s", (unsigned long long)t->id, name ? " " : "",
-		 name ? name : "");
+	char rt[48] = "";
+
+	/* the runtime's own id, as its messages print it ("task 7 panicked") */
+	if (t->runtime_id)
+		snprintf(rt, sizeof(rt), " (%s id %llu)", au_model_funcs(m)->runtime,
+			 (unsigned long long)t->runtime_id);
+	snprintf(buf, len, "task %llu%s%s%s", (unsigned long long)t->id, name ? " " : "",
+		 name ? name : "", rt);
 }
 
 /* A flow arrow (v1): starts in the slice open at @from on one thread and

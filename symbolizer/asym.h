@@ -130,6 +130,9 @@ const char *asym_role_name(enum asym_role role);
  * SCHEDULE_REMOTE call runs inside it: the SCHEDULE_LOCAL function need
  * not be recorded (a tenth of a busy recording's calls) */
 #define ASYM_F_SCHEDULE_INFER_LOCAL (1u << 11)
+/* returns the runtime's own id for the task about to be spawned on this
+ * thread (tokio's task::Id, async-std's TaskId; task_arg: retval) */
+#define ASYM_F_TASK_ID (1u << 12)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

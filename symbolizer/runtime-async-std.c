@@ -15,6 +15,10 @@ static const char *const crates[] = {
 static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<async_task::raw::RawTask>::run", TASK_POLL, 0, 1),
 	E(EXACT, "<async_task::raw::RawTask>::allocate", SPAWN, 0, ASYM_TASK_RETVAL),
+	/* Builder::spawn names the task (task::current().id()) before
+	 * async-global-executor allocates it */
+	E(EXACT, "<async_std::task::task_id::TaskId>::generate", NONE, ASYM_F_TASK_ID,
+	  ASYM_TASK_RETVAL),
 	E(EXACT, "<async_task::raw::RawTask>::wake", WAKE, 0, 1),
 	E(EXACT, "<async_task::raw::RawTask>::wake_by_ref", WAKE_BY_REF, 0, 1),
 	E(EXACT, "<async_task::raw::RawTask>::clone_waker", WAKER_CLONE, 0, 1),

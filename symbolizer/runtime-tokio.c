@@ -14,6 +14,9 @@ static const char *const crates[] = { "tokio", "mio", NULL };
 static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "tokio::runtime::task::raw::poll", TASK_POLL, 0, 1),
 	E(EXACT, "<tokio::runtime::task::raw::RawTask>::new", SPAWN, 0, ASYM_TASK_RETVAL),
+	/* every spawn takes its task::Id from here first (task/spawn.rs,
+	 * blocking/pool.rs, task/local.rs): the id JoinError prints */
+	E(EXACT, "<tokio::runtime::task::id::Id>::next", NONE, ASYM_F_TASK_ID, ASYM_TASK_RETVAL),
 	/* multi-thread: where a scheduled task goes, and work stealing.
 	 * (raw::schedule, which calls schedule_task, adds nothing to it; on
 	 * the current-thread scheduler every task is local.) */
@@ -31,6 +34,9 @@ static const struct asym_runtime_entry entries[] = {
 	 * (cancel_task) the future becomes the JoinHandle's error; the task
 	 * is the one polled or shut down around this call */
 	E(EXACT, "<tokio::runtime::task::error::JoinError>::panic", TASK_PANIC, 0, 0),
+	/* and a cancellation (JoinHandle::abort, seen by the task's next
+	 * poll, or the runtime's shutdown): the task then still "completes" */
+	E(EXACT, "<tokio::runtime::task::error::JoinError>::cancelled", TASK_ABORT, 0, 0),
 	E(EXACT, "tokio::runtime::task::waker::wake_by_val", WAKE, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::wake_by_ref", WAKE_BY_REF, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::clone_waker", WAKER_CLONE, 0, 1),

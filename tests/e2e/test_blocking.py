@@ -7,7 +7,9 @@ the program's function; the sleep also makes a long_poll.  `blocking starve` spa
 blocks its only thread until the program exits: the task never runs, and
 the diagnostics say so, naming its future (taken from the spawn's generics)
 and how long it waited.  `blocking crash`: a task faults (SIGSEGV) inside
-its poll; it was running, not waiting, and the diagnostics say where."""
+its poll; it was running, not waiting, and the diagnostics say where.
+`blocking abort`: a sleeping task is aborted; it ends "aborted", with the
+id tokio printed in its JoinError ("task N was cancelled")."""
 import re
 
 from aulib import SRC, check, done, fixture, load, profile
@@ -62,4 +64,18 @@ tail = mine and [f for f in mine[0]["stack"] if not f.startswith("core::ptr::")]
 check(tail == ["blocking::crasher", "blocking::fault"],
       "crash: its stack ends in blocking::crasher > blocking::fault (%s)" %
       (mine and mine[0]["stack"][-3:]))
+
+# --- an aborted task: tokio's own id, as its JoinError prints it -------------
+res = profile(fixture("blocking"), "abort", args=["abort"])
+s = load(res["summary"])
+said = re.search(r"task (\d+) was cancelled", res["stdout"])
+sl = [t for t in s["tasks"] if t["name"] == "blocking::sleeper"]
+check(said and len(sl) == 1 and sl[0]["runtime_id"] == int(said.group(1)),
+      "abort: the task's runtime_id is the id of tokio's JoinError (%s, printed %s)" %
+      ([t["runtime_id"] for t in sl], said and said.group(0)))
+check(len(sl) == 1 and sl[0]["outcome"] == "aborted",
+      "abort: its outcome is aborted, though tokio completes it with the error (%s)" %
+      [t["outcome"] for t in sl])
+check(not [d for d in s["diagnostics"] if d.get("future") == "blocking::sleeper"],
+      "abort: no diagnostic for the aborted task")
 done()

@@ -57,7 +57,8 @@ leaf = next(t for t in s["tasks"] if t["name"] == "spawn_tree::leaf")
 ev = analyze("--task", str(leaf["id"]))
 tracks = {e["name"] for e in ev if e.get("ph") == "b" and e.get("cat") == "task"
           and e["name"].startswith("task ")}
-check(tracks == {"task %d spawn_tree::leaf" % leaf["id"]}, "--task %d keeps only its track (%s)" %
+check(tracks == {"task %d spawn_tree::leaf (tokio id %d)" % (leaf["id"], leaf["runtime_id"])},
+      "--task %d keeps only its track, named with tokio's id too (%s)" %
       (leaf["id"], tracks))
 futs = {e["name"] for e in ev if e.get("ph") == "b" and e.get("cat") == "future"
         and e["name"] not in ("poll", "wait")}
@@ -66,7 +67,7 @@ check("spawn_tree::leaf" in futs and "spawn_tree::child" not in futs,
 # The report takes the same filters (the summary JSON never does).
 rep = subprocess.run([AU, "report", data, "--task", str(leaf["id"])], capture_output=True,
                      text=True).stdout
-rows = re.findall(r"^ +(\d+) (spawn_tree::\w+) ", rep, re.M)
+rows = re.findall(r"^ +(\d+) +(?:\d+|-) (spawn_tree::\w+) ", rep, re.M)
 check(rows == [(str(leaf["id"]), "spawn_tree::leaf")], "report --task shows that task's row only (%s)" % rows)
 rep = subprocess.run([AU, "report", data, "--hide-runtime"], capture_output=True, text=True).stdout
 check("Your futures" in rep and "Library and runtime futures" not in rep,

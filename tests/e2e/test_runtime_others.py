@@ -39,6 +39,22 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
     check(all(t["scheduled_remote"] == t["polls"] and t["scheduled_local"] == 0 for t in workers),
           "%s: each poll followed a queueing on the shared queue, none local (%s)" %
           (app, [(t["polls"], t["scheduled_remote"], t["scheduled_local"]) for t in workers]))
+    if app == "asyncstd-tasks":
+        # the ids async-std gives its tasks, as the program printed them
+        said = dict(re.findall(r"(main|worker-\d+) is task (\d+)", res["stdout"]))
+        by_spawn = sorted(workers, key=lambda t: t["spawned_ns"])
+        check(len(said) == n + 1 and
+              [t["runtime_id"] for t in by_spawn] == [int(said.get("worker-%d" % i, -1))
+                                                      for i in range(n)],
+              "%s: each worker's runtime_id is the task id async-std gave it (%s, printed %s)" %
+              (app, [t["runtime_id"] for t in by_spawn], said))
+        main_task = by_id.get(next(iter(parents)), {})
+        check(main_task.get("runtime_id") == int(said.get("main", -1)),
+              "%s: the block_on task's runtime_id is main's task id (%s)" %
+              (app, main_task.get("runtime_id")))
+    else:
+        check(all(t["runtime_id"] is None for t in s["tasks"]),
+              "%s: async-executor gives no task ids: none made up" % app)
     check_trace_file(res["trace"])
 
 # futures' executors: tasks are keyed by the spawned future's address

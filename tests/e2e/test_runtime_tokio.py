@@ -49,6 +49,14 @@ per_child = collections.Counter(l["parent"] for l in leaves)
 check(sorted(per_child) == sorted(c["id"] for c in children) and set(per_child.values()) == {3},
       "each child is the parent of exactly 3 leaves (%s)" % dict(per_child))
 check(all(t["outcome"] == "completed" for t in children + leaves), "all 12 tasks completed")
+# tokio's own task ids (task::Id::next, a counter from 1): every spawned
+# task has one, in the order of the spawns; the two blocking tasks that
+# start the workers come first
+spawned = sorted((t for t in s["tasks"] if t["kind"] != "block_on"), key=lambda t: t["spawned_ns"])
+check([t["runtime_id"] for t in spawned] == list(range(1, len(spawned) + 1)) and
+      {t["runtime_id"] for t in children} == {3, 4, 5},
+      "tokio's task ids: 1..%d in spawn order, the children 3, 4, 5 (%s)" %
+      (len(spawned), [(t["name"][-5:], t["runtime_id"]) for t in spawned]))
 check(all(t["spawn_site"] and t["spawn_site"]["function"] == "spawn_tree::child" for t in leaves),
       "leaves were spawned from spawn_tree::child")
 # The timer starts inside the first poll: idle time plus poll time.

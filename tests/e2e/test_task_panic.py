@@ -42,9 +42,12 @@ stuck = [d for d in s["diagnostics"] if d["kind"] in ("lost_wake", "never_comple
 check(not stuck, "a panicked task is not reported as stuck (%s)" % [d["kind"] for d in stuck])
 
 rep = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
-check(boom and re.search(r"^task %d \(task_panic::boom\) panicked" % boom[0]["id"], rep, re.M)
-      is not None, "the report's header names the panicked task")
-check(boom and re.search(r"^\s+%d task_panic::boom\s.*\spanicked$" % boom[0]["id"], rep, re.M)
+check(boom and boom[0]["runtime_id"] and
+      re.search(r"^task %d \(task_panic::boom, tokio task %d\) panicked" %
+                (boom[0]["id"], boom[0]["runtime_id"]), rep, re.M) is not None,
+      "the report's header names the panicked task, with tokio's id for it")
+check(boom and re.search(r"^\s+%d\s+%d task_panic::boom\s.*\spanicked$" %
+                         (boom[0]["id"], boom[0]["runtime_id"] or 0), rep, re.M)
       is not None, "the report's task table says panicked")
 check_trace_file(res["trace"])
 
