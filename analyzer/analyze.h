@@ -21,13 +21,14 @@ struct au_analyze_opts {
 	FILE *report;            /* human report, or NULL */
 	bool progress;           /* progress on stderr when it is a terminal */
 	uint64_t long_poll_ns;   /* --long-poll, 0: default */
+	uint64_t slow_poll_ns;   /* --slow-poll, 0: default (50 us) */
 	uint64_t wake_delay_ns;  /* --wake-delay, 0: default */
 	struct au_filter filter; /* --min-call, --min-poll, --hide-runtime, --only, --task */
 };
 
 /**
  * au_common_option - the options analyze and report share (--long-poll,
- * --wake-delay, --min-poll, --hide-runtime, --only, --task)
+ * --wake-delay, --slow-poll, --min-poll, --hide-runtime, --only, --task)
  * Returns 1 when @c was one of them, 0 when not, -1 (after a message) when
  * its argument is bad.
  */

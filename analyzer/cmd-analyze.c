@@ -91,6 +91,7 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 			dir);
 
 	m = au_model_new(data, &funcs);
+	au_model_set_slow_poll(m, opts->slow_poll_ns);
 	diag = au_diagnose_new(&dopts);
 	au_model_add_sink(m, diag);
 	if (trace) {
@@ -304,6 +305,7 @@ int au_common_option(int c, const char *arg, struct au_analyze_opts *opts, const
 		return 1;
 	case 'L':
 	case 'W':
+	case 'Z':
 	case 'P':
 		ns = au_parse_duration(arg);
 		if (ns < 0 || (ns == 0 && c != 'P')) {
@@ -315,6 +317,8 @@ int au_common_option(int c, const char *arg, struct au_analyze_opts *opts, const
 			opts->long_poll_ns = ns;
 		else if (c == 'W')
 			opts->wake_delay_ns = ns;
+		else if (c == 'Z')
+			opts->slow_poll_ns = ns;
 		else
 			opts->filter.min_poll_ns = ns;
 		return 1;
@@ -386,6 +390,8 @@ static void analyze_usage(FILE *fp)
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
 		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
 		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
+		"      --slow-poll DUR  a task poll this long counts as slow (tasks[].slow_polls;\n"
+		"                       default 50us, as tokio-metrics)\n"
 		"\nseveral recordings (DIR...) go on one timeline, one process each:\n"
 		"      --correlate L@argN=R@argM  arrows between calls of L and R (regexes over\n"
 		"                       function names) whose captured values are equal; the\n"
@@ -417,6 +423,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "long-poll", required_argument, NULL, 'L' },
 		{ "wake-delay", required_argument, NULL, 'W' },
+		{ "slow-poll", required_argument, NULL, 'Z' },
 		{ "min-call", required_argument, NULL, 'M' },
 		{ "min-poll", required_argument, NULL, 'P' },
 		{ "hide-runtime", no_argument, NULL, 'H' },

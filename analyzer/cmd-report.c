@@ -22,6 +22,8 @@ static void report_usage(FILE *fp)
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
 		"      --long-poll DUR  a poll longer than this is a diagnostic (default 1ms)\n"
 		"      --wake-delay DUR a wake polled later than this is one (default 1ms)\n"
+		"      --slow-poll DUR  a task poll this long counts as slow (tasks[].slow_polls;\n"
+		"                       default 50us, as tokio-metrics)\n"
 		"      --hide-runtime   list only the program's own futures\n"
 		"      --only CRATE     list only CRATE's futures\n"
 		"      --min-poll DUR   list only futures whose longest poll reached DUR\n"
@@ -37,6 +39,7 @@ int cmd_report(int argc, char **argv)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "long-poll", required_argument, NULL, 'L' },
 		{ "wake-delay", required_argument, NULL, 'W' },
+		{ "slow-poll", required_argument, NULL, 'Z' },
 		{ "min-poll", required_argument, NULL, 'P' },
 		{ "hide-runtime", no_argument, NULL, 'H' },
 		{ "only", required_argument, NULL, 'O' },

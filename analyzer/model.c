@@ -107,6 +107,7 @@ struct au_model {
 	size_t nr_stats, cap_stats;
 
 	uint64_t first_time, last_time, records, truncated, switches;
+	uint64_t slow_poll_ns;   /* a task poll this long is slow */
 	bool warned_noself;
 
 	struct au_tasks *tasks;
@@ -133,8 +134,16 @@ struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs
 	for (uint32_t i = 0; i < funcs->n; i++)
 		m->stats_of[i] = -1;
 	m->tasks = au_tasks_new();
+	m->slow_poll_ns = AU_SLOW_POLL_NS;
 	return m;
 }
+
+void au_model_set_slow_poll(struct au_model *m, uint64_t ns)
+{
+	m->slow_poll_ns = ns ? ns : AU_SLOW_POLL_NS;
+}
+
+uint64_t au_model_slow_poll(const struct au_model *m) { return m->slow_poll_ns; }
 
 void au_model_free(struct au_model *m)
 {
@@ -495,6 +504,10 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 		t->cut = 0;
 	}
 	t->busy_ns += end - fr->start;
+	if (end - fr->start >= m->slow_poll_ns) {
+		t->slow_polls++;
+		t->slow_poll_ns += end - fr->start;
+	}
 	if (end > t->last_poll_end)
 		t->last_poll_end = end;
 	for_each_sink(m, s) {
@@ -547,8 +560,11 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 		t->woken_at = time;
 		t->woken_thread = thread;
 		t->woken_by = w.waker;
-		if (!t->running && t->last_poll_end && time >= t->last_poll_end)
+		if (!t->running && t->last_poll_end && time >= t->last_poll_end) {
 			t->idle_ns += time - t->last_poll_end;
+			if (time - t->last_poll_end > t->max_idle_ns)
+				t->max_idle_ns = time - t->last_poll_end;
+		}
 		au_tasks_runnable_add(m->tasks, 1);
 	}
 	for_each_sink(m, s) {

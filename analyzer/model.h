@@ -198,6 +198,11 @@ struct au_sink {
  */
 struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs);
 void au_model_free(struct au_model *m);
+/* tokio-metrics' default slow-poll threshold */
+#define AU_SLOW_POLL_NS 50000ull
+/** A task poll this long or longer counts as slow (0: AU_SLOW_POLL_NS). */
+void au_model_set_slow_poll(struct au_model *m, uint64_t ns);
+uint64_t au_model_slow_poll(const struct au_model *m);
 /** Register @sink; sinks are called in the order they were added. */
 void au_model_add_sink(struct au_model *m, struct au_sink *sink);
 /** Feed one record (in global time order). */

@@ -24,6 +24,7 @@ struct au_sum_thread {
 	uint64_t busy_ns;        /* time inside outermost polls */
 	uint64_t lost;
 	uint64_t parked_ns;      /* inside the runtime's park */
+	uint64_t parks;          /* times it parked */
 	/* off the CPU (context switches): preempted; blocked outside the park */
 	uint64_t preempted_ns, blocked_ns;
 	uint64_t task_polls, blocking_polls; /* runtime polls of tasks by kind */

@@ -95,6 +95,7 @@ static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread
 
 	(void)m;
 	sum_thread(sum, thread)->parked_ns += end - start;
+	sum_thread(sum, thread)->parks++;
 }
 
 static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct au_off_cpu *o)
@@ -331,6 +332,7 @@ static void write_trace(struct jw *w, const struct au_model *m)
 	jw_bool_field(w, "classified", au_model_funcs(m)->classified);
 	jw_u64_field(w, "unknown_wakes", au_model_unknown_wakes(m));
 	jw_u64_field(w, "context_switches", au_model_context_switches(m));
+	jw_u64_field(w, "slow_poll_threshold_ns", au_model_slow_poll(m));
 	jw_end_object(w);
 }
 
@@ -485,11 +487,14 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_u64_field(w, "busy_ns", t->busy_ns);
 		jw_u64_field(w, "blocked_ns", t->blocked_ns);
 		jw_u64_field(w, "idle_ns", t->idle_ns);
+		jw_u64_field(w, "max_idle_ns", t->max_idle_ns);
 		jw_u64_field(w, "scheduled_ns", t->scheduled_ns);
 		jw_u64_field(w, "wakes", t->wakes);
 		jw_u64_field(w, "self_wakes", t->self_wakes);
 		jw_u64_field(w, "wakes_after_end", t->wakes_after_end);
 		jw_u64_field(w, "max_wake_to_poll_ns", t->max_wake_to_poll_ns);
+		jw_u64_field(w, "slow_polls", t->slow_polls);
+		jw_u64_field(w, "slow_poll_ns", t->slow_poll_ns);
 		jw_u64_field(w, "scheduled_local", t->sched_local);
 		jw_u64_field(w, "scheduled_remote", t->sched_remote);
 		jw_u64_field(w, "stolen_polls", t->stolen_polls);
@@ -526,6 +531,7 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 		jw_u64_field(w, "busy_ns", busy);
 		jw_u64_field(w, "idle_ns", span > busy ? span - busy : 0);
 		jw_u64_field(w, "parked_ns", t->parked_ns);
+		jw_u64_field(w, "parks", t->parks);
 		jw_u64_field(w, "preempted_ns", t->preempted_ns);
 		jw_u64_field(w, "blocked_ns", t->blocked_ns);
 		jw_double_field(w, "utilization", span ? (double)busy / (double)span : 0.0);

@@ -45,6 +45,10 @@ struct au_task {
 	uint64_t first_poll, last_poll_start, last_poll_end, completed;
 	uint32_t polls;
 	uint64_t busy_ns, idle_ns, scheduled_ns, max_wake_to_poll_ns;
+	uint64_t max_idle_ns;    /* longest poll end to next wake */
+	/* polls of --slow-poll or longer (tokio-metrics' slow polls) */
+	uint32_t slow_polls;
+	uint64_t slow_poll_ns;
 	uint64_t blocked_ns;     /* of busy_ns, its thread blocked off the CPU */
 	uint32_t wakes, self_wakes, wakes_after_end;
 	uint64_t woken_at;       /* first wake since its last poll, 0 if none */

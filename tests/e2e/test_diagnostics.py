@@ -5,6 +5,7 @@ a CPU-bound poll (long_poll naming the function, wake_delay naming the hog),
 an AB-BA channel deadlock (with each send's await line), a dropped waker
 (lost_wake), and a clean program (no diagnostics).  The report shows the
 same diagnostics as the summary."""
+import json
 import re
 import subprocess
 
@@ -43,6 +44,23 @@ if wd:
     busy = re.search(r"meanwhile its worker: (?:over )?([\d.]+) ms polling other tasks", wd[0]["message"])
     check(busy and float(busy.group(1)) >= 0.9 * wd[0]["dur_ns"] / 1e6,
           "the delay's breakdown puts >= 90%% of it in polling other tasks (%s)" % (busy and busy.group(1)))
+# tokio-metrics' slow polls (50 us by default): the hog's crunching poll
+hog = [t for t in s["tasks"] if t["name"] == "cpu_hog::hog"]
+check(len(hog) == 1 and hog[0]["slow_polls"] >= 1 and
+      hog[0]["slow_poll_ns"] >= 0.9 * hog_ms * 1e6 and
+      s["trace"]["slow_poll_threshold_ns"] == 50000,
+      "the hog's %d ms poll is one of its slow polls, over the 50 us default (%s)" %
+      (hog_ms, [(t["slow_polls"], t["slow_poll_ns"]) for t in hog]))
+js = subprocess.run([AU, "report", "--json", "--slow-poll", "%dms" % (2 * hog_ms), res["data"]],
+                    capture_output=True, text=True).stdout
+s2 = json.loads(js) if js.strip().startswith("{") else None
+check(s2 is not None and s2["trace"]["slow_poll_threshold_ns"] == 2 * hog_ms * 1000000 and
+      all(t["slow_polls"] == 0 for t in s2["tasks"]),
+      "--slow-poll %dms: no poll is that slow" % (2 * hog_ms))
+waiter = [t for t in s["tasks"] if t["name"] == "cpu_hog::waiter"]
+check(len(waiter) == 1 and 0 < waiter[0]["max_idle_ns"] <= waiter[0]["idle_ns"],
+      "the waiter's longest idle spell is within its idle time (%s)" %
+      [(t["max_idle_ns"], t["idle_ns"]) for t in waiter])
 check(report_kinds(res["data"]) == [d["kind"] for d in s["diagnostics"]],
       "the report lists the summary's diagnostics, in order")
 check_trace_file(res["trace"])

@@ -72,8 +72,8 @@ check(all(l["scheduled_local"] >= 1 for l in leaves),
       "each leaf was queued locally by a worker (%s)" % [l["scheduled_local"] for l in leaves])
 workers = [t for t in s["threads"] if t["role"] == "worker"]
 check(len(workers) == 2, "2 worker threads (%s)" % [(t["tid"], t["role"]) for t in s["threads"]])
-check(all(w["parked_ns"] > 0 for w in workers), "each worker has parked time (%s)" %
-      [w["parked_ns"] for w in workers])
+check(all(w["parked_ns"] > 0 and w["parks"] >= 1 for w in workers),
+      "each worker parked, at least once (%s)" % [(w["parks"], w["parked_ns"]) for w in workers])
 labels = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "b" and e.get("cat") == "task"
           and e["name"].startswith("task ")}
 ids_json = {int(l.split()[1]) for l in labels}
