@@ -115,6 +115,16 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	/* the reader is the caller's again: errors, thread counts */
 	au_pump_stop(pump);
 	au_model_finish(m);
+	if (opts->filter.runtime_task) {
+		const struct au_tasks *ts = au_model_tasks(m);
+		bool found = false;
+
+		for (size_t i = 0; i < au_tasks_count(ts); i++)
+			found |= au_tasks_at(ts, i)->runtime_id == opts->filter.runtime_task;
+		if (!found)
+			pr_warn("%s: --task rt:%llu: no task has that runtime id (tasks[].runtime_id)",
+				dir, (unsigned long long)opts->filter.runtime_task);
+	}
 
 	if (opts->summary) {
 		if (opts->nr_dirs > 1)
@@ -295,14 +305,23 @@ int au_common_option(int c, const char *arg, struct au_analyze_opts *opts, const
 	case 'O':
 		opts->filter.only_crate = arg;
 		return 1;
-	case 'K':
-		opts->filter.task = strtoull(arg, &end, 10);
-		if (*end || !opts->filter.task) {
+	case 'K': {
+		/* rt:N: the runtime's own id (tokio's task::Id, as a JoinError
+		 * prints it), resolved when that task is spawned */
+		bool rt = !strncmp(arg, "rt:", 3);
+		const char *num = rt ? arg + 3 : arg;
+		unsigned long long id = strtoull(num, &end, 10);
+
+		opts->filter.runtime_task = rt ? id : 0;
+		opts->filter.task = rt ? AU_TASK_UNRESOLVED : id;
+		if (end == num || *end || !id) {
 			fprintf(stderr, "async-uftrace %s: --task takes a task id (the summary's "
-				"tasks[].id)\n", cmd);
+				"tasks[].id), or rt:N for the runtime's own (tasks[].runtime_id)\n",
+				cmd);
 			return -1;
 		}
 		return 1;
+	}
 	case 'L':
 	case 'W':
 	case 'Z':
@@ -406,7 +425,8 @@ static void analyze_usage(FILE *fp)
 		"      --hide-runtime   leave library and runtime calls out (their time stays in\n"
 		"                       the caller's slice)\n"
 		"      --only CRATE     keep only calls of CRATE (and polls, runtime calls)\n"
-		"      --task ID        keep only what task ID did (the summary's tasks[].id)\n"
+		"      --task ID        keep only what task ID did (the summary's tasks[].id;\n"
+		"                       rt:N: the runtime's own id N, tasks[].runtime_id)\n"
 		"\n"
 		"  -q, --quiet          no warnings, no progress\n"
 		"      --debug          debug messages\n"

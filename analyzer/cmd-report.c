@@ -28,6 +28,7 @@ static void report_usage(FILE *fp)
 		"      --only CRATE     list only CRATE's futures\n"
 		"      --min-poll DUR   list only futures whose longest poll reached DUR\n"
 		"      --task ID        only task ID: its row, diagnostics, waits and polls\n"
+		"                       (rt:N: the task the runtime numbers N)\n"
 		"  -q, --quiet          no warnings\n"
 		"  -h, --help           this text\n");
 }

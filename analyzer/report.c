@@ -168,9 +168,24 @@ static void print_panics(FILE *fp, const struct au_model *m, const struct au_dat
 	}
 }
 
-void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
-		     const struct au_filter *filter, FILE *fp)
+/* --task rt:N: our id of the task the runtime numbers N, or none. */
+static struct au_filter resolved(const struct au_model *m, const struct au_filter *filter)
 {
+	const struct au_tasks *ts = au_model_tasks(m);
+	struct au_filter f = *filter;
+
+	for (size_t i = 0; f.runtime_task && i < au_tasks_count(ts); i++) {
+		if (au_tasks_at(ts, i)->runtime_id == f.runtime_task)
+			f.task = au_tasks_at(ts, i)->id;
+	}
+	return f;
+}
+
+void au_report_write(struct au_sink *sink, const struct au_model *m, const struct au_sink *diag,
+		     const struct au_filter *filter_opt, FILE *fp)
+{
+	struct au_filter filter_by_id = resolved(m, filter_opt);
+	const struct au_filter *filter = &filter_by_id;
 	struct au_summary *sum = container_of(sink, struct au_summary, sink);
 	const struct au_data *data = au_model_data(m);
 	const struct au_data_info *info = au_data_info(data);
@@ -196,6 +211,9 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			fprintf(fp, "the program exited with status %d\n", (st >> 8) & 0xff);
 	}
 	print_panics(fp, m, info);
+	if (filter->task == AU_TASK_UNRESOLVED)
+		fprintf(fp, "no task has the runtime id %llu in this recording\n",
+			(unsigned long long)filter->runtime_task);
 	if (!au_model_funcs(m)->classified)
 		fprintf(fp, "note: the program's DWARF was not read: futures were not classified\n");
 	print_diagnostics(fp, m, diag, filter);
@@ -259,13 +277,20 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 	}
 	print_tasks(fp, m, sum, filter);
 	if (sum->nr_polls) {
-		fprintf(fp, "\nLongest polls:\n");
-		for (size_t i = 0; i < sum->nr_polls && i < 5; i++) {
+		bool header = false;
+
+		for (size_t i = 0, shown = 0; i < sum->nr_polls && shown < 5; i++) {
 			const struct au_sum_span *s = &sum->polls[i];
 
 			if ((filter->task && s->task != filter->task) ||
 			    future_hidden(filter, &au_model_funcs(m)->v[s->func], s->dur))
 				continue;
+			/* (with a filter, the longest polls kept may all be others') */
+			if (!header) {
+				fprintf(fp, "\nLongest polls:\n");
+				header = true;
+			}
+			shown++;
 			fprintf(fp, "  %12s  %.70s #%llu on thread %u\n", dur(b1, sizeof(b1), s->dur),
 				au_model_funcs(m)->v[s->func].label,
 				(unsigned long long)s->instance,

@@ -480,6 +480,9 @@ static void on_task_spawn(struct au_sink *s, const struct au_model *m, const str
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
 
+	if (tj->filter.runtime_task && t->runtime_id == tj->filter.runtime_task &&
+	    tj->filter.task == AU_TASK_UNRESOLVED)
+		tj->filter.task = t->id;
 	if (tj->filter.task && t->id != tj->filter.task && t->parent != tj->filter.task)
 		return;
 	event_head(w, "i", "spawn", thread_pid(m, t->spawn_thread));

@@ -20,12 +20,17 @@ struct au_sink *au_trace_json_new(FILE *fp);
 int au_trace_json_free(struct au_sink *sink);
 /* What the trace JSON and the report leave out (doc/async-uftrace.md,
  * "Filters"); the summary JSON always has everything. */
+#define AU_TASK_UNRESOLVED UINT64_MAX
+
 struct au_filter {
 	uint64_t min_call_ns;    /* calls shorter than this (polls, runtime calls stay) */
 	uint64_t min_poll_ns;    /* polls shorter than this */
 	bool hide_runtime;       /* calls of library and runtime code */
 	const char *only_crate;  /* calls outside this crate */
 	uint64_t task;           /* everything not of this task (0: no filter) */
+	/* --task rt:N: the task the runtime numbers N; until its spawn names
+	 * it, task is AU_TASK_UNRESOLVED (matches none) */
+	uint64_t runtime_task;
 };
 void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *filter);
 /** Call slices written so far (not polls nor runtime calls), and how many

@@ -75,6 +75,22 @@ check("Your futures" in rep and "Library and runtime futures" not in rep,
 s2 = json.loads(subprocess.run([AU, "report", data, "--json", "--hide-runtime"],
                                capture_output=True, text=True).stdout)
 check(len(s2["futures"]) == len(s["futures"]), "the summary JSON is not filtered")
-p = subprocess.run([AU, "analyze", data, "--task", "x"], capture_output=True, text=True)
-check(p.returncode == 64, "--task x is a usage error")
+# --task rt:N: the task as the runtime numbers it (a JoinError's "task N")
+ev_rt = analyze("--task", "rt:%d" % leaf["runtime_id"])
+tracks_rt = {e["name"] for e in ev_rt if e.get("ph") == "b" and e.get("cat") == "task"
+             and e["name"].startswith("task ")}
+check(tracks_rt == tracks and len(ev_rt) == len(ev),
+      "--task rt:%d gives the trace --task %d gives (%d and %d events)" %
+      (leaf["runtime_id"], leaf["id"], len(ev_rt), len(ev)))
+rep = subprocess.run([AU, "report", data, "--task", "rt:%d" % leaf["runtime_id"]],
+                     capture_output=True, text=True).stdout
+rows = re.findall(r"^ +(\d+) +(\d+|-) (spawn_tree::\w+) ", rep, re.M)
+check(rows == [(str(leaf["id"]), str(leaf["runtime_id"]), "spawn_tree::leaf")],
+      "report --task rt:%d shows that task's row only (%s)" % (leaf["runtime_id"], rows))
+p = subprocess.run([AU, "report", data, "--task", "rt:9999"], capture_output=True, text=True)
+check("no task has the runtime id 9999" in p.stdout and p.returncode == 0,
+      "report --task rt:9999: says no task has that id")
+for bad in ("x", "rt:", "rt:x", "0"):
+    p = subprocess.run([AU, "analyze", data, "--task", bad], capture_output=True, text=True)
+    check(p.returncode == 64, "--task %s is a usage error" % bad)
 done()
