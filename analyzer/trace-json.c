@@ -574,10 +574,31 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	char label[256];
 
-	/* A task never polled has no track: nothing was opened for it. */
-	if (!t->polls || (tj->filter.task && t->id != tj->filter.task))
+	if (tj->filter.task && t->id != tj->filter.task)
 		return;
 	task_label(label, sizeof(label), m, t);
+	/* Never polled: its whole track, spawn to end, is the wait to run
+	 * (starvation shows as a long one). */
+	if (!t->polls) {
+		/* (block_on's task is its thread: no polls of its own) */
+		if (t->kind == AU_TASK_BLOCK_ON || !t->spawned || end < t->spawned)
+			return;
+		track_event(tj->w, "task", "b", label, task_pid(m, t), t->id, t->spawned);
+		jw_name(tj->w, "args");
+		jw_begin_object(tj->w);
+		jw_u64_field(tj->w, "task", t->id);
+		jw_u64_field(tj->w, "parent", t->parent);
+		jw_end_object(tj->w);
+		jw_end_object(tj->w);
+		track_event(tj->w, "task", "b", "never polled", task_pid(m, t), t->id, t->spawned);
+		jw_end_object(tj->w);
+		track_event(tj->w, "task", "e", "never polled", task_pid(m, t), t->id, end);
+		jw_end_object(tj->w);
+		track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end);
+		jw_end_object(tj->w);
+		counters(tj, m, end);
+		return;
+	}
 	track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end > t->last_poll_end ? end : t->last_poll_end);
 	jw_end_object(tj->w);
 	counters(tj, m, end);

@@ -12,7 +12,7 @@ its poll; it was running, not waiting, and the diagnostics say where.
 id tokio printed in its JoinError ("task N was cancelled")."""
 import re
 
-from aulib import SRC, check, done, fixture, load, profile
+from aulib import SRC, check, check_trace_file, done, fixture, load, profile
 
 with open(SRC + "/fixtures/blocking/src/main.rs") as f:
     nap_ms = int(re.search(r"const NAP_MS: u64 = (\d+);", f.read()).group(1))
@@ -49,6 +49,13 @@ check(len(never) == 1 and "never polled" in never[0]["message"] and
 check(never and 0.9 * nap_ms * 1e6 <= never[0]["dur_ns"] <= 3 * nap_ms * 1e6,
       "starve: it waited from its spawn to the end, the %d ms doze (%s ns)" %
       (nap_ms, never and never[0]["dur_ns"]))
+check_trace_file(res["trace"])
+ev = [e for e in load(res["trace"])["traceEvents"] if e.get("cat") == "task"]
+np = {e["ph"]: e["ts"] for e in ev if e["name"] == "never polled"}
+check(set(np) == {"b", "e"} and 0.9 * nap_ms * 1e3 <= np["e"] - np["b"] <= 3 * nap_ms * 1e3 and
+      any(e["name"].startswith("task ") and "blocking::starved" in e["name"] for e in ev),
+      "starve: the task's track in the trace is one 'never polled' slice of the doze's length (%s)" %
+      [(e["ph"], e["name"]) for e in ev])
 
 # --- a task that crashed inside its poll: running at the end, not waiting ----
 res = profile(fixture("blocking"), "crash", args=["crash"])
