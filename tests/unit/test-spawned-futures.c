@@ -103,4 +103,36 @@ TEST(hand_written_future_and_things_that_are_not_futures)
 	return TEST_OK;
 }
 
+TEST(garbage_names_neither_crash_nor_match_wrongly)
+{
+	/* random strings of the characters the parser cares about, as the
+	 * spawn's name, with a future named "a" and "<a as ..>::poll" */
+	static const char alphabet[] = "<>:, a{}-#";
+	uint32_t seed = 12345;
+
+	for (int round = 0; round < 20000; round++) {
+		char name[64];
+		unsigned len = 1 + round % (sizeof(name) - 1);
+		const struct fn fns[] = {
+			{ "a", ASYM_ROLE_ASYNC_FN, USER },
+			{ "<a as core::future::future::Future>::poll", ASYM_ROLE_FUTURE_IMPL, LIB },
+			{ name, ASYM_ROLE_SPAWN, 0 },
+		};
+		int32_t got;
+
+		for (unsigned i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			name[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		name[len] = '\0';
+		got = link_one(fns, 3, 2);
+		/* only a generic argument that is exactly "a" names a future */
+		if (got != -1 && got != 0)
+			TEST_FAILED("%s: %d", name, got);
+		if (got == 0 && !strstr(name, "<a") && !strstr(name, " a") && !strstr(name, ",a"))
+			TEST_FAILED("%s: matched without an argument a", name);
+	}
+	return TEST_OK;
+}
+
 TEST_MAIN()
