@@ -34,6 +34,7 @@ struct stuck {
 	const char *name;
 	const struct asym_await *await;
 	int32_t on;
+	uint64_t on_task;        /* the task it awaits, 0 if none */
 };
 
 struct diagnose {
@@ -117,6 +118,17 @@ static struct au_diag *add(struct diagnose *d, enum au_diag_kind kind, uint64_t 
 static const char *label(const struct au_model *m, int32_t func)
 {
 	return func >= 0 ? au_model_funcs(m)->v[func].label : "?";
+}
+
+/* What a future waits on: its label, and the task it awaits (a JoinHandle
+ * names the task whose end it waits for). */
+static const char *on_label(char *buf, size_t len, const struct au_model *m, int32_t func,
+			    uint64_t task)
+{
+	if (!task)
+		return label(m, func);
+	snprintf(buf, len, "%s (task %llu)", label(m, func), (unsigned long long)task);
+	return buf;
 }
 
 static bool is_user(const struct au_model *m, int32_t func)
@@ -354,7 +366,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 	const char *name = au_summary_task_name(m, t);
 	struct au_diag *g;
-	char b1[32];
+	char b1[32], b2[320];
 
 	if (t->wakes >= 4 && 2 * t->self_wakes > t->wakes &&
 	    (g = add(d, AU_DIAG_SELF_WAKE_HEAVY, t->self_wakes))) {
@@ -414,7 +426,8 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 					 "last polled %s before the end, %s",
 					 (unsigned long long)t->id, name ? name : "?",
 					 t->await_site->file ? t->await_site->file : "?",
-					 t->await_site->line, label(m, t->await_child),
+					 t->await_site->line,
+					 on_label(b2, sizeof(b2), m, t->await_child, t->await_task),
 					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 					 t->woken_at ? "and was woken since but not polled again"
 						     : "and nothing woke it since");
@@ -427,13 +440,14 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		if (!t->woken_at && t->await_site) {
 			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
 			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
-								  t->await_child };
+								  t->await_child, t->await_task };
 		}
 	}
 	g->task = t->id;
 	g->future = name;
 	g->ts = t->last_poll_end;
 	g->await = t->await_site;
+	g->on_task = t->await_task;
 	if (t->await_func >= 0) {
 		g->stack[g->stack_len++] = t->await_func;
 		if (t->await_child >= 0)
@@ -477,37 +491,69 @@ static int cmp_severity(const void *a, const void *b)
 	return x->dur > y->dur ? -1 : x->dur < y->dur;
 }
 
+/* Is @task (0: none) one of the tasks stuck at the end? */
+static bool stuck_task(const struct diagnose *d, uint64_t task)
+{
+	for (size_t i = 0; task && i < d->nr_stuck; i++) {
+		if (d->stuck[i].task == task)
+			return true;
+	}
+	return false;
+}
+
 static void on_finish(struct au_sink *s, const struct au_model *m)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 	struct au_diag *g;
 
 	/* Two or more tasks stuck at awaits, none woken after its last
-	 * poll: nothing in the program can make progress for them. */
-	if (d->nr_stuck >= 2 && (g = add(d, AU_DIAG_DEADLOCK, d->nr_stuck))) {
-		size_t len = 0;
+	 * poll: nothing in the program can make progress for them.  One
+	 * that awaits another stuck task's end (a JoinHandle) is blocked
+	 * behind them, not a party to the deadlock: listed after them. */
+	size_t parties = 0;
+	bool joins_only;
+
+	for (size_t i = 0; i < d->nr_stuck; i++)
+		parties += !stuck_task(d, d->stuck[i].on_task);
+	/* each awaiting another's end: a cycle of joins, all parties */
+	joins_only = !parties;
+	if (joins_only)
+		parties = d->nr_stuck;
+	if (parties >= 2 && (g = add(d, AU_DIAG_DEADLOCK, parties))) {
+		size_t len = 0, n = 0;
 		char *text = xstrdup("");
 
-		for (size_t i = 0; i < d->nr_stuck; i++) {
-			const struct stuck *st = &d->stuck[i];
-			char *part = msg("%s%stask %llu (%s) at %s:%d on %s", text, i ? "; " : "",
-					 (unsigned long long)st->task, st->name ? st->name : "?",
-					 st->await->file ? st->await->file : "?", st->await->line,
-					 label(m, st->on));
+		for (int behind = 0; behind <= 1; behind++) {
+			for (size_t i = 0; i < d->nr_stuck; i++) {
+				const struct stuck *st = &d->stuck[i];
+				char on[320];
+				char *part;
 
-			free(text);
-			text = part;
-			if (len < AU_DIAG_STACK && st->on >= 0)
-				g->stack[len++] = st->on;
+				if ((!joins_only && stuck_task(d, st->on_task)) != behind)
+					continue;
+				part = msg("%s%s%stask %llu (%s) at %s:%d on %s", text,
+					   n ? "; " : "",
+					   behind && n == parties ? "blocked behind them: " : "",
+					   (unsigned long long)st->task, st->name ? st->name : "?",
+					   st->await->file ? st->await->file : "?", st->await->line,
+					   on_label(on, sizeof(on), m, st->on, st->on_task));
+				free(text);
+				text = part;
+				n++;
+				if (!behind && len < AU_DIAG_STACK && st->on >= 0)
+					g->stack[len++] = st->on;
+				if (!behind && !g->task) {
+					g->task = st->task;
+					g->future = st->name;
+					g->await = st->await;
+				}
+			}
 		}
 		g->stack_len = len;
-		g->task = d->stuck[0].task;
-		g->future = d->stuck[0].name;
-		g->await = d->stuck[0].await;
 		g->ts = au_model_last_time(m);
 		g->message = msg("%zu tasks are stuck waiting and nothing woke any of them after "
 				 "their last poll (a deadlock, e.g. two bounded channels each "
-				 "full): %s", d->nr_stuck, text);
+				 "full): %s", parties, text);
 		free(text);
 	}
 	/* State machines that are large to move and to keep alive. */

@@ -35,6 +35,7 @@ struct au_diag {
 	const char *future;          /* label, or NULL */
 	uint64_t ts, dur;
 	const struct asym_await *await;
+	uint64_t on_task;            /* the task awaited there (a JoinHandle), 0 if none */
 	int32_t stack[AU_DIAG_STACK]; /* functions, outermost first */
 	unsigned stack_len;
 	int64_t thread;              /* thread index, -1 if none */

@@ -27,6 +27,9 @@ struct frame {
 	/* the innermost child future that returned Pending during this poll */
 	int32_t pending_child;
 	uint64_t pending_child_self;
+	/* poll frames: the task this poll awaits (a JoinHandle's: a JOIN
+	 * call inside it), and the one its pending child awaits; 0 if none */
+	uint64_t join_task, pending_child_task;
 	/* a task poll (or block_on) on this frame, and the task it replaced
 	 * as the thread's current one */
 	struct au_task *task;
@@ -674,6 +677,18 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 	uint64_t ptr;
 	bool ok;
 
+	if (fi->flags & ASYM_F_JOIN) {
+		ptr = task_arg(fi, fr, &ok);
+		t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
+		/* the JoinHandle's poll: the innermost poll around the call */
+		for (size_t d = th->depth - 1; t && d-- > 0;) {
+			if (th->stack[d].future) {
+				th->stack[d].join_task = t->id;
+				break;
+			}
+		}
+		return;
+	}
 	if (!(fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
 		return;
 	/* The enclosing SCHEDULE call: its queueing is counted here, so it
@@ -1047,8 +1062,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		f->last_end = end;
 		f->last_result = res;
 		poll.await.child_func = -1;
+		poll.await.on_task = 0;
 		if (res != AU_POLL_READY && fr->pending_child >= 0) {
 			poll.await.child_func = fr->pending_child;
+			poll.await.on_task = fr->pending_child_task;
 			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
 						      fr->pending_child_self,
 						      kids_done(f, fr->pending_child));
@@ -1061,6 +1078,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		    (fi->flags & ASYM_F_USER) && poll.await.site) {
 			t->task->await_func = fr->func;
 			t->task->await_child = poll.await.child_func;
+			t->task->await_task = poll.await.on_task;
 			t->task->await_site = poll.await.site;
 			t->task->await_fresh = true;
 		}
@@ -1084,6 +1102,14 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			if (parent && res != AU_POLL_READY) {
 				parent->pending_child = fr->func;
 				parent->pending_child_self = f->self;
+				/* its own task awaited, or, through a library
+				 * future (a join_all around JoinHandles), the one
+				 * its child awaits; a future of the program's own
+				 * shows its join at its own await */
+				parent->pending_child_task =
+					fr->join_task			    ? fr->join_task
+					: fi && (fi->flags & ASYM_F_USER) ? 0
+									    : fr->pending_child_task;
 			} else if (parent && res == AU_POLL_READY) {
 				kid_done(parent->future, fr->func);
 			}
@@ -1186,6 +1212,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->future = NULL;
 	fr->pending_child = -1;
 	fr->pending_child_self = 0;
+	fr->join_task = fr->pending_child_task = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;
 	fr->deferred = false;
@@ -1196,7 +1223,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fi = finfo(m, rec->func);
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
-	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE)))
+	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_JOIN)))
 		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;

@@ -49,6 +49,7 @@ struct au_call {
  * returned Pending last. */
 struct au_await {
 	int32_t child_func;      /* -1 if no child poll was seen */
+	uint64_t on_task;        /* the task it awaits (a JoinHandle), 0 if none */
 	const struct asym_await *site; /* matched await point, or NULL */
 };
 

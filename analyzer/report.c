@@ -39,6 +39,8 @@ static void print_await(FILE *fp, const struct au_model *m, const struct au_awai
 		fprintf(fp, " at %s:%d", aw->site->file, aw->site->line);
 	if (aw->child_func >= 0)
 		fprintf(fp, " on %s", au_model_funcs(m)->v[aw->child_func].label);
+	if (aw->on_task)
+		fprintf(fp, " (task %llu)", (unsigned long long)aw->on_task);
 }
 
 static void print_diagnostics(FILE *fp, const struct au_model *m, const struct au_sink *diag,

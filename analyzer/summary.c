@@ -568,6 +568,8 @@ static void write_diagnostics(struct jw *w, const struct au_model *m, const stru
 		} else {
 			jw_null_field(w, "await");
 		}
+		if (g->on_task)
+			jw_u64_field(w, "on_task", g->on_task);
 		jw_name(w, "stack");
 		jw_begin_array(w);
 		for (unsigned k = 0; k < g->stack_len; k++)

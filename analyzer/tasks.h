@@ -74,6 +74,7 @@ struct au_task {
 	 * Pending in its last poll */
 	int32_t await_func;      /* that future's poll function, -1 if none */
 	int32_t await_child;     /* what it waits on, -1 if unknown */
+	uint64_t await_task;     /* the task it waits on (a JoinHandle), 0 if none */
 	const struct asym_await *await_site;
 	bool await_fresh;        /* set during the current poll */
 	int64_t wakers;          /* waker clones alive (clone - drop - wake) */

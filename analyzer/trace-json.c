@@ -224,6 +224,9 @@ static void await_args(struct jw *w, const struct au_model *m, const struct au_a
 	}
 	if (aw->child_func >= 0)
 		jw_str_field(w, "on", au_model_funcs(m)->v[aw->child_func].label);
+	/* a JoinHandle: the task whose end it waits for */
+	if (aw->on_task)
+		jw_u64_field(w, "on_task", aw->on_task);
 }
 
 /* Where a poll's thread was off the CPU meanwhile (only when it was). */
@@ -344,6 +347,9 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		}
 		if (fi->sym && fi->sym->future_size)
 			jw_u64_field(w, "size_bytes", fi->sym->future_size);
+		/* the task it was first polled in */
+		if (p->future->task)
+			jw_u64_field(w, "task", p->future->task);
 		jw_end_object(w);
 		jw_end_object(w);
 	} else if (p->wait_start && p->start >= p->wait_start) {

@@ -133,6 +133,9 @@ const char *asym_role_name(enum asym_role role);
 /* returns the runtime's own id for the task about to be spawned on this
  * thread (tokio's task::Id, async-std's TaskId; task_arg: retval) */
 #define ASYM_F_TASK_ID (1u << 12)
+/* called inside a JoinHandle's poll with the task it awaits (task_arg):
+ * who waits on whom */
+#define ASYM_F_JOIN (1u << 13)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -25,6 +25,9 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<async_task::raw::RawTask>::drop_waker", WAKER_DROP, 0, 1),
 	E(EXACT, "<async_task::raw::RawTask>::schedule", SCHEDULE, 0, 1),
 	E(EXACT, "<async_task::raw::RawTask>::destroy", TASK_DROP, 0, 1),
+	/* a Task (JoinHandle) poll that must wait registers its waker in the
+	 * awaited task's header, the start of the task's allocation */
+	E(EXACT, "<async_task::header::Header>::register", NONE, ASYM_F_JOIN, 1),
 	E(EXACT, "async_std::task::block_on::block_on", BLOCK_ON, 0, 0),
 	/* async-executor 1.5 (async-std, smol): a scheduled task always goes
 	 * to the executor's shared queue (lib.rs schedule(): "TODO: push into

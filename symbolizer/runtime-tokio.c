@@ -28,6 +28,8 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::worker::Core>::steal_work", NONE,
 	  ASYM_F_STEAL, ASYM_TASK_RETVAL),
 	E(EXACT, "tokio::runtime::task::raw::dealloc", TASK_DROP, 0, 1),
+	/* JoinHandle::poll reads the output of the task it awaits */
+	E(EXACT, "tokio::runtime::task::raw::try_read_output", NONE, ASYM_F_JOIN, 1),
 	E(EXACT, "tokio::runtime::task::raw::shutdown", TASK_ABORT, 0, 1),
 	E(EXACT, "<tokio::runtime::task::harness::Harness>::complete", TASK_COMPLETE, 0, 1),
 	/* harness.rs: a panic caught while polling (poll_future) or dropping

@@ -107,6 +107,17 @@ def profile(app, name, *extra, args=()):
     }
 
 
+def join_waits(trace):
+    """(task of the waiting future, task awaited) for each wait on a task
+    (a JoinHandle) in a trace."""
+    ev = trace["traceEvents"]
+    fut_task = {e["id2"]["local"]: e["args"].get("task") for e in ev
+                if e.get("cat") == "future" and e["ph"] == "b" and "function" in e.get("args", {})}
+    return [(fut_task.get(e["id2"]["local"]), e["args"]["on_task"]) for e in ev
+            if e.get("cat") == "future" and e["ph"] == "b" and e["name"] == "wait"
+            and "on_task" in e.get("args", {})]
+
+
 def load(path):
     with open(path) as f:
         return json.load(f)

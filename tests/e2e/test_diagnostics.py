@@ -72,16 +72,30 @@ check(any(e.get("name") == "diagnostic: long_poll" for e in trace["traceEvents"]
 res = profile(fixture("deadlock"), "deadlock")
 s = load(res["summary"])
 lines = {marker_line("deadlock/src/main.rs", "a send"), marker_line("deadlock/src/main.rs", "b send")}
+join_line = marker_line("deadlock/src/main.rs", "waiter join")
 dl = diags(s, "deadlock")
 nc = diags(s, "never_completed")
 check(len(dl) == 1 or len(nc) >= 2, "a deadlock (or two never_completed) is reported")
 awaits = {int(d["await"].rsplit(":", 1)[1]) for d in nc if d["await"]}
-check(awaits == lines, "each stuck task waits at its send line %s (got %s)" % (sorted(lines), sorted(awaits)))
+check(awaits == lines | {join_line},
+      "each stuck task waits at its send line %s, the waiter at its join (%d) (got %s)" %
+      (sorted(lines), join_line, sorted(awaits)))
 if dl:
     check(all(":%d " % l in dl[0]["message"] for l in lines), "the deadlock names both send lines")
+    tw = [t["id"] for t in s["tasks"] if t["name"] == "deadlock::waiter"]
+    check(dl[0]["message"].startswith("2 tasks are stuck") and tw and
+          "blocked behind them: task %d (deadlock::waiter)" % tw[0] in dl[0]["message"],
+          "the deadlock is a's and b's; the waiter is blocked behind them (%s)" % dl[0]["message"])
 pending = [t for t in s["tasks"] if t["outcome"] == "pending_at_end"]
-check(sorted(t["name"] for t in pending) == ["deadlock::a", "deadlock::b"],
-      "tasks a and b are pending at the end")
+check(sorted(t["name"] for t in pending) == ["deadlock::a", "deadlock::b", "deadlock::waiter"],
+      "tasks a, b and the waiter are pending at the end")
+# which task blocks which: the waiter waits on a's task, and says so
+ta = [t["id"] for t in s["tasks"] if t["name"] == "deadlock::a"]
+wn = [d for d in nc if d["future"] == "deadlock::waiter"]
+check(ta and len(wn) == 1 and wn[0].get("on_task") == ta[0] and
+      "JoinHandle as Future> (task %d)" % ta[0] in wn[0]["message"],
+      "the waiter's never_completed names a's task %s as what it waits on (%s)" %
+      (ta, [(d.get("on_task"), d["message"][:120]) for d in wn]))
 check_trace_file(res["trace"])
 
 # --- lost wake -----------------------------------------------------------------

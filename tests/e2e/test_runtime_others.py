@@ -5,8 +5,8 @@ executors (LocalPool, ThreadPool, block_on), with facts known from the
 source: counts, parents, polls and wakes of each task."""
 import re
 
-from aulib import (PATCHABLE, SRC, check, check_trace_file, done, fixture, future, load, profile,
-                   within)
+from aulib import (PATCHABLE, SRC, check, check_trace_file, done, fixture, future, join_waits,
+                   load, profile, within)
 
 
 def const(path, name):
@@ -39,6 +39,11 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
     check(all(t["scheduled_remote"] == t["polls"] and t["scheduled_local"] == 0 for t in workers),
           "%s: each poll followed a queueing on the shared queue, none local (%s)" %
           (app, [(t["polls"], t["scheduled_remote"], t["scheduled_local"]) for t in workers]))
+    joins = join_waits(load(res["trace"]))
+    check(joins and all(t in {w["id"] for w in workers} and by_id[t]["parent"] == w
+                        for w, t in joins),
+          "%s: the root's waits on JoinHandles name the worker tasks it awaits (%s)" %
+          (app, joins))
     if app == "asyncstd-tasks":
         # the ids async-std gives its tasks, as the program printed them
         said = dict(re.findall(r"(main|worker-\d+) is task (\d+)", res["stdout"]))

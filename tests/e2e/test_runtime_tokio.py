@@ -8,7 +8,8 @@ import collections
 import re
 import subprocess
 
-from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, profile, within)
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, join_waits, load, profile,
+                   within)
 
 
 def tasks_named(summary, name):
@@ -49,14 +50,27 @@ per_child = collections.Counter(l["parent"] for l in leaves)
 check(sorted(per_child) == sorted(c["id"] for c in children) and set(per_child.values()) == {3},
       "each child is the parent of exactly 3 leaves (%s)" % dict(per_child))
 check(all(t["outcome"] == "completed" for t in children + leaves), "all 12 tasks completed")
+# who waits on whom: each wait on a JoinHandle names the awaited task,
+# here always a child of the waiting task
+joins = join_waits(trace)
+waiters = {w for w, _ in joins}
+check(len(joins) >= 4 and all(by_id.get(t, {}).get("parent") == w for w, t in joins) and
+      next(iter(roots)) in waiters and waiters & {c["id"] for c in children},
+      "each JoinHandle wait names the task awaited, a child of the waiter; the root and the "
+      "children wait so (%s)" % joins)
 # tokio's own task ids (task::Id::next, a counter from 1): every spawned
-# task has one, in the order of the spawns; the two blocking tasks that
-# start the workers come first
+# task has one; the two blocking tasks that start the workers come first,
+# and each parent's children in the order it spawned them (two workers
+# spawning at once may take theirs in either order)
 spawned = sorted((t for t in s["tasks"] if t["kind"] != "block_on"), key=lambda t: t["spawned_ns"])
-check([t["runtime_id"] for t in spawned] == list(range(1, len(spawned) + 1)) and
-      {t["runtime_id"] for t in children} == {3, 4, 5},
-      "tokio's task ids: 1..%d in spawn order, the children 3, 4, 5 (%s)" %
-      (len(spawned), [(t["name"][-5:], t["runtime_id"]) for t in spawned]))
+by_parent = collections.defaultdict(list)
+for t in spawned:
+    by_parent[t["parent"]].append(t["runtime_id"])
+check(sorted(t["runtime_id"] for t in spawned) == list(range(1, len(spawned) + 1)) and
+      {t["runtime_id"] for t in children} == {3, 4, 5} and
+      all(ids == sorted(ids) for ids in by_parent.values()),
+      "tokio's task ids: 1..%d, the children 3, 4, 5, each parent's in spawn order (%s)" %
+      (len(spawned), dict(by_parent)))
 check(all(t["spawn_site"] and t["spawn_site"]["function"] == "spawn_tree::child" for t in leaves),
       "leaves were spawned from spawn_tree::child")
 # The timer starts inside the first poll: idle time plus poll time.
