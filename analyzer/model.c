@@ -796,12 +796,16 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 			t->wakers--;
 		break;
 	case ASYM_ROLE_WAKER_CLONE:
-		if (ok && (t = au_tasks_find(m->tasks, ptr)))
+		if (ok && (t = au_tasks_find(m->tasks, ptr))) {
 			t->wakers++;
+			t->waker_clones++;
+		}
 		break;
 	case ASYM_ROLE_WAKER_DROP:
-		if (ok && (t = au_tasks_find(m->tasks, ptr)))
+		if (ok && (t = au_tasks_find(m->tasks, ptr))) {
 			t->wakers--;
+			t->waker_drops++;
+		}
 		break;
 	case ASYM_ROLE_TASK_COMPLETE:
 		if (ok && (t = au_tasks_find(m->tasks, ptr)) && !t->completed)

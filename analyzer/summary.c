@@ -491,6 +491,8 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_u64_field(w, "scheduled_ns", t->scheduled_ns);
 		jw_u64_field(w, "wakes", t->wakes);
 		jw_u64_field(w, "self_wakes", t->self_wakes);
+		jw_u64_field(w, "waker_clones", t->waker_clones);
+		jw_u64_field(w, "waker_drops", t->waker_drops);
 		jw_u64_field(w, "wakes_after_end", t->wakes_after_end);
 		jw_u64_field(w, "max_wake_to_poll_ns", t->max_wake_to_poll_ns);
 		jw_u64_field(w, "slow_polls", t->slow_polls);

@@ -78,6 +78,7 @@ struct au_task {
 	const struct asym_await *await_site;
 	bool await_fresh;        /* set during the current poll */
 	int64_t wakers;          /* waker clones alive (clone - drop - wake) */
+	uint32_t waker_clones, waker_drops; /* tokio-console's waker counts */
 	uint32_t sched_local, sched_remote; /* to its worker's queue / the shared one */
 	uint32_t stolen_polls;   /* polls after another worker stole it */
 	bool stolen;             /* taken by a steal, not yet polled */

@@ -104,6 +104,10 @@ s = load(res["summary"])
 lw = diags(s, "lost_wake")
 check(len(lw) == 1 and lw[0]["future"] == "lost_wake::forgetful",
       "a lost_wake for the forgetful task (%s)" % [(d["kind"], d["future"]) for d in s["diagnostics"]])
+fg = [t for t in s["tasks"] if t["name"] == "lost_wake::forgetful"]
+check([(t["waker_clones"], t["waker_drops"], t["wakes"]) for t in fg] == [(1, 1, 0)],
+      "its one waker clone was dropped, never woken (%s)" %
+      [(t["waker_clones"], t["waker_drops"], t["wakes"]) for t in fg])
 check_trace_file(res["trace"])
 
 # --- clean program ----------------------------------------------------------
@@ -111,4 +115,9 @@ res = profile(fixture("ping-pong"), "ping-pong")
 s = load(res["summary"])
 check(s["diagnostics"] == [], "a clean program has no diagnostics (%s)" %
       [d["message"] for d in s["diagnostics"]])
+pp = [t for t in s["tasks"] if t["kind"] == "task"]
+check(len(pp) == 2 and all(t["wakes"] >= 1 and t["waker_clones"] == t["wakes"] and
+                           t["waker_drops"] == 0 for t in pp),
+      "ping-pong: every waker cloned was woken, none dropped (%s)" %
+      [(t["name"], t["waker_clones"], t["wakes"], t["waker_drops"]) for t in pp])
 done()
