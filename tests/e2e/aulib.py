@@ -118,6 +118,23 @@ def join_waits(trace):
             and "on_task" in e.get("args", {})]
 
 
+def undocumented_keys(summary):
+    """Keys of a summary JSON (top level, trace, and each list's objects)
+    that doc/summary.md does not name in backquotes."""
+    with open(os.path.join(SRC, "doc", "summary.md")) as f:
+        doc = f.read()
+    keys = set(summary) | set(summary.get("trace", {}))
+    for part in ("futures", "tasks", "threads", "diagnostics"):
+        for obj in summary.get(part, []):
+            keys |= set(obj)
+            for v in obj.values():
+                if isinstance(v, dict):
+                    keys |= set(v)
+    keys |= set(summary.get("wake_to_poll", {}))
+    return sorted(k for k in keys if "`%s`" % k not in doc and "`%s[]`" % k not in doc
+                  and '"%s"' % k not in doc)
+
+
 def load(path):
     with open(path) as f:
         return json.load(f)

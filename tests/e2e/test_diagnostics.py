@@ -9,8 +9,8 @@ import json
 import re
 import subprocess
 
-from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, marker_line,
-                   profile)
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, marker_line, profile,
+                   undocumented_keys)
 
 
 def diags(summary, kind):
@@ -83,6 +83,8 @@ check(awaits == lines | {join_line},
 if dl:
     check(all(":%d " % l in dl[0]["message"] for l in lines), "the deadlock names both send lines")
     tw = [t["id"] for t in s["tasks"] if t["name"] == "deadlock::waiter"]
+    check(not undocumented_keys(s), "every key of the summary is in doc/summary.md (missing: %s)"
+          % undocumented_keys(s))
     check(dl[0]["message"].startswith("2 tasks are stuck") and tw and
           "blocked behind them: task %d (deadlock::waiter)" % tw[0] in dl[0]["message"],
           "the deadlock is a's and b's; the waiter is blocked behind them (%s)" % dl[0]["message"])

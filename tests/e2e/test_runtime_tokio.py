@@ -9,7 +9,7 @@ import re
 import subprocess
 
 from aulib import (AU, SRC, check, check_trace_file, done, fixture, join_waits, load, profile,
-                   within)
+                   undocumented_keys, within)
 
 
 def tasks_named(summary, name):
@@ -38,6 +38,8 @@ trace = load(res["trace"])
 with open(SRC + "/fixtures/spawn-tree/src/main.rs") as f:
     leaf_ms = int(re.search(r"from_millis\((\d+)\)\)\.await; // AWAIT: leaf sleep", f.read()).group(1))
 
+check(not undocumented_keys(s), "every key of the summary is in doc/summary.md (missing: %s)" %
+      undocumented_keys(s))
 children = tasks_named(s, "spawn_tree::child")
 leaves = tasks_named(s, "spawn_tree::leaf")
 check(len(children) == 3, "3 child tasks (got %d)" % len(children))
