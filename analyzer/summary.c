@@ -545,6 +545,54 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 	jw_end_array(w);
 }
 
+/* tokio-metrics' runtime view: totals over the worker threads, with the
+ * busiest and idlest worker, and the tasks' queueing and steals. */
+static void write_workers(struct jw *w, struct au_summary *sum, const struct au_model *m)
+{
+	const struct au_data *data = au_model_data(m);
+	const struct au_tasks *ts = au_model_tasks(m);
+	uint64_t n = 0, polls = 0, busy = 0, parks = 0, local = 0, remote = 0, stolen = 0;
+	uint64_t min_busy = UINT64_MAX, max_busy = 0, min_parks = UINT64_MAX, max_parks = 0;
+
+	for (uint32_t i = 0; i < au_data_nr_threads(data); i++) {
+		const struct au_thread *th = au_data_thread(data, i);
+		const struct au_sum_thread *t = sum_thread(sum, i);
+		uint64_t b = au_summary_thread_busy(t);
+
+		if (strcmp(au_summary_thread_role(th, t), "worker"))
+			continue;
+		n++;
+		polls += t->task_polls;
+		busy += b;
+		parks += t->parks;
+		min_busy = b < min_busy ? b : min_busy;
+		max_busy = b > max_busy ? b : max_busy;
+		min_parks = t->parks < min_parks ? t->parks : min_parks;
+		max_parks = t->parks > max_parks ? t->parks : max_parks;
+	}
+	for (size_t i = 0; i < au_tasks_count(ts); i++) {
+		const struct au_task *t = au_tasks_at(ts, i);
+
+		local += t->sched_local;
+		remote += t->sched_remote;
+		stolen += t->stolen_polls;
+	}
+	jw_name(w, "workers");
+	jw_begin_object(w);
+	jw_u64_field(w, "count", n);
+	jw_u64_field(w, "polls", polls);
+	jw_u64_field(w, "busy_ns", busy);
+	jw_u64_field(w, "min_busy_ns", n ? min_busy : 0);
+	jw_u64_field(w, "max_busy_ns", max_busy);
+	jw_u64_field(w, "parks", parks);
+	jw_u64_field(w, "min_parks", n ? min_parks : 0);
+	jw_u64_field(w, "max_parks", max_parks);
+	jw_u64_field(w, "local_schedules", local);
+	jw_u64_field(w, "remote_schedules", remote);
+	jw_u64_field(w, "stolen_polls", stolen);
+	jw_end_object(w);
+}
+
 static void write_diagnostics(struct jw *w, const struct au_model *m, const struct au_sink *diag)
 {
 	jw_name(w, "diagnostics");
@@ -604,6 +652,7 @@ int au_summary_write(struct au_sink *sink, const struct au_model *m, const struc
 	jw_u64_field(w, "max_ns", sum->delays.max);
 	jw_end_object(w);
 	write_threads(w, sum, m);
+	write_workers(w, sum, m);
 	write_diagnostics(w, m, diag);
 	jw_end_object(w);
 	jw_newline(w);

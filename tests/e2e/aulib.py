@@ -123,14 +123,16 @@ def undocumented_keys(summary):
     that doc/summary.md does not name in backquotes."""
     with open(os.path.join(SRC, "doc", "summary.md")) as f:
         doc = f.read()
-    keys = set(summary) | set(summary.get("trace", {}))
+    keys = set(summary)
+    for v in summary.values():
+        if isinstance(v, dict):
+            keys |= set(v)
     for part in ("futures", "tasks", "threads", "diagnostics"):
         for obj in summary.get(part, []):
             keys |= set(obj)
             for v in obj.values():
                 if isinstance(v, dict):
                     keys |= set(v)
-    keys |= set(summary.get("wake_to_poll", {}))
     return sorted(k for k in keys if "`%s`" % k not in doc and "`%s[]`" % k not in doc
                   and '"%s"' % k not in doc)
 

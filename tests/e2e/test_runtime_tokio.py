@@ -90,6 +90,17 @@ workers = [t for t in s["threads"] if t["role"] == "worker"]
 check(len(workers) == 2, "2 worker threads (%s)" % [(t["tid"], t["role"]) for t in s["threads"]])
 check(all(w["parked_ns"] > 0 and w["parks"] >= 1 for w in workers),
       "each worker parked, at least once (%s)" % [(w["parks"], w["parked_ns"]) for w in workers])
+# tokio-metrics' runtime view: the two workers' totals
+rt = s["workers"]
+check(rt["count"] == 2 and rt["polls"] == sum(w["polls"] for w in workers) and
+      rt["parks"] == sum(w["parks"] for w in workers) and
+      rt["max_busy_ns"] == max(w["busy_ns"] for w in workers) and
+      rt["min_parks"] == min(w["parks"] for w in workers) and
+      rt["local_schedules"] == sum(t["scheduled_local"] for t in s["tasks"]) and
+      rt["remote_schedules"] == sum(t["scheduled_remote"] for t in s["tasks"]) and
+      rt["stolen_polls"] == sum(t["stolen_polls"] for t in s["tasks"]),
+      "the workers' totals: 2 workers, their polls, parks, busiest, local and remote "
+      "queueings and steals (%s)" % rt)
 labels = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "b" and e.get("cat") == "task"
           and e["name"].startswith("task ")}
 ids_json = {int(l.split()[1]) for l in labels}
