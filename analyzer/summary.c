@@ -379,6 +379,12 @@ uint64_t au_summary_thread_busy(const struct au_sum_thread *t)
 	return t->task_polls + t->blocking_polls ? t->task_busy_ns : t->busy_ns;
 }
 
+/* Its task polls (blocking-pool ones too), else its outermost polls. */
+static uint64_t thread_polls(const struct au_sum_thread *t)
+{
+	return t->task_polls + t->blocking_polls ? t->task_polls + t->blocking_polls : t->polls;
+}
+
 const char *au_summary_thread_role(const struct au_thread *th, const struct au_sum_thread *t)
 {
 	if (th->tid == th->pid)
@@ -529,7 +535,7 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 		else
 			jw_null_field(w, "name");
 		jw_str_field(w, "role", au_summary_thread_role(th, t));
-		jw_u64_field(w, "polls", t->task_polls + t->blocking_polls ? t->task_polls + t->blocking_polls : t->polls);
+		jw_u64_field(w, "polls", thread_polls(t));
 		jw_u64_field(w, "busy_ns", busy);
 		jw_u64_field(w, "idle_ns", span > busy ? span - busy : 0);
 		jw_u64_field(w, "parked_ns", t->parked_ns);
@@ -562,7 +568,7 @@ static void write_workers(struct jw *w, struct au_summary *sum, const struct au_
 		if (strcmp(au_summary_thread_role(th, t), "worker"))
 			continue;
 		n++;
-		polls += t->task_polls;
+		polls += thread_polls(t);
 		busy += b;
 		parks += t->parks;
 		min_busy = b < min_busy ? b : min_busy;
