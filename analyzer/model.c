@@ -30,6 +30,9 @@ struct frame {
 	/* poll frames: the task this poll awaits (a JoinHandle's: a JOIN
 	 * call inside it), and the one its pending child awaits; 0 if none */
 	uint64_t join_task, pending_child_task;
+	/* task poll frames: time in the runtime's park inside it (a worker
+	 * loop that runs inside a blocking task's poll): not busy */
+	uint64_t parked_inside;
 	/* a task poll (or block_on) on this frame, and the task it replaced
 	 * as the thread's current one */
 	struct au_task *task;
@@ -506,7 +509,10 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 		end = t->cut - 1;
 		t->cut = 0;
 	}
-	t->busy_ns += end - fr->start;
+	/* parks inside (a worker loop's) are idle, not busy */
+	t->last_poll_parked_ns = fr->parked_inside < end - fr->start ? fr->parked_inside
+								     : end - fr->start;
+	t->busy_ns += end - fr->start - t->last_poll_parked_ns;
 	if (end - fr->start >= m->slow_poll_ns) {
 		t->slow_polls++;
 		t->slow_poll_ns += end - fr->start;
@@ -882,6 +888,12 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 		}
 		break;
 	case ASYM_ROLE_PARK:
+		for (size_t d = th->depth; d-- > 0;) {
+			if (th->stack[d].task) {
+				th->stack[d].parked_inside += end - fr->start;
+				break;
+			}
+		}
 		for_each_sink(m, s) {
 			if (s->ops->park)
 				s->ops->park(s, m, thread, fr->start, end);
@@ -1217,6 +1229,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->pending_child = -1;
 	fr->pending_child_self = 0;
 	fr->join_task = fr->pending_child_task = 0;
+	fr->parked_inside = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;
 	fr->deferred = false;

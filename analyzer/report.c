@@ -316,6 +316,21 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			st && st->preempted_ns ? dur(b3, sizeof(b3), st->preempted_ns) : "-",
 			st && st->blocked_ns ? dur(b4, sizeof(b4), st->blocked_ns) : "-");
 	}
+	{
+		struct au_workers wk;
+
+		au_summary_workers(sum, m, &wk);
+		if (wk.count > 1)
+			fprintf(fp, "  %llu workers: %llu polls, busy %s (busiest %s, idlest %s), "
+				"%llu parks; tasks queued %llu times locally, %llu remotely, "
+				"%llu polls after a steal\n",
+				(unsigned long long)wk.count, (unsigned long long)wk.polls,
+				dur(b1, sizeof(b1), wk.busy_ns), dur(b2, sizeof(b2), wk.max_busy_ns),
+				dur(b3, sizeof(b3), wk.min_busy_ns), (unsigned long long)wk.parks,
+				(unsigned long long)wk.local_schedules,
+				(unsigned long long)wk.remote_schedules,
+				(unsigned long long)wk.stolen_polls);
+	}
 	if (errs->bad_records || errs->truncated_files || errs->lost_records)
 		fprintf(fp, "\nInput problems: %llu corrupt records skipped, %llu truncated files, "
 			"%llu records lost by uftrace\n",

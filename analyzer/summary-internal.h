@@ -71,6 +71,14 @@ uint64_t au_delays_percentile(const struct au_delays *d, double pct);
 void au_summary_futures(struct au_summary *sum, const struct au_model *m);
 const char *au_summary_kind(const struct au_funcinfo *fi);
 uint64_t au_summary_thread_busy(const struct au_sum_thread *t);
+
+/* The worker threads' totals (summary "workers"). */
+struct au_workers {
+	uint64_t count, polls, busy_ns, min_busy_ns, max_busy_ns;
+	uint64_t parks, min_parks, max_parks;
+	uint64_t local_schedules, remote_schedules, stolen_polls;
+};
+void au_summary_workers(struct au_summary *sum, const struct au_model *m, struct au_workers *out);
 const char *au_summary_thread_role(const struct au_thread *th, const struct au_sum_thread *t);
 /** A task's label: its root future, "block_on", or NULL. */
 const char *au_summary_task_name(const struct au_model *m, const struct au_task *t);

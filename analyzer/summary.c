@@ -167,8 +167,9 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 			sum->delays.max = delay;
 		sum->delays.buckets[b < AU_DELAY_BUCKETS ? b : AU_DELAY_BUCKETS - 1]++;
 	}
+	/* (a worker loop's parks inside a blocking task's poll are idle) */
 	if (leaf)
-		th->task_busy_ns += end - start;
+		th->task_busy_ns += end - start - t->last_poll_parked_ns;
 	if (t->kind == AU_TASK_BLOCKING && leaf)
 		th->blocking_polls++;
 	else
@@ -553,13 +554,13 @@ static void write_threads(struct jw *w, struct au_summary *sum, const struct au_
 
 /* tokio-metrics' runtime view: totals over the worker threads, with the
  * busiest and idlest worker, and the tasks' queueing and steals. */
-static void write_workers(struct jw *w, struct au_summary *sum, const struct au_model *m)
+void au_summary_workers(struct au_summary *sum, const struct au_model *m, struct au_workers *out)
 {
 	const struct au_data *data = au_model_data(m);
 	const struct au_tasks *ts = au_model_tasks(m);
-	uint64_t n = 0, polls = 0, busy = 0, parks = 0, local = 0, remote = 0, stolen = 0;
-	uint64_t min_busy = UINT64_MAX, max_busy = 0, min_parks = UINT64_MAX, max_parks = 0;
 
+	memset(out, 0, sizeof(*out));
+	out->min_busy_ns = out->min_parks = UINT64_MAX;
 	for (uint32_t i = 0; i < au_data_nr_threads(data); i++) {
 		const struct au_thread *th = au_data_thread(data, i);
 		const struct au_sum_thread *t = sum_thread(sum, i);
@@ -567,35 +568,44 @@ static void write_workers(struct jw *w, struct au_summary *sum, const struct au_
 
 		if (strcmp(au_summary_thread_role(th, t), "worker"))
 			continue;
-		n++;
-		polls += thread_polls(t);
-		busy += b;
-		parks += t->parks;
-		min_busy = b < min_busy ? b : min_busy;
-		max_busy = b > max_busy ? b : max_busy;
-		min_parks = t->parks < min_parks ? t->parks : min_parks;
-		max_parks = t->parks > max_parks ? t->parks : max_parks;
+		out->count++;
+		out->polls += thread_polls(t);
+		out->busy_ns += b;
+		out->parks += t->parks;
+		out->min_busy_ns = b < out->min_busy_ns ? b : out->min_busy_ns;
+		out->max_busy_ns = b > out->max_busy_ns ? b : out->max_busy_ns;
+		out->min_parks = t->parks < out->min_parks ? t->parks : out->min_parks;
+		out->max_parks = t->parks > out->max_parks ? t->parks : out->max_parks;
 	}
+	if (!out->count)
+		out->min_busy_ns = out->min_parks = 0;
 	for (size_t i = 0; i < au_tasks_count(ts); i++) {
 		const struct au_task *t = au_tasks_at(ts, i);
 
-		local += t->sched_local;
-		remote += t->sched_remote;
-		stolen += t->stolen_polls;
+		out->local_schedules += t->sched_local;
+		out->remote_schedules += t->sched_remote;
+		out->stolen_polls += t->stolen_polls;
 	}
+}
+
+static void write_workers(struct jw *w, struct au_summary *sum, const struct au_model *m)
+{
+	struct au_workers wk;
+
+	au_summary_workers(sum, m, &wk);
 	jw_name(w, "workers");
 	jw_begin_object(w);
-	jw_u64_field(w, "count", n);
-	jw_u64_field(w, "polls", polls);
-	jw_u64_field(w, "busy_ns", busy);
-	jw_u64_field(w, "min_busy_ns", n ? min_busy : 0);
-	jw_u64_field(w, "max_busy_ns", max_busy);
-	jw_u64_field(w, "parks", parks);
-	jw_u64_field(w, "min_parks", n ? min_parks : 0);
-	jw_u64_field(w, "max_parks", max_parks);
-	jw_u64_field(w, "local_schedules", local);
-	jw_u64_field(w, "remote_schedules", remote);
-	jw_u64_field(w, "stolen_polls", stolen);
+	jw_u64_field(w, "count", wk.count);
+	jw_u64_field(w, "polls", wk.polls);
+	jw_u64_field(w, "busy_ns", wk.busy_ns);
+	jw_u64_field(w, "min_busy_ns", wk.min_busy_ns);
+	jw_u64_field(w, "max_busy_ns", wk.max_busy_ns);
+	jw_u64_field(w, "parks", wk.parks);
+	jw_u64_field(w, "min_parks", wk.min_parks);
+	jw_u64_field(w, "max_parks", wk.max_parks);
+	jw_u64_field(w, "local_schedules", wk.local_schedules);
+	jw_u64_field(w, "remote_schedules", wk.remote_schedules);
+	jw_u64_field(w, "stolen_polls", wk.stolen_polls);
 	jw_end_object(w);
 }
 

@@ -50,6 +50,7 @@ struct au_task {
 	uint32_t slow_polls;
 	uint64_t slow_poll_ns;
 	uint64_t blocked_ns;     /* of busy_ns, its thread blocked off the CPU */
+	uint64_t last_poll_parked_ns; /* of its last poll, time in the runtime's park */
 	uint32_t wakes, self_wakes, wakes_after_end;
 	uint64_t woken_at;       /* first wake since its last poll, 0 if none */
 	uint32_t woken_thread;   /* where that wake happened */

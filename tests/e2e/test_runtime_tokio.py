@@ -90,6 +90,15 @@ workers = [t for t in s["threads"] if t["role"] == "worker"]
 check(len(workers) == 2, "2 worker threads (%s)" % [(t["tid"], t["role"]) for t in s["threads"]])
 check(all(w["parked_ns"] > 0 and w["parks"] >= 1 for w in workers),
       "each worker parked, at least once (%s)" % [(w["parks"], w["parked_ns"]) for w in workers])
+# a worker's loop runs inside a blocking task's poll: its parks there are
+# idle time, not that task's busy time, nor the worker's
+loops = [t for t in s["tasks"] if t["kind"] == "blocking"]
+check(len(loops) == 2 and all(t["busy_ns"] < 0.2 * leaf_ms * 1e6 for t in loops) and
+      all(w["busy_ns"] < w["parked_ns"] for w in workers),
+      "the workers' loop tasks are not busy while their workers park (busy %s ms; workers "
+      "busy %s, parked %s ms)" % ([round(t["busy_ns"] / 1e6, 2) for t in loops],
+                                  [round(w["busy_ns"] / 1e6, 2) for w in workers],
+                                  [round(w["parked_ns"] / 1e6, 1) for w in workers]))
 # tokio-metrics' runtime view: the two workers' totals
 rt = s["workers"]
 check(rt["count"] == 2 and rt["polls"] == sum(w["polls"] for w in workers) and
@@ -101,6 +110,13 @@ check(rt["count"] == 2 and rt["polls"] == sum(w["polls"] for w in workers) and
       rt["stolen_polls"] == sum(t["stolen_polls"] for t in s["tasks"]),
       "the workers' totals: 2 workers, their polls, parks, busiest, local and remote "
       "queueings and steals (%s)" % rt)
+rep_workers = re.search(r"^  2 workers: (\d+) polls, .*, (\d+) parks; tasks queued (\d+) times locally, "
+                        r"(\d+) remotely", subprocess.run([AU, "report", res["data"]],
+                                                           capture_output=True, text=True).stdout,
+                        re.M)
+check(rep_workers and tuple(int(x) for x in rep_workers.groups()) ==
+      (rt["polls"], rt["parks"], rt["local_schedules"], rt["remote_schedules"]),
+      "the report's workers line says the same (%s)" % (rep_workers and rep_workers.group(0)))
 labels = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "b" and e.get("cat") == "task"
           and e["name"].startswith("task ")}
 ids_json = {int(l.split()[1]) for l in labels}
