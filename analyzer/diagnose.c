@@ -303,7 +303,9 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 		g->thread = thread;
 		g->message = wake_delay_message(d, m, t, name, thread, start, g);
 	}
-	au_hist_add(d->hist, thread, AU_HIST_POLL, start, end, t->id, t->root_func);
+	/* a worker's loop (parks inside): its parks say what it did */
+	if (!t->last_poll_parked_ns)
+		au_hist_add(d->hist, thread, AU_HIST_POLL, start, end, t->id, t->root_func);
 }
 
 static void on_park(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t start,
