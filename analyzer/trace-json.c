@@ -481,6 +481,17 @@ static void counters(struct trace_json *tj, const struct au_model *m, uint64_t t
 	jw_end_object(tj->w);
 }
 
+/* An event's args naming a task and its parent, and the event's end. */
+static void task_args_end(struct jw *w, const struct au_task *t)
+{
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "task", t->id);
+	jw_u64_field(w, "parent", t->parent);
+	jw_end_object(w);
+	jw_end_object(w);
+}
+
 static void on_task_spawn(struct au_sink *s, const struct au_model *m, const struct au_task *t)
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
@@ -495,13 +506,30 @@ static void on_task_spawn(struct au_sink *s, const struct au_model *m, const str
 	jw_u64_field(w, "tid", thread_tid(m, t->spawn_thread));
 	jw_str_field(w, "s", "t");
 	jw_us_field(w, "ts", t->spawned);
-	jw_name(w, "args");
-	jw_begin_object(w);
-	jw_u64_field(w, "task", t->id);
-	jw_u64_field(w, "parent", t->parent);
-	jw_end_object(w);
-	jw_end_object(w);
+	task_args_end(w, t);
 	counters(tj, m, t->spawned);
+}
+
+/* A task's track opens (at its spawn, or its first poll if spawned before
+ * the recording). */
+static void task_track_begin(struct jw *w, const struct au_model *m, const struct au_task *t,
+			     uint64_t ts)
+{
+	char label[256];
+
+	task_label(label, sizeof(label), m, t);
+	track_event(w, "task", "b", label, task_pid(m, t), t->id, ts);
+	task_args_end(w, t);
+}
+
+/* A slice on a task's track, without args. */
+static void task_slice(struct jw *w, const struct au_model *m, const struct au_task *t,
+		       const char *name, uint64_t from, uint64_t to)
+{
+	track_event(w, "task", "b", name, task_pid(m, t), t->id, from);
+	jw_end_object(w);
+	track_event(w, "task", "e", name, task_pid(m, t), t->id, to);
+	jw_end_object(w);
 }
 
 static void on_task_poll(struct au_sink *s, const struct au_model *m, const struct au_task *t,
@@ -509,25 +537,14 @@ static void on_task_poll(struct au_sink *s, const struct au_model *m, const stru
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	struct jw *w = tj->w;
-	char label[256];
 
 	(void)leaf;
 	if (tj->filter.task && t->id != tj->filter.task)
 		return;
 	if (t->polls == 1 || start == t->first_poll) {
-		task_label(label, sizeof(label), m, t);
-		track_event(w, "task", "b", label, task_pid(m, t), t->id, t->spawned ? t->spawned : start);
-		jw_name(w, "args");
-		jw_begin_object(w);
-		jw_u64_field(w, "task", t->id);
-		jw_u64_field(w, "parent", t->parent);
-		jw_end_object(w);
-		jw_end_object(w);
+		task_track_begin(w, m, t, t->spawned ? t->spawned : start);
 		if (t->spawned && start > t->spawned) {
-			track_event(w, "task", "b", "scheduled", task_pid(m, t), t->id, t->spawned);
-			jw_end_object(w);
-			track_event(w, "task", "e", "scheduled", task_pid(m, t), t->id, start);
-			jw_end_object(w);
+			task_slice(w, m, t, "scheduled", t->spawned, start);
 			flow(tj, m, "spawn", t->spawn_thread, t->spawned, thread, start);
 		}
 	} else if (t->woken_at && t->woken_at <= start) {
@@ -589,21 +606,8 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		/* (block_on's task is its thread: no polls of its own) */
 		if (t->kind == AU_TASK_BLOCK_ON || !t->spawned || end < t->spawned)
 			return;
-		track_event(tj->w, "task", "b", label, task_pid(m, t), t->id, t->spawned);
-		jw_name(tj->w, "args");
-		jw_begin_object(tj->w);
-		jw_u64_field(tj->w, "task", t->id);
-		jw_u64_field(tj->w, "parent", t->parent);
-		jw_end_object(tj->w);
-		jw_end_object(tj->w);
-		track_event(tj->w, "task", "b", "never polled", task_pid(m, t), t->id, t->spawned);
-		jw_end_object(tj->w);
-		track_event(tj->w, "task", "e", "never polled", task_pid(m, t), t->id, end);
-		jw_end_object(tj->w);
-		track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end);
-		jw_end_object(tj->w);
-		counters(tj, m, end);
-		return;
+		task_track_begin(tj->w, m, t, t->spawned);
+		task_slice(tj->w, m, t, "never polled", t->spawned, end);
 	}
 	track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end > t->last_poll_end ? end : t->last_poll_end);
 	jw_end_object(tj->w);
