@@ -336,8 +336,8 @@ static void on_off_cpu(struct au_sink *s, const struct au_model *m, const struct
 static void never_polled(struct diagnose *d, const struct au_model *m, const struct au_task *t,
 			 const char *name, uint64_t end)
 {
-	uint64_t since = t->spawned && t->spawned <= end ? end - t->spawned : 0;
-	uint64_t queued = t->woken_at && t->woken_at <= end ? end - t->woken_at : 0;
+	uint64_t since = t->spawned ? elapsed(t->spawned, end) : 0;
+	uint64_t queued = t->woken_at ? elapsed(t->woken_at, end) : 0;
 	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, since);
 	char b1[32], b2[32], by[160] = "", when[64] = "", why[96] = "";
 

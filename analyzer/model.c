@@ -406,15 +406,23 @@ static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, b
 	return a <= fr->nargs ? fr->args[a - 1] : fr->args[0];
 }
 
+/* How a task ended, from what was seen; @otherwise when none of it was
+ * (dropped when freed, pending when alive at the end). Aborted before
+ * completed: a cancelled task still completes (tokio stores its JoinError
+ * through Harness::complete). */
+static enum au_task_outcome outcome_of(const struct au_task *t, enum au_task_outcome otherwise)
+{
+	return t->panicked    ? AU_OUTCOME_PANICKED
+	       : t->aborted   ? AU_OUTCOME_ABORTED
+	       : t->completed ? AU_OUTCOME_COMPLETED
+			      : otherwise;
+}
+
 /* Forget a task: sinks see its end, frames stop pointing at it. */
 static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 {
 	if (t->outcome == AU_OUTCOME_PENDING)
-		/* aborted first: a cancelled task still completes (tokio stores
-		 * its JoinError through Harness::complete) */
-		t->outcome = t->panicked ? AU_OUTCOME_PANICKED
-			     : t->aborted ? AU_OUTCOME_ABORTED
-			     : t->completed ? AU_OUTCOME_COMPLETED : AU_OUTCOME_DROPPED;
+		t->outcome = outcome_of(t, AU_OUTCOME_DROPPED);
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
 			s->ops->task_end(s, m, t, end);
@@ -610,6 +618,7 @@ static bool inside_role(const struct au_model *m, const struct thread_state *th,
 static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr, uint64_t ptr)
 {
 	struct thread_state *th = &m->threads[thread];
+	const struct au_funcinfo *fi = finfo(m, fr->func);
 	struct au_task *old = au_tasks_get(m->tasks, ptr), *t;
 
 	/* The runtime reuses a freed task's memory: the old one is over. */
@@ -622,8 +631,8 @@ static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr,
 	t->spawn_thread = thread;
 	t->runtime_id = th->next_runtime_id;
 	th->next_runtime_id = 0;
-	if (finfo(m, fr->func))
-		t->spawned_future = finfo(m, fr->func)->spawns;
+	if (fi)
+		t->spawned_future = fi->spawns;
 	for_each_sink(m, s) {
 		if (s->ops->task_spawn)
 			s->ops->task_spawn(s, m, t);
@@ -1137,9 +1146,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 
 		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
-		/* a steal hands back the task it took (or None: 0) */
+		/* the runtime's id for the next spawn on this thread */
 		if (fi && (fi->flags & ASYM_F_TASK_ID) && has_ret)
 			t->next_runtime_id = retval;
+		/* a steal hands back the task it took (or None: 0) */
 		if (fi && (fi->flags & ASYM_F_STEAL) && has_ret && retval) {
 			struct au_task *st = au_tasks_find(m->tasks, retval);
 
@@ -1426,9 +1436,7 @@ static void finish_task(struct au_task *t, void *arg)
 {
 	struct au_model *m = arg;
 
-	t->outcome = t->panicked ? AU_OUTCOME_PANICKED
-		     : t->aborted ? AU_OUTCOME_ABORTED
-		     : t->completed ? AU_OUTCOME_COMPLETED : AU_OUTCOME_PENDING;
+	t->outcome = outcome_of(t, AU_OUTCOME_PENDING);
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
 			s->ops->task_end(s, m, t, m->last_time);

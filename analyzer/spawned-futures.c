@@ -94,17 +94,16 @@ static int32_t spawned_future(const struct au_funcs *funcs, const struct named *
 {
 	size_t len = strlen(name);
 	int32_t best = -1;
-	int best_depth = 0;
+	/* the nesting of '<' before i: a list's depth, for "outermost" */
+	int depth = 0, best_depth = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		int depth = 0;
+		int here = depth;
 		size_t start;
 
+		depth += name[i] == '<' ? 1 : closes(name, name + i) ? -1 : 0;
 		if (!opens_generics(name, name + i))
 			continue;
-		/* the depth of this list, for "outermost" */
-		for (size_t k = 0; k < i; k++)
-			depth += name[k] == '<' ? 1 : closes(name, name + k) ? -1 : 0;
 		start = i + 1;
 		for (size_t k = i + 1, d = 0; k < len; k++) {
 			bool end = closes(name, name + k) && d == 0;
@@ -118,9 +117,9 @@ static int32_t spawned_future(const struct au_funcs *funcs, const struct named *
 
 				if (f >= 0 && (funcs->v[f].flags & ASYM_F_USER))
 					return f;
-				if (f >= 0 && (best < 0 || depth < best_depth)) {
+				if (f >= 0 && (best < 0 || here < best_depth)) {
 					best = f;
-					best_depth = depth;
+					best_depth = here;
 				}
 				if (end)
 					break;
