@@ -407,14 +407,17 @@ static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, b
 }
 
 /* How a task ended, from what was seen; @otherwise when none of it was
- * (dropped when freed, pending when alive at the end). Aborted before
- * completed: a cancelled task still completes (tokio stores its JoinError
- * through Harness::complete). */
+ * (dropped when freed, pending when alive at the end).  A cancellation
+ * before a completion: a cancelled task still completes (tokio stores its
+ * JoinError through Harness::complete).  A shutdown after it: the runtime
+ * shuts down every task it still holds when it stops, a task that has just
+ * completed on another worker too, and that shutdown cancels nothing. */
 static enum au_task_outcome outcome_of(const struct au_task *t, enum au_task_outcome otherwise)
 {
 	return t->panicked    ? AU_OUTCOME_PANICKED
 	       : t->aborted   ? AU_OUTCOME_ABORTED
 	       : t->completed ? AU_OUTCOME_COMPLETED
+	       : t->shut_down ? AU_OUTCOME_ABORTED
 			      : otherwise;
 }
 
@@ -827,14 +830,15 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 			t->completed = fr->start;
 		break;
 	case ASYM_ROLE_TASK_ABORT:
-		/* without a task argument: the task polled or shut down
-		 * around the call (tokio's JoinError::cancelled) */
-		if (fi->task_arg == 0)
-			t = enclosing_task(m, th, ASYM_ROLE_TASK_ABORT, true);
-		else
-			t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
-		if (t)
-			t->aborted = true;
+		/* without a task argument, the cancellation itself (tokio's
+		 * JoinError::cancelled), of the task polled or shut down
+		 * around the call; with one, a shutdown (raw::shutdown) */
+		if (fi->task_arg == 0) {
+			if ((t = enclosing_task(m, th, ASYM_ROLE_TASK_ABORT, true)))
+				t->aborted = true;
+		} else if (ok && (t = au_tasks_find(m->tasks, ptr))) {
+			t->shut_down = true;
+		}
 		break;
 	case ASYM_ROLE_TASK_PANIC:
 		/* the task polled, or shut down (dropping its future

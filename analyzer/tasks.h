@@ -62,7 +62,9 @@ struct au_task {
 	uint32_t running_polls;
 	uint32_t running_thread;
 	uint64_t cut;            /* that start, 0 if none */
-	bool aborted;
+	bool aborted;            /* cancelled: tokio's JoinError::cancelled seen */
+	bool shut_down;          /* the runtime shut it down (raw::shutdown): a
+				  * cancellation, unless it had completed first */
 	bool panicked;           /* the runtime caught a panic of its future */
 	/* a poll still open when the recording ended (the program was killed,
 	 * crashed or exited inside it), and the innermost call then */
