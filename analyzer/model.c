@@ -496,6 +496,7 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 {
 	struct thread_state *th = &m->threads[thread];
 	struct au_task *t = fr->task;
+	uint64_t busy;
 
 	/* a deferred task poll that polled no future was no task's */
 	if (fr->deferred)
@@ -523,10 +524,12 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	/* parks inside (a worker loop's) are idle, not busy */
 	t->last_poll_parked_ns = fr->parked_inside < end - fr->start ? fr->parked_inside
 								     : end - fr->start;
-	t->busy_ns += end - fr->start - t->last_poll_parked_ns;
-	if (end - fr->start >= m->slow_poll_ns) {
+	busy = end - fr->start - t->last_poll_parked_ns;
+	t->busy_ns += busy;
+	/* (a worker loop parked most of its poll is no slow poll) */
+	if (busy >= m->slow_poll_ns) {
 		t->slow_polls++;
-		t->slow_poll_ns += end - fr->start;
+		t->slow_poll_ns += busy;
 	}
 	if (end > t->last_poll_end)
 		t->last_poll_end = end;
