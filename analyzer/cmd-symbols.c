@@ -108,6 +108,10 @@ static cJSON *func_json(const struct asym_func *f)
 				snprintf(addr, sizeof(addr), "0x%" PRIx64, a->call_addr);
 				cJSON_AddStringToObject(ao, "call_addr", addr);
 			}
+			if (a->macro_file) {
+				cJSON_AddStringToObject(ao, "macro_file", a->macro_file);
+				cJSON_AddNumberToObject(ao, "macro_line", a->macro_line);
+			}
 			cJSON_AddItemToArray(aws, ao);
 		}
 	}

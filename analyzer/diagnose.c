@@ -339,12 +339,21 @@ static void never_polled(struct diagnose *d, const struct au_model *m, const str
 	uint64_t since = t->spawned ? elapsed(t->spawned, end) : 0;
 	uint64_t queued = t->woken_at ? elapsed(t->woken_at, end) : 0;
 	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, since);
-	char b1[32], b2[32], by[160] = "", when[64] = "", why[96] = "";
+	char b1[32], b2[32], by[400] = "", when[64] = "", why[96] = "";
 
 	if (!g)
 		return;
-	if (t->spawn_func >= 0)
-		snprintf(by, sizeof(by), ", spawned by %s", label(m, t->spawn_func));
+	if (t->spawn_func >= 0) {
+		const char *file;
+		int line = au_funcs_call_line(au_model_funcs(m), t->spawn_func, t->spawn_callee,
+					      &file);
+
+		if (line)
+			snprintf(by, sizeof(by), ", spawned by %s at %s:%d", label(m, t->spawn_func),
+				 file, line);
+		else
+			snprintf(by, sizeof(by), ", spawned by %s", label(m, t->spawn_func));
+	}
 	if (since)
 		snprintf(when, sizeof(when), " %s before the end", ms(b1, sizeof(b1), since));
 	if (queued)
@@ -360,6 +369,43 @@ static void never_polled(struct diagnose *d, const struct au_model *m, const str
 	g->ts = t->spawned;
 	if (t->spawn_func >= 0)
 		g->stack[g->stack_len++] = t->spawn_func;
+}
+
+/* A diagnostic about a task waiting since its last poll: where. */
+static void waiting_task(struct au_diag *g, const struct au_task *t, const char *name)
+{
+	g->task = t->id;
+	g->future = name;
+	g->ts = t->last_poll_end;
+	g->await = t->await_site;
+	g->on_task = t->await_task;
+	if (t->await_func >= 0) {
+		g->stack[g->stack_len++] = t->await_func;
+		if (t->await_child >= 0)
+			g->stack[g->stack_len++] = t->await_child;
+	}
+}
+
+/* Cancelled by its runtime's shutdown (the runtime or LocalSet dropped,
+ * usually at exit) while it waited: it never finished its work, which is
+ * what a service's background tasks do, and what a stuck one does too. */
+static void shut_down_waiting(struct diagnose *d, const struct au_model *m,
+			      const struct au_task *t, const char *name, uint64_t end)
+{
+	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_end, end));
+	char b1[32], b2[320], at[400] = "";
+
+	if (!g)
+		return;
+	if (t->await_site)
+		snprintf(at, sizeof(at), " at %s:%d on %s",
+			 t->await_site->file ? t->await_site->file : "?", t->await_site->line,
+			 on_label(b2, sizeof(b2), m, t->await_child, t->await_task));
+	g->message = msg("task %llu (%s) never completed: its runtime shut it down while it "
+			 "waited%s, %s after its last poll",
+			 (unsigned long long)t->id, name ? name : "?", at,
+			 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)));
+	waiting_task(g, t, name);
 }
 
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,
@@ -379,6 +425,10 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 				 "(yield loops, spurious wakes) instead of waiting for an event",
 				 (unsigned long long)t->id, name ? name : "?", t->self_wakes,
 				 t->wakes);
+	}
+	if (t->outcome == AU_OUTCOME_SHUT_DOWN && t->polls && t->kind == AU_TASK_TASK) {
+		shut_down_waiting(d, m, t, name, end);
+		return;
 	}
 	if (t->outcome != AU_OUTCOME_PENDING || t->kind == AU_TASK_BLOCK_ON)
 		return;
@@ -445,16 +495,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 								  t->await_child, t->await_task };
 		}
 	}
-	g->task = t->id;
-	g->future = name;
-	g->ts = t->last_poll_end;
-	g->await = t->await_site;
-	g->on_task = t->await_task;
-	if (t->await_func >= 0) {
-		g->stack[g->stack_len++] = t->await_func;
-		if (t->await_child >= 0)
-			g->stack[g->stack_len++] = t->await_child;
-	}
+	waiting_task(g, t, name);
 }
 
 static void on_future_end(struct au_sink *s, const struct au_model *m, const struct au_future *f,

@@ -92,6 +92,7 @@ int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *bin
 			bin = open_module(mod, binary);
 		funcs->bins[m] = bin;
 		if (bin && mod->main) {
+			funcs->main_bin = bin;
 			funcs->runtime = asym_binary_runtime(bin);
 			funcs->classified = (asym_binary_flags(bin) & ASYM_BIN_DWARF) != 0;
 		}
@@ -127,9 +128,52 @@ void au_funcs_free(struct au_funcs *funcs)
 	}
 	for (uint32_t m = 0; m < funcs->nr_bins; m++)
 		asym_binary_free(funcs->bins[m]);
+	free(funcs->call_lines);
 	free(funcs->bins);
 	free(funcs->v);
 	memset(funcs, 0, sizeof(*funcs));
+}
+
+/* A small direct-mapped cache: a program has few spawn sites, and each
+ * answer costs a disassembly of the caller. */
+#define CALL_LINES 256
+struct au_call_line {
+	int32_t caller, callee;  /* -1, -1: empty */
+	int line;
+	const char *file;
+};
+
+int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
+		       const char **file)
+{
+	const struct au_funcinfo *a, *b;
+	struct au_call_line *c;
+
+	*file = NULL;
+	if (caller < 0 || callee < 0 || (uint32_t)caller >= funcs->n ||
+	    (uint32_t)callee >= funcs->n || !funcs->main_bin)
+		return 0;
+	a = &funcs->v[caller];
+	b = &funcs->v[callee];
+	/* only the program's functions carry a symbolizer entry */
+	if (!a->sym || !b->sym)
+		return 0;
+	if (!funcs->call_lines) {
+		/* the cache belongs to the answers, not to what funcs means */
+		struct au_funcs *mut = (struct au_funcs *)funcs;
+
+		mut->call_lines = xmalloc(CALL_LINES * sizeof(*mut->call_lines));
+		for (unsigned i = 0; i < CALL_LINES; i++)
+			mut->call_lines[i] = (struct au_call_line){ -1, -1, 0, NULL };
+	}
+	c = &funcs->call_lines[((uint32_t)caller * 2654435761u ^ (uint32_t)callee) % CALL_LINES];
+	if (c->caller != caller || c->callee != callee) {
+		c->caller = caller;
+		c->callee = callee;
+		c->line = asym_call_line(funcs->main_bin, a->sym, b->sym, &c->file);
+	}
+	*file = c->file;
+	return c->line;
 }
 
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval)

@@ -34,6 +34,8 @@ struct au_funcs {
 	const char *runtime;         /* "tokio", ..., "unknown" */
 	unsigned nr_futures;         /* functions with ASYM_F_FUTURE */
 	bool classified;             /* the main binary was read with DWARF */
+	struct asym_binary *main_bin; /* the program's, among bins; NULL if not read */
+	struct au_call_line *call_lines; /* au_funcs_call_line()'s answers */
 };
 
 /**
@@ -53,6 +55,16 @@ void au_funcs_free(struct au_funcs *funcs);
 /** Sets each spawn function's `spawns` from its generic arguments (called
  *  by au_funcs_build). */
 void au_funcs_link_spawns(struct au_funcs *funcs);
+
+/**
+ * au_funcs_call_line - the line where function @caller calls @callee
+ * @file: receives its source file
+ *
+ * Both indexes of the program's functions; 0 when unknown, or when the
+ * calls sit on several lines (asym_call_line).  Answers are cached.
+ */
+int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
+		       const char **file);
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);

@@ -414,11 +414,13 @@ static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, b
  * completed on another worker too, and that shutdown cancels nothing. */
 static enum au_task_outcome outcome_of(const struct au_task *t, enum au_task_outcome otherwise)
 {
-	return t->panicked    ? AU_OUTCOME_PANICKED
-	       : t->aborted   ? AU_OUTCOME_ABORTED
-	       : t->completed ? AU_OUTCOME_COMPLETED
-	       : t->shut_down ? AU_OUTCOME_ABORTED
-			      : otherwise;
+	/* a cancellation completes the task (with its JoinError) */
+	return t->panicked             ? AU_OUTCOME_PANICKED
+	       : t->aborted            ? AU_OUTCOME_ABORTED
+	       : t->shutdown_cancelled ? AU_OUTCOME_SHUT_DOWN
+	       : t->completed          ? AU_OUTCOME_COMPLETED
+	       : t->shut_down          ? AU_OUTCOME_SHUT_DOWN
+				       : otherwise;
 }
 
 /* Forget a task: sinks see its end, frames stop pointing at it. */
@@ -597,14 +599,21 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 }
 
 /* The program's own function nearest the top of the stack: where a spawn
- * came from, as a person would name it. */
-static int32_t user_caller(const struct au_model *m, const struct thread_state *th)
+ * (the frame @spawn, just popped) came from, as a person would name it;
+ * and the recorded call it made toward the spawn (tokio::spawn,
+ * JoinSet::spawn..., or @spawn itself when nothing between was recorded)
+ * into @callee, which tells the line of the spawn. */
+static int32_t user_caller(const struct au_model *m, const struct thread_state *th,
+			   const struct frame *spawn, int32_t *callee)
 {
+	*callee = -1;
 	for (size_t d = th->depth; d-- > 0;) {
 		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
 
-		if (fi && (fi->flags & ASYM_F_USER))
+		if (fi && (fi->flags & ASYM_F_USER)) {
+			*callee = d + 1 < th->depth ? th->stack[d + 1].func : spawn->func;
 			return th->stack[d].func;
+		}
 	}
 	return -1;
 }
@@ -633,7 +642,7 @@ static void spawned(struct au_model *m, uint32_t thread, const struct frame *fr,
 	t = au_tasks_add(m->tasks, ptr, fr->start);
 	t->parent = th->task ? th->task->id : 0;
 	t->kind = inside_role(m, th, ASYM_ROLE_SPAWN_BLOCKING) ? AU_TASK_BLOCKING : AU_TASK_TASK;
-	t->spawn_func = user_caller(m, th);
+	t->spawn_func = user_caller(m, th, fr, &t->spawn_callee);
 	t->spawn_thread = thread;
 	t->runtime_id = th->next_runtime_id;
 	th->next_runtime_id = 0;
@@ -837,8 +846,15 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 		 * JoinError::cancelled), of the task polled or shut down
 		 * around the call; with one, a shutdown (raw::shutdown) */
 		if (fi->task_arg == 0) {
-			if ((t = enclosing_task(m, th, ASYM_ROLE_TASK_ABORT, true)))
-				t->aborted = true;
+			/* In a poll: JoinHandle::abort (tokio cancels an
+			 * aborted task in its next poll).  In a shutdown: the
+			 * runtime or LocalSet shutting down, already marked. */
+			if ((t = enclosing_task(m, th, ASYM_ROLE_TASK_ABORT, true))) {
+				if (t->running)
+					t->aborted = true;
+				else
+					t->shutdown_cancelled = true;
+			}
 		} else if (ok && (t = au_tasks_find(m->tasks, ptr))) {
 			t->shut_down = true;
 		}

@@ -123,6 +123,7 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			t->outcome == AU_OUTCOME_COMPLETED ? "completed" :
 			t->outcome == AU_OUTCOME_PENDING ? "pending at end" :
 			t->outcome == AU_OUTCOME_ABORTED ? "aborted" :
+			t->outcome == AU_OUTCOME_SHUT_DOWN ? "shut down" :
 			t->outcome == AU_OUTCOME_PANICKED ? "panicked" : "dropped");
 	}
 	free(all);

@@ -410,6 +410,8 @@ static const char *outcome_name(enum au_task_outcome o)
 		return "dropped";
 	case AU_OUTCOME_PANICKED:
 		return "panicked";
+	case AU_OUTCOME_SHUT_DOWN:
+		return "shut_down";
 	default:
 		return "pending_at_end";
 	}
@@ -467,10 +469,16 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 
 			jw_name(w, "spawn_site");
 			jw_begin_object(w);
+			const char *call_file;
+			int call_line = au_funcs_call_line(funcs, t->spawn_func, t->spawn_callee,
+							   &call_file);
+
 			jw_str_field(w, "function", fi->label);
 			if (fi->sym && fi->sym->file) {
 				jw_str_field(w, "file", fi->sym->file);
-				jw_i64_field(w, "line", fi->sym->line);
+				/* the spawn call's line when the code tells it */
+				jw_i64_field(w, "line", call_line ? call_line : fi->sym->line);
+				jw_i64_field(w, "function_line", fi->sym->line);
 			}
 			jw_end_object(w);
 		} else {

@@ -25,6 +25,7 @@ enum au_task_outcome {
 	AU_OUTCOME_ABORTED,
 	AU_OUTCOME_DROPPED,      /* freed without completing or an abort seen */
 	AU_OUTCOME_PANICKED,     /* its future panicked (or the program aborted in its poll) */
+	AU_OUTCOME_SHUT_DOWN,    /* cancelled by its runtime's shutdown before completing */
 };
 
 #define AU_TASK_ENDED_STACK 8
@@ -38,6 +39,7 @@ struct au_task {
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */
 	int32_t spawn_func;      /* the program's function that spawned it, -1 unknown */
+	int32_t spawn_callee;    /* the function spawn_func called to spawn it, -1 unknown */
 	int32_t spawned_future;  /* the future its spawn took (from the spawn's
 				  * generics), -1 unknown: names a task never polled */
 	uint32_t spawn_thread;
@@ -62,7 +64,10 @@ struct au_task {
 	uint32_t running_polls;
 	uint32_t running_thread;
 	uint64_t cut;            /* that start, 0 if none */
-	bool aborted;            /* cancelled: tokio's JoinError::cancelled seen */
+	bool aborted;            /* cancelled in its poll (tokio's JoinError::cancelled
+				  * there): JoinHandle::abort */
+	bool shutdown_cancelled; /* cancelled in a shutdown (its runtime or LocalSet
+				  * dropped, JoinError::cancelled in raw::shutdown) */
 	bool shut_down;          /* the runtime shut it down (raw::shutdown): a
 				  * cancellation, unless it had completed first */
 	bool panicked;           /* the runtime caught a panic of its future */

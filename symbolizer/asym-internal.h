@@ -3,6 +3,7 @@
 #ifndef ASYM_INTERNAL_H
 #define ASYM_INTERNAL_H
 
+#include <capstone/capstone.h>
 #include <elfutils/libdw.h>
 #include <gelf.h>
 #include <stdbool.h>
@@ -21,6 +22,9 @@ struct asym_binary {
 	struct asym_func *funcs;   /* sorted by addr, unique addresses */
 	size_t nr_funcs, cap_funcs;
 	bool legacy_mangling;      /* _ZN...17h<hash>E symbols seen */
+	struct got_map *got;       /* GOT slots and their targets (code.c), once read */
+	csh cs;                    /* capstone, once opened (cs_open) */
+	bool cs_open;
 };
 
 void asym_pr(enum asym_print_level level, const char *fmt, ...)
@@ -42,6 +46,19 @@ int asym_classify_dwarf(struct asym_binary *bin);
 void asym_classify_names(struct asym_binary *bin);
 /* awaits.c: call sites of the awaits, from the code */
 void asym_find_call_sites(struct asym_binary *bin);
+
+/* code.c: the calls in a function's code.  @fn gets each call whose target
+ * is known: the call instruction's address and the function called (NULL
+ * when outside the binary's functions); it returns false to stop.  False
+ * when the code cannot be read. */
+typedef bool (*asym_call_fn)(void *arg, uint64_t call_vaddr, struct asym_func *callee);
+bool asym_each_call(struct asym_binary *bin, const struct asym_func *f, asym_call_fn fn, void *arg);
+/* code.c: the line table's line for @vaddr (0 if none), its file into @file */
+int asym_line_of(Dwarf *dw, uint64_t vaddr, const char **file);
+/* code.c: one source file named twice (one name may carry the directory) */
+bool asym_same_source(const char *a, const char *b);
+/* code.c: what asym_each_call keeps with the binary */
+void asym_code_free(struct asym_binary *bin);
 
 struct asym_func *asym_func_at(struct asym_binary *bin, uint64_t rel_addr);
 

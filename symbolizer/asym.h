@@ -156,6 +156,13 @@ struct asym_await {
 	 * "<tokio::time::sleep::Sleep as Future>"), or NULL: awaitee_offset
 	 * alone does not tell awaits apart, as rustc overlaps their storage. */
 	const char *awaitee_label;
+	/* An .await inside a macro (tokio::select!, futures::join!): rustc
+	 * puts the suspend point in the macro's source, and the line table
+	 * the call polling it at the macro's call site in the function's
+	 * own file.  file/line are then that call site, these the macro's;
+	 * NULL/0 otherwise. */
+	const char *macro_file;
+	int macro_line;
 };
 
 struct asym_func {
@@ -230,6 +237,18 @@ size_t asym_binary_func_count(const struct asym_binary *bin);
 const struct asym_func *asym_binary_func(const struct asym_binary *bin, size_t idx);
 /** The function whose [addr, addr+size) contains @rel_addr, or NULL. */
 const struct asym_func *asym_binary_lookup(const struct asym_binary *bin, uint64_t rel_addr);
+
+/**
+ * asym_call_line - where @caller calls @callee, from its code and line table
+ * @file: receives the source file (libdw's string, valid while @bin is open)
+ *
+ * Returns the line when every direct or GOT call from @caller to @callee
+ * sits on one line of @caller's own source file, 0 when there is none, they
+ * sit on several lines, or the binary has no DWARF.  Disassembles @caller
+ * on each call: cache the answer.
+ */
+int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
+		   const struct asym_func *callee, const char **file);
 
 /* What the recording needs; asym_binary_record_options() modes. */
 enum asym_record_mode {

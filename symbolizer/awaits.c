@@ -3,231 +3,128 @@
  * Await call sites: in each async body, the calls into other poll
  * functions, mapped to source lines with the DWARF line table, so each
  * suspension point also knows the instruction that polls its awaitee.
- *
- * Debug builds call functions of other crates through the GOT
- * ("mov slot(%rip),%rax; call *%rax", or "call *slot(%rip)"), so a call
- * target is a direct immediate, or a GOT slot resolved with the dynamic
- * relocations (R_X86_64_RELATIVE: the addend; GLOB_DAT/64: the symbol).
+ * The same pass finds the program's calls to blocking std functions.
  */
-#include <capstone/capstone.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asym-internal.h"
 
-struct got_slot {
-	uint64_t slot;   /* vaddr of the GOT entry */
-	uint64_t target; /* vaddr it will hold */
+struct future_call {
+	uint64_t addr;                  /* relative address of the call */
+	const struct asym_func *callee; /* a future's poll function */
 };
 
-struct got_map {
-	struct got_slot *slots;
-	size_t nr, cap;
+struct scan {
+	struct asym_binary *bin;
+	struct asym_func *f;
+	/* the calls into other futures' polls, for match_by_label */
+	struct future_call *calls;
+	size_t nr_calls, cap_calls;
 };
 
-static int cmp_slot(const void *a, const void *b)
+/*
+ * An .await that rustc placed in another file than its function's (a
+ * macro's source: tokio::select!'s select.rs, futures::join!'s join_mod.rs)
+ * while the call polling its awaitee sits, in the line table, in the
+ * function's own file: that call's line is where the user wrote the macro.
+ */
+static void await_in_macro(struct asym_binary *bin, const struct asym_func *f,
+			   struct asym_await *aw)
 {
-	const struct got_slot *x = a, *y = b;
+	const char *file;
+	char *copy;
+	int line;
 
-	return x->slot < y->slot ? -1 : x->slot > y->slot;
+	if (!aw->call_addr || !aw->file || !f->file || asym_same_source(aw->file, f->file))
+		return;
+	line = asym_line_of(bin->dwarf, aw->call_addr + bin->base, &file);
+	if (!line || !asym_same_source(file, f->file) || !(copy = strdup(f->file)))
+		return;
+	aw->macro_file = aw->file;
+	aw->macro_line = aw->line;
+	aw->file = copy;
+	aw->line = line;
 }
 
-static void add_slot(struct got_map *got, uint64_t slot, uint64_t target)
+/* Awaits no call matched by line: the one call polling a future of the
+ * awaitee's label, when no other unmatched await has that label. */
+static void match_by_label(struct asym_func *f, const struct future_call *calls, size_t nr_calls)
 {
-	if (got->nr == got->cap) {
-		size_t cap = got->cap ? got->cap * 2 : 256;
-		void *p = reallocarray(got->slots, cap, sizeof(*got->slots));
+	for (unsigned a = 0; a < f->n_awaits; a++) {
+		struct asym_await *aw = (struct asym_await *)&f->awaits[a];
+		bool unique = true;
 
-		if (!p)
-			return;
-		got->slots = p;
-		got->cap = cap;
-	}
-	got->slots[got->nr++] = (struct got_slot){ slot, target };
-}
-
-/* Value of symbol @idx of the symbol table section @symscn, 0 if undefined. */
-static uint64_t sym_value(Elf_Scn *symscn, size_t idx)
-{
-	Elf_Data *data = symscn ? elf_getdata(symscn, NULL) : NULL;
-	GElf_Sym sym;
-
-	if (!data || !gelf_getsym(data, idx, &sym) || sym.st_shndx == SHN_UNDEF)
-		return 0;
-	return sym.st_value;
-}
-
-static void read_got(Elf *elf, struct got_map *got)
-{
-	Elf_Scn *scn = NULL;
-
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_entsize)
+		if (aw->call_addr || !aw->awaitee_label)
 			continue;
-		data = elf_getdata(scn, NULL);
-		for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Rela r;
-			uint64_t target = 0;
-
-			if (!gelf_getrela(data, i, &r))
-				continue;
-			switch (GELF_R_TYPE(r.r_info)) {
-			case R_X86_64_RELATIVE:
-				target = r.r_addend;
-				break;
-			case R_X86_64_GLOB_DAT:
-			case R_X86_64_64:
-			case R_X86_64_JUMP_SLOT:
-				target = sym_value(elf_getscn(elf, sh.sh_link), GELF_R_SYM(r.r_info));
-				if (target)
-					target += r.r_addend;
-				break;
-			default:
+		for (unsigned b = 0; b < f->n_awaits && unique; b++)
+			unique = b == a || f->awaits[b].call_addr || !f->awaits[b].awaitee_label ||
+				 strcmp(f->awaits[b].awaitee_label, aw->awaitee_label);
+		for (size_t c = 0; unique && c < nr_calls; c++) {
+			if (calls[c].callee->label &&
+			    !strcmp(calls[c].callee->label, aw->awaitee_label)) {
+				aw->call_addr = calls[c].addr;
 				break;
 			}
-			if (target)
-				add_slot(got, r.r_offset, target);
 		}
 	}
-	if (got->nr)
-		qsort(got->slots, got->nr, sizeof(*got->slots), cmp_slot);
 }
 
-static uint64_t got_target(const struct got_map *got, uint64_t slot)
+static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 {
-	struct got_slot key = { .slot = slot }, *s;
+	struct scan *sc = arg;
+	struct asym_func *f = sc->f;
+	int line;
 
-	if (!got->nr)
-		return 0;
-	s = bsearch(&key, got->slots, got->nr, sizeof(*got->slots), cmp_slot);
-	return s ? s->target : 0;
-}
-
-/* The bytes of [vaddr, vaddr+size) from the section that holds them. */
-static const uint8_t *code_at(Elf *elf, uint64_t vaddr, uint64_t size)
-{
-	Elf_Scn *scn = NULL;
-
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR))
-			continue;
-		if (vaddr < sh.sh_addr || vaddr + size > sh.sh_addr + sh.sh_size)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data || !data->d_buf)
-			return NULL;
-		return (const uint8_t *)data->d_buf + (vaddr - sh.sh_addr);
+	if (!callee)
+		return true;
+	/* Only non-generic callees: libstd's own code, which is not traced;
+	 * generic ones are instantiated in the program and show up in the
+	 * trace themselves. */
+	if (callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER) &&
+	    !(f->flags & ASYM_F_CALLS_BLOCKING) && !strchr(callee->name, '<')) {
+		f->flags |= ASYM_F_CALLS_BLOCKING;
+		f->blocking_callee = callee->name;
 	}
-	return NULL;
+	if (callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER))
+		callee->flags |= ASYM_F_USER_CALLED;
+	if (!(callee->flags & ASYM_F_FUTURE) || callee == f || !f->n_awaits)
+		return true;
+	if (sc->nr_calls == sc->cap_calls) {
+		size_t cap = sc->cap_calls ? 2 * sc->cap_calls : 16;
+		void *p = reallocarray(sc->calls, cap, sizeof(*sc->calls));
+
+		if (p) {
+			sc->calls = p;
+			sc->cap_calls = cap;
+		}
+	}
+	if (sc->nr_calls < sc->cap_calls)
+		sc->calls[sc->nr_calls++] = (struct future_call){ call_vaddr - sc->bin->base, callee };
+	line = asym_line_of(sc->bin->dwarf, call_vaddr, NULL);
+	for (unsigned a = 0; a < f->n_awaits; a++) {
+		struct asym_await *aw = (struct asym_await *)&f->awaits[a];
+
+		if (aw->line == line && !aw->call_addr)
+			aw->call_addr = call_vaddr - sc->bin->base;
+	}
+	return true;
 }
 
-static int line_of(Dwarf *dw, uint64_t vaddr)
+static void scan_function(struct asym_binary *bin, struct asym_func *f)
 {
-	Dwarf_Die cu;
-	Dwarf_Line *line;
-	int lineno = 0;
+	struct scan sc = { .bin = bin, .f = f };
 
-	if (!dwarf_addrdie(dw, vaddr, &cu) || !(line = dwarf_getsrc_die(&cu, vaddr)))
-		return 0;
-	dwarf_lineno(line, &lineno);
-	return lineno;
-}
-
-static bool rip_relative(const cs_x86_op *op)
-{
-	return op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP &&
-	       op->mem.index == X86_REG_INVALID;
-}
-
-/* Where the call at @insn goes, 0 when unknown; @reg_slot holds the GOT
- * slot last loaded into each register. */
-static uint64_t call_target(const cs_insn *insn, const struct got_map *got,
-			    const uint64_t *reg_slot)
-{
-	const cs_x86_op *op = &insn->detail->x86.operands[0];
-	uint64_t next = insn->address + insn->size;
-
-	if (op->type == X86_OP_IMM)
-		return op->imm;
-	if (op->type == X86_OP_REG && op->reg < X86_REG_ENDING && reg_slot[op->reg])
-		return got_target(got, reg_slot[op->reg]);
-	if (rip_relative(op))
-		return got_target(got, next + op->mem.disp);
-	return 0;
-}
-
-static void scan_function(struct asym_binary *bin, csh cs, const struct got_map *got,
-			  struct asym_func *f)
-{
-	uint64_t vaddr = f->addr + bin->base;
-	const uint8_t *code = code_at(bin->elf, vaddr, f->size);
-	uint64_t reg_slot[X86_REG_ENDING] = { 0 };
-	cs_insn *insn;
-	size_t n;
-
-	if (!code)
+	if (!asym_each_call(bin, f, on_call, &sc))
 		return;
-	n = cs_disasm(cs, code, f->size, vaddr, 0, &insn);
-	for (size_t i = 0; i < n; i++) {
-		cs_x86 *x = &insn[i].detail->x86;
-		struct asym_func *callee;
-		uint64_t target;
-		int line;
-
-		if (insn[i].id == X86_INS_MOV && x->op_count == 2 &&
-		    x->operands[0].type == X86_OP_REG && x->operands[0].reg < X86_REG_ENDING) {
-			reg_slot[x->operands[0].reg] =
-				rip_relative(&x->operands[1]) ?
-					insn[i].address + insn[i].size + x->operands[1].mem.disp :
-					0;
-			continue;
-		}
-		if (insn[i].id != X86_INS_CALL || x->op_count != 1)
-			continue;
-		target = call_target(&insn[i], got, reg_slot);
-		if (!target || target < bin->base)
-			continue;
-		callee = asym_func_at(bin, target - bin->base);
-		/* Only non-generic callees: libstd's own code, which is not
-		 * traced; generic ones are instantiated in the program and
-		 * show up in the trace themselves. */
-		if (callee && callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER) &&
-		    !(f->flags & ASYM_F_CALLS_BLOCKING) && !strchr(callee->name, '<')) {
-			f->flags |= ASYM_F_CALLS_BLOCKING;
-			f->blocking_callee = callee->name;
-		}
-		if (callee && callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER))
-			callee->flags |= ASYM_F_USER_CALLED;
-		if (!callee || !(callee->flags & ASYM_F_FUTURE) || callee == f)
-			continue;
-		line = line_of(bin->dwarf, insn[i].address);
-		for (unsigned a = 0; a < f->n_awaits; a++) {
-			struct asym_await *aw = (struct asym_await *)&f->awaits[a];
-
-			if (aw->line == line && !aw->call_addr)
-				aw->call_addr = insn[i].address - bin->base;
-		}
-	}
-	if (n)
-		cs_free(insn, n);
+	match_by_label(f, sc.calls, sc.nr_calls);
+	for (unsigned a = 0; a < f->n_awaits; a++)
+		await_in_macro(bin, f, (struct asym_await *)&f->awaits[a]);
+	free(sc.calls);
 }
 
 void asym_find_call_sites(struct asym_binary *bin)
 {
-	struct got_map got = { NULL, 0, 0 };
-	csh cs;
-
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-		return;
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-	read_got(bin->elf, &got);
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		struct asym_func *f = &bin->funcs[i];
 
@@ -235,8 +132,6 @@ void asym_find_call_sites(struct asym_binary *bin)
 		 * for the blocking std calls they make */
 		if (((f->role == ASYM_ROLE_ASYNC_FN || f->role == ASYM_ROLE_ASYNC_BLOCK) &&
 		     f->n_awaits) || (f->flags & ASYM_F_USER))
-			scan_function(bin, cs, &got, f);
+			scan_function(bin, f);
 	}
-	free(got.slots);
-	cs_close(&cs);
 }

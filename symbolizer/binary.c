@@ -286,12 +286,14 @@ void asym_binary_free(struct asym_binary *bin)
 		free((char *)f->file);
 		for (unsigned a = 0; a < f->n_awaits; a++) {
 			free((char *)f->awaits[a].file);
+			free((char *)f->awaits[a].macro_file);
 			free((char *)f->awaits[a].awaitee);
 			free((char *)f->awaits[a].awaitee_label);
 		}
 		free((void *)f->awaits);
 	}
 	free(bin->funcs);
+	asym_code_free(bin);
 	if (bin->dwarf)
 		dwarf_end(bin->dwarf);
 	if (bin->elf)

@@ -181,10 +181,11 @@ def within(value, expect, tol):
     return value is not None and abs(value - expect) <= expect * tol
 
 
-def marker_line(source, marker):
-    """Line number of the '// AWAIT: marker' comment in a fixture source."""
+def marker_line(source, marker, kind="AWAIT"):
+    """Line number of the '// AWAIT: marker' (or SPAWN: ...) comment in a
+    fixture source."""
     with open(os.path.join(SRC, "fixtures", source)) as f:
         for i, line in enumerate(f, 1):
-            if "AWAIT: " + marker in line:
+            if kind + ": " + marker in line:
                 return i
     raise KeyError(marker)

@@ -6,7 +6,7 @@ source: counts, parents, polls and wakes of each task."""
 import re
 
 from aulib import (PATCHABLE, SRC, check, check_trace_file, done, fixture, future, join_waits,
-                   load, profile, within)
+                   load, marker_line, profile, within)
 
 
 def const(path, name):
@@ -29,6 +29,10 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
           "%s: all spawned by the block_on root" % app)
     check(all(t["outcome"] == "completed" for t in workers), "%s: all completed (%s)" %
           (app, [t["outcome"] for t in workers]))
+    line = marker_line(app + "/src/main.rs", "worker", "SPAWN")
+    check(all(t["spawn_site"] and t["spawn_site"]["line"] == line for t in workers),
+          "%s: spawned at the spawn call's line %d (%s)" %
+          (app, line, [t["spawn_site"] and t["spawn_site"]["line"] for t in workers]))
     # The timer starts inside the first poll: its sleep is the idle time
     # plus what of that poll came after (under load a first poll is slow).
     check(all(within(t["idle_ns"] + t["busy_ns"], sleep_ms * 1e6, 0.10) for t in workers),
@@ -99,6 +103,14 @@ check(len(kids) == n and all(f == (root, 2, 1, 0, "completed") for f in facts(ki
       (n, facts(kids)))
 check(all(k["spawn_site"] and k["spawn_site"]["function"] == "futures_pool::local_root"
           for k in kids), "LocalPool: the children were spawned in local_root")
+spawn_lines = {m: marker_line("futures-pool/src/main.rs", m, "SPAWN")
+               for m in ("root", "local", "pool")}
+check([t["spawn_site"] and t["spawn_site"]["line"] for t in roots + kids + pooled] ==
+      [spawn_lines["root"]] + [spawn_lines["local"]] * len(kids) +
+      [spawn_lines["pool"]] * len(pooled),
+      "futures-pool: each task's spawn site is its spawn call's line %s (%s)" %
+      (spawn_lines, [(t["name"], t["spawn_site"] and t["spawn_site"]["line"])
+                     for t in roots + kids + pooled]))
 kid_ids = {k["id"] for k in kids}
 woken_by = [e["args"].get("waker_task") for e in trace["traceEvents"]
             if e.get("ph") == "i" and e.get("name") == "wake" and e["args"].get("task") in kid_ids]

@@ -8,8 +8,8 @@ import collections
 import re
 import subprocess
 
-from aulib import (AU, SRC, check, check_trace_file, done, fixture, join_waits, load, profile,
-                   undocumented_keys, within)
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, join_waits, load, marker_line,
+                   profile, undocumented_keys, within)
 
 
 def tasks_named(summary, name):
@@ -75,6 +75,15 @@ check(sorted(t["runtime_id"] for t in spawned) == list(range(1, len(spawned) + 1
       (len(spawned), dict(by_parent)))
 check(all(t["spawn_site"] and t["spawn_site"]["function"] == "spawn_tree::child" for t in leaves),
       "leaves were spawned from spawn_tree::child")
+# the line of the spawn call itself, also when the recording shows only
+# tokio's RawTask::new below it (a patchable build)
+lines = {"child": marker_line("spawn-tree/src/main.rs", "child", "SPAWN"),
+         "leaf": marker_line("spawn-tree/src/main.rs", "leaf", "SPAWN")}
+check(all(t["spawn_site"]["line"] == lines["leaf"] for t in leaves if t["spawn_site"]) and
+      all(t["spawn_site"] and t["spawn_site"]["line"] == lines["child"] for t in children),
+      "spawn sites are the tokio::spawn lines, %s (%s)" %
+      (lines, sorted({(t["name"], t["spawn_site"] and t["spawn_site"]["line"])
+                      for t in leaves + children})))
 # The timer starts inside the first poll: idle time plus poll time.
 check(all(within(l["idle_ns"] + l["busy_ns"], leaf_ms * 1e6, 0.10) for l in leaves),
       "each leaf is idle for its %d ms sleep +-10%% (%s ms)" %

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Patterns of tokio services (fixtures/patterns): each wait is where the
+source says and as long as its timer.  Awaits inside tokio::select! and
+futures::join! are at the line of the macro in the program (rustc puts
+them in the macro's own source); JoinSet and spawn_local tasks carry the
+line of their spawn call; a task still waiting when main returns is
+"shut_down" by the runtime, not aborted, and the diagnostics say where it
+waited."""
+import json
+import subprocess
+
+from aulib import (AU, check, check_trace_file, done, fixture, load, marker_line, profile,
+                   waits_of, within)
+
+SRC_FILE = "patterns/src/main.rs"
+res = profile(fixture("patterns"), "patterns")
+check(res["rc"] == 0, "profile.sh exits 0 (got %d)" % res["rc"])
+s = load(res["summary"])
+trace = load(res["trace"])
+check_trace_file(res["trace"])
+
+
+def waits(future):
+    """(await line, wait ms, on) of a future's waits, from the trace."""
+    return [(w["args"].get("await", {}).get("line"), w["args"]["wait_ns"] / 1e6,
+             w["args"].get("on")) for w in waits_of(trace, future)]
+
+
+def check_wait(future, marker, ms, tol=0.15):
+    line = marker_line(SRC_FILE, marker)
+    ws = [w for w in waits(future) if w[0] == line]
+    check(len(ws) == 1 and within(ws[0][1], ms, tol),
+          "%s waits once at line %d (%s), %d ms +-%d%% (%s)" %
+          (future, line, marker, ms, tol * 100, waits(future)))
+    return ws
+
+
+# tokio::select! between a 50 ms sleep and a channel that never fires
+check_wait("patterns::raced", "select", 50)
+# a 30 ms timeout around a recv that never gets anything
+check_wait("patterns::timed_out", "timeout", 30)
+
+def check_waits(future, marker, ms, least):
+    """At least @least waits at the marker's line, @ms in all (woken as
+    each of the children it awaits ends)."""
+    line = marker_line(SRC_FILE, marker)
+    ws = [w for w in waits(future) if w[0] == line]
+    check(len(ws) >= least and len(ws) == len(waits(future)) and
+          within(sum(w[1] for w in ws), ms, 0.15),
+          "%s waits %d+ times, all at line %d (%s), %d ms in all (%s)" %
+          (future, least, line, marker, ms, waits(future)))
+
+
+# futures::join! of a 15 and a 25 ms nap: woken when each ends
+check_waits("patterns::both", "join!", 25, 2)
+# JoinSet::join_next: woken as each of the 10, 20, 30 ms naps ends
+check_waits("patterns::joined", "join_next", 30, 3)
+# the awaits in macros keep the macro's own place in the symbols
+proc = subprocess.run([AU, "symbols", "--json", fixture("patterns")], capture_output=True,
+                      text=True)
+syms = {f["name"]: f for f in json.loads(proc.stdout or "[]")}
+raced = (syms.get("patterns::raced::{closure#0}") or {}).get("awaits") or [{}]
+check(raced[0].get("line") == marker_line(SRC_FILE, "select") and
+      raced[0].get("macro_file", "").endswith("macros/select.rs"),
+      "symbols: raced's await is at the select! line, from tokio's select.rs (%s)" % raced)
+
+tasks = s["tasks"]
+by_id = {t["id"]: t for t in tasks}
+root = [t for t in tasks if t["kind"] == "block_on"]
+check(len(root) == 1, "one block_on root (%s)" % [(t["id"], t["kind"]) for t in tasks])
+root_id = root[0]["id"] if root else -1
+nappers = [t for t in tasks if t["name"] == "patterns::napper"]
+check(len(nappers) == 4 and all(t["parent"] == root_id and t["outcome"] == "completed"
+                                for t in nappers),
+      "4 napper tasks (3 in the JoinSet, 1 spawn_local), children of the root, completed (%s)" %
+      [(t["parent"], t["outcome"]) for t in nappers])
+sites = sorted(t["spawn_site"] and t["spawn_site"]["line"] for t in nappers)
+want = sorted([marker_line(SRC_FILE, "joinset", "SPAWN")] * 3 +
+              [marker_line(SRC_FILE, "local", "SPAWN")])
+check(sites == want, "the nappers' spawn sites are the JoinSet::spawn and spawn_local lines "
+      "%s (%s)" % (want, sites))
+# the root awaits the spawn_local'd task's JoinHandle for its 20 ms
+local = [t for t in nappers if t["spawn_site"] and
+         t["spawn_site"]["line"] == marker_line(SRC_FILE, "local", "SPAWN")]
+line = marker_line(SRC_FILE, "local")
+lw = [w for w in waits_of(trace, "patterns::main::{async_block#0}")
+      if w["args"].get("await", {}).get("line") == line]
+check(local and lw and all(w["args"].get("on_task") == local[0]["id"] for w in lw) and
+      within(sum(w["args"]["wait_ns"] for w in lw) / 1e6, 20, 0.15),
+      "main waits ~20 ms at line %d on the spawn_local task's JoinHandle (%s)" %
+      (line, [(w["args"].get("on_task"), w["args"]["wait_ns"]) for w in lw]))
+
+# a task waiting forever on a Notify: the runtime shuts it down at exit
+forever = [t for t in tasks if t["name"] == "patterns::forever"]
+check(len(forever) == 1 and forever[0]["outcome"] == "shut_down" and
+      forever[0]["spawn_site"]["line"] == marker_line(SRC_FILE, "forever", "SPAWN"),
+      "forever: shut down by the runtime, not aborted; spawned at its line (%s)" %
+      [(t["outcome"], t["spawn_site"]) for t in forever])
+nc = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
+where = "%s:%d" % (SRC_FILE, marker_line(SRC_FILE, "forever"))
+check(len(nc) == 1 and forever and nc[0]["task"] == forever[0]["id"] and
+      "shut it down" in nc[0]["message"] and where in nc[0]["message"] and
+      "Notified" in nc[0]["message"],
+      "never_completed: forever was shut down while it waited at %s on Notified (%s)" %
+      (where, [d["message"] for d in nc]))
+check(not [d for d in s["diagnostics"] if d["kind"] != "never_completed"],
+      "no other diagnostic (%s)" % [d["kind"] for d in s["diagnostics"]])
+done()
