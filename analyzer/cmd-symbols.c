@@ -84,6 +84,7 @@ static cJSON *func_json(const struct asym_func *f)
 	if (f->flags & ASYM_F_FUTURE) {
 		cJSON_AddNumberToObject(o, "size_bytes", f->future_size);
 		cJSON_AddStringToObject(o, "ret", ret_name(f));
+		cJSON_AddNumberToObject(o, "self_arg", f->self_arg == 2 ? 2 : 1);
 		if (f->ret_kind == ASYM_RET_REG) {
 			cJSON_AddNumberToObject(o, "ret_shift", f->ret_shift);
 			cJSON_AddNumberToObject(o, "ret_bits", f->ret_bits);

@@ -144,7 +144,9 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	struct au_diag *g;
 	char b1[32], b2[32];
 
-	if (!p->top || dur <= d->opts.long_poll_ns)
+	/* A blocking-pool task's poll is long by design: it runs on a
+	 * thread of its own, off the executor (spawn_blocking). */
+	if (!p->top || dur <= d->opts.long_poll_ns || p->blocking_task)
 		return;
 	/* A runtime's own slow poll (its start-up, say) is not the
 	 * program's problem unless the program's code is where time went. */

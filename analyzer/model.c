@@ -30,6 +30,10 @@ struct frame {
 	/* poll frames: the task this poll awaits (a JoinHandle's: a JOIN
 	 * call inside it), and the one its pending child awaits; 0 if none */
 	uint64_t join_task, pending_child_task;
+	/* ...and whether that task had completed then: its JoinHandle's poll
+	 * returns Ready (the one way to know when Poll<Output> comes back
+	 * through memory, as a JoinHandle's does) */
+	bool join_done;
 	/* task poll frames: time in the runtime's park inside it (a worker
 	 * loop that runs inside a blocking task's poll): not busy */
 	uint64_t parked_inside;
@@ -714,6 +718,7 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 		for (size_t d = th->depth - 1; t && d-- > 0;) {
 			if (th->stack[d].future) {
 				th->stack[d].join_task = t->id;
+				th->stack[d].join_done = t->completed != 0;
 				break;
 			}
 		}
@@ -1078,6 +1083,9 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		uint64_t dur = end - fr->start;
 		int res = has_ret ? au_funcs_poll_result(fi, retval) : -1;
 
+		if (res < 0 && fr->join_task)
+			res = fr->join_done ? AU_POLL_READY : AU_POLL_PENDING;
+
 		memset(&poll, 0, sizeof(poll));
 		poll.future = f;
 		poll.thread = thread;
@@ -1093,6 +1101,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.blocked_ns = fr->blocked_ns;
 		poll.blocked_func = fr->blocked_func;
 		poll.task = t->task ? t->task->id : 0;
+		poll.blocking_task = t->task && t->task->kind == AU_TASK_BLOCKING;
 		if (poll.top)
 			self_top(t, &poll);
 		/* a task's polls are its top-level polls: their blocked time
@@ -1262,6 +1271,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->pending_child = -1;
 	fr->pending_child_self = 0;
 	fr->join_task = fr->pending_child_task = 0;
+	fr->join_done = false;
 	fr->parked_inside = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;
@@ -1321,6 +1331,13 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			t->max_self = 0;
 			t->hot_depth = 0;
 		}
+	} else if (fi && (fi->flags & ASYM_F_USER) && t->task &&
+		   t->task->kind == AU_TASK_BLOCKING && !t->task->root_user) {
+		/* A blocking-pool task runs a closure of the program, no
+		 * future of its own (BlockingTask<F>): that closure, the
+		 * program's first function in it, names the task. */
+		t->task->root_func = rec->func;
+		t->task->root_user = true;
 	}
 }
 

@@ -69,6 +69,7 @@ struct au_poll {
 	 * for them the model says where the time went: */
 	bool top;
 	uint64_t task;           /* task id, 0 if none */
+	bool blocking_task;      /* that task runs on the blocking pool (spawn_blocking) */
 #define AU_HOT 3
 #define AU_HOT_STACK 24
 	int32_t hot[AU_HOT];     /* functions with the most self time, -1 = none */

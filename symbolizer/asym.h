@@ -189,6 +189,10 @@ struct asym_func {
 	uint8_t ret_shift;
 	uint8_t ret_bits;
 	uint64_t ret_pending;
+	/* Futures: the argument holding self, the future's address.  1, or 2
+	 * when Poll<Output> is over 16 bytes: x86-64 returns it through
+	 * memory, whose address comes first (rdi), and self second (rsi). */
+	uint8_t self_arg;
 	unsigned n_awaits;
 	const struct asym_await *awaits; /* sorted by state */
 };

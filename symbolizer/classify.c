@@ -220,6 +220,9 @@ static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
 	if (!die_type(sub, &ret) || !strip_type(&ret))
 		return;
 	total = type_size(&ret);
+	/* an aggregate over two words comes back through memory (sret) */
+	if (total > 16)
+		f->self_arg = 2;
 	if (!variant_part(&ret, &vp, &discr))
 		return;
 	off = member_offset(&discr);

@@ -197,7 +197,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			continue;
 		if (f->flags & ASYM_F_FUTURE) {
 			/* self (the future's address) and Ready/Pending */
-			add_to(out, &sets[SET_ARG1], f->symbol);
+			add_to(out, &sets[f->self_arg == 2 ? SET_ARG1 + 1 : SET_ARG1], f->symbol);
 			add_to(out, &sets[SET_RET], f->symbol);
 			wanted = true;
 		} else if (runtime_call(f)) {

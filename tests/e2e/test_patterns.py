@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Patterns of tokio services (fixtures/patterns): each wait is where the
-source says and as long as its timer.  Awaits inside tokio::select! and
+source says and as long as its timer; spawn_blocking's task is named by its
+closure and raises no long_poll.  Awaits inside tokio::select! and
 futures::join! are at the line of the macro in the program (rustc puts
 them in the macro's own source); JoinSet and spawn_local tasks carry the
 line of their spawn call; a task still waiting when main returns is
@@ -80,16 +81,36 @@ want = sorted([marker_line(SRC_FILE, "joinset", "SPAWN")] * 3 +
               [marker_line(SRC_FILE, "local", "SPAWN")])
 check(sites == want, "the nappers' spawn sites are the JoinSet::spawn and spawn_local lines "
       "%s (%s)" % (want, sites))
-# the root awaits the spawn_local'd task's JoinHandle for its 20 ms
+
+
+def check_join_wait(marker, task, ms, what):
+    """main's waits at the marker's line: on @task's JoinHandle, @ms in all."""
+    line = marker_line(SRC_FILE, marker)
+    ws = [w for w in waits_of(trace, "patterns::main::{async_block#0}")
+          if w["args"].get("await", {}).get("line") == line]
+    check(task and ws and all(w["args"].get("on_task") == task["id"] for w in ws) and
+          within(sum(w["args"]["wait_ns"] for w in ws) / 1e6, ms, 0.15),
+          "main waits ~%d ms at line %d on %s (%s)" %
+          (ms, line, what, [(w["args"].get("on_task"), w["args"]["wait_ns"]) for w in ws]))
+
+
+# the root awaits the spawn_local'd task's JoinHandle for its 20 ms (two
+# JoinHandles awaited at one offset of main's state machine: told apart)
 local = [t for t in nappers if t["spawn_site"] and
          t["spawn_site"]["line"] == marker_line(SRC_FILE, "local", "SPAWN")]
-line = marker_line(SRC_FILE, "local")
-lw = [w for w in waits_of(trace, "patterns::main::{async_block#0}")
-      if w["args"].get("await", {}).get("line") == line]
-check(local and lw and all(w["args"].get("on_task") == local[0]["id"] for w in lw) and
-      within(sum(w["args"]["wait_ns"] for w in lw) / 1e6, 20, 0.15),
-      "main waits ~20 ms at line %d on the spawn_local task's JoinHandle (%s)" %
-      (line, [(w["args"].get("on_task"), w["args"]["wait_ns"]) for w in lw]))
+check_join_wait("local", local and local[0], 20, "the spawn_local task's JoinHandle")
+
+# spawn_blocking: a blocking-pool task named by its closure, computing
+# 20 ms; main waits that long on its JoinHandle; no long_poll (it runs off
+# the executor, as it should)
+blocking = [t for t in tasks if t["kind"] == "blocking"]
+check(len(blocking) == 1 and blocking[0]["name"].startswith("patterns::main::") and
+      blocking[0]["name"].endswith("{closure#0}") and
+      within(blocking[0]["busy_ns"] / 1e6, 20, 0.15) and
+      blocking[0]["spawn_site"]["line"] == marker_line(SRC_FILE, "blocking", "SPAWN"),
+      "the spawn_blocking task is named by its closure, busy 20 ms, spawned at its line (%s)" %
+      [(t["name"], t["busy_ns"], t["spawn_site"]) for t in blocking])
+check_join_wait("blocking", blocking and blocking[0], 20, "the blocking task")
 
 # a task waiting forever on a Notify: the runtime shuts it down at exit
 forever = [t for t in tasks if t["name"] == "patterns::forever"]
