@@ -35,6 +35,7 @@ struct stuck {
 	const struct asym_await *await;
 	int32_t on;
 	uint64_t on_task;        /* the task it awaits, 0 if none */
+	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
 };
 
 struct diagnose {
@@ -122,12 +123,18 @@ static const char *label(const struct au_model *m, int32_t func)
 
 /* What a future waits on: its label, and the task it awaits (a JoinHandle
  * names the task whose end it waits for). */
+/* What a task waits on: the future, and the task that must end first (a
+ * JoinHandle's) or that holds the lock it waits for. */
 static const char *on_label(char *buf, size_t len, const struct au_model *m, int32_t func,
-			    uint64_t task)
+			    uint64_t task, uint64_t held_by)
 {
-	if (!task)
+	if (task)
+		snprintf(buf, len, "%s (task %llu)", label(m, func), (unsigned long long)task);
+	else if (held_by)
+		snprintf(buf, len, "%s (held by task %llu)", label(m, func),
+			 (unsigned long long)held_by);
+	else
 		return label(m, func);
-	snprintf(buf, len, "%s (task %llu)", label(m, func), (unsigned long long)task);
 	return buf;
 }
 
@@ -381,6 +388,7 @@ static void waiting_task(struct au_diag *g, const struct au_task *t, const char 
 	g->ts = t->last_poll_end;
 	g->await = t->await_site;
 	g->on_task = t->await_task;
+	g->held_by = t->await_held_by;
 	if (t->await_func >= 0) {
 		g->stack[g->stack_len++] = t->await_func;
 		if (t->await_child >= 0)
@@ -402,7 +410,7 @@ static void shut_down_waiting(struct diagnose *d, const struct au_model *m,
 	if (t->await_site)
 		snprintf(at, sizeof(at), " at %s:%d on %s",
 			 t->await_site->file ? t->await_site->file : "?", t->await_site->line,
-			 on_label(b2, sizeof(b2), m, t->await_child, t->await_task));
+			 on_label(b2, sizeof(b2), m, t->await_child, t->await_task, t->await_held_by));
 	g->message = msg("task %llu (%s) never completed: its runtime shut it down while it "
 			 "waited%s, %s after its last poll",
 			 (unsigned long long)t->id, name ? name : "?", at,
@@ -481,7 +489,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 					 (unsigned long long)t->id, name ? name : "?",
 					 t->await_site->file ? t->await_site->file : "?",
 					 t->await_site->line,
-					 on_label(b2, sizeof(b2), m, t->await_child, t->await_task),
+					 on_label(b2, sizeof(b2), m, t->await_child, t->await_task, t->await_held_by),
 					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 					 t->woken_at ? "and was woken since but not polled again"
 						     : "and nothing woke it since");
@@ -494,7 +502,8 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		if (!t->woken_at && t->await_site) {
 			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
 			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
-								  t->await_child, t->await_task };
+								  t->await_child, t->await_task,
+								  t->await_held_by };
 		}
 	}
 	waiting_task(g, t, name);
@@ -546,6 +555,13 @@ static bool stuck_task(const struct diagnose *d, uint64_t task)
 	return false;
 }
 
+/* The task @st waits on: the one whose end it awaits, or the one holding
+ * the lock it waits for; 0 if neither. */
+static uint64_t waits_for(const struct stuck *st)
+{
+	return st->on_task ? st->on_task : st->held_by;
+}
+
 static void on_finish(struct au_sink *s, const struct au_model *m)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
@@ -559,8 +575,9 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 	bool joins_only;
 
 	for (size_t i = 0; i < d->nr_stuck; i++)
-		parties += !stuck_task(d, d->stuck[i].on_task);
-	/* each awaiting another's end: a cycle of joins, all parties */
+		parties += !stuck_task(d, waits_for(&d->stuck[i]));
+	/* each awaiting another's end or lock: a cycle of joins and locks
+	 * (two Mutexes taken in opposite orders), all parties */
 	joins_only = !parties;
 	if (joins_only)
 		parties = d->nr_stuck;
@@ -574,14 +591,14 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 				char on[320];
 				char *part;
 
-				if ((!joins_only && stuck_task(d, st->on_task)) != behind)
+				if ((!joins_only && stuck_task(d, waits_for(st))) != behind)
 					continue;
 				part = msg("%s%s%stask %llu (%s) at %s:%d on %s", text,
 					   n ? "; " : "",
 					   behind && n == parties ? "blocked behind them: " : "",
 					   (unsigned long long)st->task, st->name ? st->name : "?",
 					   st->await->file ? st->await->file : "?", st->await->line,
-					   on_label(on, sizeof(on), m, st->on, st->on_task));
+					   on_label(on, sizeof(on), m, st->on, st->on_task, st->held_by));
 				free(text);
 				text = part;
 				n++;
@@ -598,7 +615,7 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 		g->ts = au_model_last_time(m);
 		g->message = msg("%zu tasks are stuck waiting and nothing woke any of them after "
 				 "their last poll (a deadlock, e.g. two bounded channels each "
-				 "full): %s", parties, text);
+				 "full, or two locks taken in opposite orders): %s", parties, text);
 		free(text);
 	}
 	/* State machines that are large to move and to keep alive. */

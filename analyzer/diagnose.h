@@ -36,6 +36,7 @@ struct au_diag {
 	uint64_t ts, dur;
 	const struct asym_await *await;
 	uint64_t on_task;            /* the task awaited there (a JoinHandle), 0 if none */
+	uint64_t held_by;            /* the task holding the lock awaited there, 0 if none */
 	int32_t stack[AU_DIAG_STACK]; /* functions, outermost first */
 	unsigned stack_len;
 	int64_t thread;              /* thread index, -1 if none */

@@ -24,6 +24,8 @@ struct au_funcinfo {
 	unsigned flags;              /* ASYM_F_* */
 	int task_arg;                /* runtime roles: argN holding the task, 0 if none */
 	int32_t spawns;              /* a spawn: the future it takes (its poll), -1 unknown */
+	int32_t lock_future;         /* ASYM_F_LOCK: the future it makes (its poll), -1 unknown */
+	bool lock_body;              /* that future's poll (its awaitees are recorded) */
 };
 
 struct au_funcs {
@@ -35,6 +37,9 @@ struct au_funcs {
 	unsigned nr_futures;         /* functions with ASYM_F_FUTURE */
 	bool classified;             /* the main binary was read with DWARF */
 	struct asym_binary *main_bin; /* the program's, among bins; NULL if not read */
+	/* Only some functions were recorded (a patchable build): the
+	 * library's own futures may await futures that are not. */
+	bool patched;
 	struct au_call_line *call_lines; /* au_funcs_call_line()'s answers */
 };
 

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include "lock-holders.h"
 #include "model.h"
 #include "utils.h"
 
@@ -34,6 +35,13 @@ struct frame {
 	 * returns Ready (the one way to know when Poll<Output> comes back
 	 * through memory, as a JoinHandle's does) */
 	bool join_done;
+	/* poll frames: the task holding the lock its pending child waits
+	 * for (a Mutex::lock future's), 0 if none */
+	uint64_t pending_child_holder;
+	/* poll frames: how the last future it polled itself returned
+	 * (AU_POLL_*), NO_CHILD if none */
+#define NO_CHILD -2
+	int8_t last_child_result;
 	/* task poll frames: time in the runtime's park inside it (a worker
 	 * loop that runs inside a blocking task's poll): not busy */
 	uint64_t parked_inside;
@@ -102,6 +110,7 @@ struct thread_state {
 struct au_model {
 	struct au_data *data;
 	const struct au_funcs *funcs;
+	struct au_lock_holders *locks;
 	struct au_sink *sinks, **sink_tail;
 	struct thread_state *threads;
 	size_t nr_threads;
@@ -144,6 +153,7 @@ struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs
 	for (uint32_t i = 0; i < funcs->n; i++)
 		m->stats_of[i] = -1;
 	m->tasks = au_tasks_new();
+	m->locks = au_lock_holders_new();
 	m->slow_poll_ns = AU_SLOW_POLL_NS;
 	return m;
 }
@@ -174,6 +184,7 @@ void au_model_free(struct au_model *m)
 	free(m->stats_of);
 	free(m->stats);
 	au_tasks_free(m->tasks);
+	au_lock_holders_free(m->locks);
 	free(m);
 }
 
@@ -700,6 +711,60 @@ static struct au_task *enclosing_task(struct au_model *m, const struct thread_st
 	return NULL;
 }
 
+/*
+ * tokio's locks.  Taking one (Mutex::lock, RwLock::read/write) makes the
+ * future its caller awaits: the caller's future now takes that lock, and
+ * when the future completes its task holds it.  Dropping a guard releases
+ * the lock its task took last.
+ */
+static void lock_call(struct au_model *m, struct thread_state *th, const struct frame *fr,
+		      const struct au_funcinfo *fi)
+{
+	struct au_task *t = th->task;
+	uint64_t lock;
+	bool ok;
+
+	if (fi->flags & ASYM_F_UNLOCK) {
+		if (t && t->nr_held_locks) {
+			lock = t->held_locks[--t->nr_held_locks];
+			if (au_lock_holder(m->locks, lock) == t->id)
+				au_lock_holder_set(m->locks, lock, 0);
+		}
+		return;
+	}
+	lock = task_arg(fi, fr, &ok);
+	/* the caller: the innermost poll around the call */
+	for (size_t d = th->depth - 1; ok && d-- > 0;) {
+		if (th->stack[d].future) {
+			th->stack[d].future->lock = lock;
+			th->stack[d].future->lock_future = fi->lock_future;
+			break;
+		}
+	}
+}
+
+/* A poll of the lock future that @parent awaits ended with @res: its task
+ * now holds the lock, or waits for whoever does. */
+static void lock_future_polled(struct au_model *m, const struct thread_state *th,
+			       struct frame *parent, int res)
+{
+	struct au_future *pf = parent->future;
+	struct au_task *t = th->task;
+
+	if (res == AU_POLL_READY) {
+		if (t) {
+			au_lock_holder_set(m->locks, pf->lock, t->id);
+			if (t->nr_held_locks < AU_HELD_LOCKS)
+				t->held_locks[t->nr_held_locks++] = pf->lock;
+		}
+		pf->lock = 0;
+	} else {
+		uint64_t holder = au_lock_holder(m->locks, pf->lock);
+
+		parent->pending_child_holder = t && holder == t->id ? 0 : holder;
+	}
+}
+
 /* Runtime functions known by a flag rather than a role. */
 static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct frame *fr,
 				const struct au_funcinfo *fi)
@@ -711,6 +776,10 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 	uint64_t ptr;
 	bool ok;
 
+	if (fi->flags & (ASYM_F_LOCK | ASYM_F_UNLOCK)) {
+		lock_call(m, th, fr, fi);
+		return;
+	}
 	if (fi->flags & ASYM_F_JOIN) {
 		ptr = task_arg(fi, fr, &ok);
 		t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
@@ -1050,6 +1119,25 @@ static void account_self(struct au_model *m, struct thread_state *t, const struc
 	}
 }
 
+/*
+ * An async body whose Poll<Output> came back through memory (over 16
+ * bytes: a String, a tuple, a guard): it returns Pending exactly when the
+ * future it awaits last did, and Ready when that one was Ready (it went on
+ * and finished).  Known when that future was recorded: always for the
+ * program's own bodies, whose awaitees every recording takes; for the
+ * library's, unless only some functions were patched in (the lock
+ * futures' awaitees are patched for this).
+ */
+static int body_result(const struct au_model *m, const struct au_funcinfo *fi,
+		       const struct frame *fr)
+{
+	if (!fi || (fi->role != ASYM_ROLE_ASYNC_FN && fi->role != ASYM_ROLE_ASYNC_BLOCK) ||
+	    fr->last_child_result < 0 ||
+	    (m->funcs->patched && !(fi->flags & ASYM_F_USER) && !fi->lock_body))
+		return AU_POLL_UNKNOWN;
+	return fr->last_child_result;
+}
+
 static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool has_ret,
 		      uint64_t retval, bool truncated)
 {
@@ -1083,8 +1171,11 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		uint64_t dur = end - fr->start;
 		int res = has_ret ? au_funcs_poll_result(fi, retval) : -1;
 
-		if (res < 0 && fr->join_task)
+		/* (a poll cut short, its exit never recorded, returned nothing) */
+		if (res < 0 && fr->join_task && !truncated)
 			res = fr->join_done ? AU_POLL_READY : AU_POLL_PENDING;
+		if (res < 0 && !truncated)
+			res = body_result(m, fi, fr);
 
 		memset(&poll, 0, sizeof(poll));
 		poll.future = f;
@@ -1123,6 +1214,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (res != AU_POLL_READY && fr->pending_child >= 0) {
 			poll.await.child_func = fr->pending_child;
 			poll.await.on_task = fr->pending_child_task;
+			poll.await.held_by = fr->pending_child_holder;
 			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
 						      fr->pending_child_self,
 						      kids_done(f, fr->pending_child));
@@ -1136,6 +1228,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			t->task->await_func = fr->func;
 			t->task->await_child = poll.await.child_func;
 			t->task->await_task = poll.await.on_task;
+			t->task->await_held_by = poll.await.held_by;
 			t->task->await_site = poll.await.site;
 			t->task->await_fresh = true;
 		}
@@ -1156,7 +1249,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		{
 			struct frame *parent = enclosing_poll(t, t->depth);
 
+			if (parent)
+				parent->last_child_result = (int8_t)res;
 			if (parent && res != AU_POLL_READY) {
+				parent->pending_child_holder = 0;
 				parent->pending_child = fr->func;
 				parent->pending_child_self = f->self;
 				/* its own task awaited, or, through a library
@@ -1170,6 +1266,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			} else if (parent && res == AU_POLL_READY) {
 				kid_done(parent->future, fr->func);
 			}
+			if (parent && parent->future->lock && fr->func == parent->future->lock_future)
+				lock_future_polled(m, t, parent, res);
 		}
 	}
 
@@ -1270,8 +1368,9 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->future = NULL;
 	fr->pending_child = -1;
 	fr->pending_child_self = 0;
-	fr->join_task = fr->pending_child_task = 0;
+	fr->join_task = fr->pending_child_task = fr->pending_child_holder = 0;
 	fr->join_done = false;
+	fr->last_child_result = NO_CHILD;
 	fr->parked_inside = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;
@@ -1283,7 +1382,8 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fi = finfo(m, rec->func);
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
-	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_JOIN)))
+	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_JOIN |
+				     ASYM_F_LOCK | ASYM_F_UNLOCK)))
 		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;

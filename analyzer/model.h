@@ -50,6 +50,7 @@ struct au_call {
 struct au_await {
 	int32_t child_func;      /* -1 if no child poll was seen */
 	uint64_t on_task;        /* the task it awaits (a JoinHandle), 0 if none */
+	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
 	const struct asym_await *site; /* matched await point, or NULL */
 };
 
@@ -108,6 +109,10 @@ struct au_future {
 	 * one is awaited at the n-th of those lines (straight-line code). */
 #define AU_KIDS 4
 	struct { int32_t func; uint32_t done; } kids[AU_KIDS];
+	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK) and
+	 * the future of that call it awaits; 0 / -1 when none. */
+	uint64_t lock;
+	int32_t lock_future;
 	/* hash chaining */
 	struct au_future *hnext;
 };

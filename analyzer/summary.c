@@ -644,6 +644,8 @@ static void write_diagnostics(struct jw *w, const struct au_model *m, const stru
 		}
 		if (g->on_task)
 			jw_u64_field(w, "on_task", g->on_task);
+		if (g->held_by)
+			jw_u64_field(w, "held_by", g->held_by);
 		jw_name(w, "stack");
 		jw_begin_array(w);
 		for (unsigned k = 0; k < g->stack_len; k++)

@@ -83,6 +83,12 @@ struct au_task {
 	int32_t await_func;      /* that future's poll function, -1 if none */
 	int32_t await_child;     /* what it waits on, -1 if unknown */
 	uint64_t await_task;     /* the task it waits on (a JoinHandle), 0 if none */
+	uint64_t await_held_by;  /* the task holding the lock it waits for, 0 if none */
+	/* locks it holds (addresses), in the order taken: a guard's drop
+	 * releases the last */
+#define AU_HELD_LOCKS 4
+	uint64_t held_locks[AU_HELD_LOCKS];
+	uint8_t nr_held_locks;
 	const struct asym_await *await_site;
 	bool await_fresh;        /* set during the current poll */
 	int64_t wakers;          /* waker clones alive (clone - drop - wake) */

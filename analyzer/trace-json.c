@@ -227,6 +227,9 @@ static void await_args(struct jw *w, const struct au_model *m, const struct au_a
 	/* a JoinHandle: the task whose end it waits for */
 	if (aw->on_task)
 		jw_u64_field(w, "on_task", aw->on_task);
+	/* a lock: the task holding it */
+	if (aw->held_by)
+		jw_u64_field(w, "held_by", aw->held_by);
 }
 
 /* Where a poll's thread was off the CPU meanwhile (only when it was). */

@@ -136,6 +136,13 @@ const char *asym_role_name(enum asym_role role);
 /* called inside a JoinHandle's poll with the task it awaits (task_arg):
  * who waits on whom */
 #define ASYM_F_JOIN (1u << 13)
+/* Acquiring a lock (tokio's Mutex::lock, RwLock::read/write, the calls that
+ * make the future the program awaits): task_arg holds the lock's address.
+ * The future it makes, awaited by the caller, waits while another task
+ * holds the lock. */
+#define ASYM_F_LOCK (1u << 14)
+/* Dropping a lock's guard: the task releases the lock it took last. */
+#define ASYM_F_UNLOCK (1u << 15)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

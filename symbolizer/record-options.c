@@ -94,16 +94,41 @@ static int cmp_label(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The future a lock call makes (`<Mutex<T>>::lock::{closure#0}` of
+ * `<Mutex<T>>::lock`): what it awaits tells whether the lock was taken,
+ * when its own Poll comes back through memory (an RwLock's guard). */
+static bool is_lock_body(const struct asym_binary *bin, const struct asym_func *f)
+{
+	static const char body[] = "::{closure#0}";
+	size_t len = f->name ? strlen(f->name) : 0;
+
+	if (!(f->flags & ASYM_F_FUTURE) || len <= sizeof(body) - 1 ||
+	    strcmp(f->name + len - (sizeof(body) - 1), body))
+		return false;
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		const struct asym_func *c = &bin->funcs[i];
+
+		if ((c->flags & ASYM_F_LOCK) && c->name && strlen(c->name) == len - (sizeof(body) - 1) &&
+		    !strncmp(c->name, f->name, len - (sizeof(body) - 1)))
+			return true;
+	}
+	return false;
+}
+
 static int awaited_labels(const struct asym_binary *bin, struct labels *ls)
 {
 	size_t cap = 0;
+	bool locks = false;
 
 	ls->v = NULL;
 	ls->n = 0;
+	for (size_t i = 0; i < bin->nr_funcs; i++)
+		locks |= (bin->funcs[i].flags & ASYM_F_LOCK) != 0;
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		const struct asym_func *f = &bin->funcs[i];
 
-		if ((f->flags & (ASYM_F_FUTURE | ASYM_F_USER)) != (ASYM_F_FUTURE | ASYM_F_USER))
+		if ((f->flags & (ASYM_F_FUTURE | ASYM_F_USER)) != (ASYM_F_FUTURE | ASYM_F_USER) &&
+		    !(locks && f->n_awaits && is_lock_body(bin, f)))
 			continue;
 		for (unsigned a = 0; a < f->n_awaits; a++) {
 			if (!f->awaits[a].awaitee_label)
@@ -128,7 +153,7 @@ static bool runtime_call(const struct asym_func *f)
 {
 	return f->role != ASYM_ROLE_NONE ||
 	       (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE |
-			    ASYM_F_STEAL | ASYM_F_TASK_ID | ASYM_F_JOIN));
+			    ASYM_F_STEAL | ASYM_F_TASK_ID | ASYM_F_JOIN | ASYM_F_LOCK | ASYM_F_UNLOCK));
 }
 
 /*

@@ -39,6 +39,21 @@ static const struct asym_runtime_entry entries[] = {
 	/* and a cancellation (JoinHandle::abort, seen by the task's next
 	 * poll, or the runtime's shutdown): the task then still "completes" */
 	E(EXACT, "<tokio::runtime::task::error::JoinError>::cancelled", TASK_ABORT, 0, 0),
+	/* sync/mutex.rs, sync/rwlock.rs: a lock taken (its future made) and
+	 * released (its guard dropped), for who holds the lock a task waits
+	 * on; the semaphore underneath also carries channels' messages,
+	 * which would cost a recorded call each.  These return the future
+	 * (over 16 bytes) through memory: arg1 is where, arg2 the lock. */
+	E(EXACT, "<tokio::sync::mutex::Mutex>::lock", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<tokio::sync::rwlock::RwLock>::read", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<tokio::sync::rwlock::RwLock>::write", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<tokio::sync::mutex::MutexGuard as core::ops::drop::Drop>::drop", NONE,
+	  ASYM_F_UNLOCK, 0),
+	E(EXACT, "<tokio::sync::rwlock::read_guard::RwLockReadGuard as core::ops::drop::Drop>::drop",
+	  NONE, ASYM_F_UNLOCK, 0),
+	E(EXACT,
+	  "<tokio::sync::rwlock::write_guard::RwLockWriteGuard as core::ops::drop::Drop>::drop",
+	  NONE, ASYM_F_UNLOCK, 0),
 	E(EXACT, "tokio::runtime::task::waker::wake_by_val", WAKE, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::wake_by_ref", WAKE_BY_REF, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::clone_waker", WAKER_CLONE, 0, 1),

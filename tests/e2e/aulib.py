@@ -107,6 +107,16 @@ def profile(app, name, *extra, args=()):
     }
 
 
+def profiled(name, args=()):
+    """Profiles fixture @name (with program @args) and checks it went well:
+    profile.sh's exit status, the trace against Perfetto's import rules.
+    Returns (paths as profile() does, the summary, the trace)."""
+    res = profile(fixture(name), "-".join((name,) + tuple(args)), args=args)
+    check(res["rc"] == 0, "%s: profile.sh exits 0 (got %d)" % (name, res["rc"]))
+    check_trace_file(res["trace"])
+    return res, load(res["summary"]), load(res["trace"])
+
+
 def join_waits(trace):
     """(task of the waiting future, task awaited) for each wait on a task
     (a JoinHandle) in a trace."""

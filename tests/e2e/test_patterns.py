@@ -11,15 +11,10 @@ waited."""
 import json
 import subprocess
 
-from aulib import (AU, check, check_trace_file, done, fixture, load, marker_line, profile,
-                   waits_of, within)
+from aulib import AU, check, done, fixture, marker_line, profiled, waits_of, within
 
 SRC_FILE = "patterns/src/main.rs"
-res = profile(fixture("patterns"), "patterns")
-check(res["rc"] == 0, "profile.sh exits 0 (got %d)" % res["rc"])
-s = load(res["summary"])
-trace = load(res["trace"])
-check_trace_file(res["trace"])
+res, s, trace = profiled("patterns")
 
 
 def waits(future):

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""tokio locks held across an .await (fixtures/locks): a task waiting for
+a Mutex or an RwLock names the task holding it (held_by), for as long as
+the holder keeps it; two tasks taking two Mutexes in opposite orders are
+a deadlock whose parties each hold the lock the other waits for."""
+from aulib import check, done, marker_line, profiled, waits_of, within
+
+SRC_FILE = "locks/src/main.rs"
+res, s, trace = profiled("locks")
+by_name = {t["name"]: t for t in s["tasks"]}
+
+
+def lock_wait(future, marker, holder, ms):
+    """@future waits ~@ms at the marker's line for the lock @holder holds."""
+    line = marker_line(SRC_FILE, marker)
+    ws = [w["args"] for w in waits_of(trace, future)
+          if w["args"].get("await", {}).get("line") == line]
+    want = by_name.get(holder, {}).get("id")
+    check(len(ws) == 1 and want and ws[0].get("held_by") == want and
+          within(ws[0]["wait_ns"] / 1e6, ms, 0.15),
+          "%s waits ~%d ms at line %d for the lock task %s (%s) holds (%s)" %
+          (future, ms, line, want, holder, [(w.get("held_by"), w["wait_ns"]) for w in ws]))
+
+
+# holder keeps the Mutex over a 40 ms sleep; contender asks 5 ms in
+lock_wait("locks::contender", "contender lock", "locks::holder", 35)
+# writer keeps the write lock over 30 ms; reader asks 5 ms in
+lock_wait("locks::reader", "reader read", "locks::writer", 25)
+check(not s["diagnostics"], "no diagnostics (%s)" % [d["kind"] for d in s["diagnostics"]])
+
+# two Mutexes taken in opposite orders: each task holds what the other wants
+res, s, trace = profiled("locks", args=("deadlock",))
+ids = {t["name"]: t["id"] for t in s["tasks"]}
+dl = [d for d in s["diagnostics"] if d["kind"] == "deadlock"]
+first, second = ids.get("locks::first"), ids.get("locks::second")
+want = ["task %s (locks::first) at %s:%d on <tokio::sync::mutex::Mutex>::lock (held by task %s)" %
+        (first, SRC_FILE, marker_line(SRC_FILE, "first b"), second),
+        "task %s (locks::second) at %s:%d on <tokio::sync::mutex::Mutex>::lock (held by task %s)" %
+        (second, SRC_FILE, marker_line(SRC_FILE, "second a"), first)]
+check(len(dl) == 1 and all(w in dl[0]["message"] for w in want),
+      "a deadlock of first and second, each on the lock the other holds (%s)" %
+      [d["message"] for d in dl])
+nc = {d["task"]: d.get("held_by") for d in s["diagnostics"] if d["kind"] == "never_completed"}
+check(nc == {first: second, second: first},
+      "never_completed: first waits for second's lock and second for first's (%s)" % nc)
+done()
