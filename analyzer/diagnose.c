@@ -28,14 +28,22 @@ const char *au_diag_kind_name(enum au_diag_kind kind)
 	return kind < AU_DIAG_NR ? kind_names[kind] : "?";
 }
 
+/* What a task waits on: the future, what it waits on inside when it is the
+ * library's (a select!), and the task that must end first (a
+ * JoinHandle's) or that holds the lock it waits for. */
+struct wait_on {
+	int32_t func;
+	uint64_t task, held_by;
+	int32_t inner[AU_AWAIT_INNER];
+	unsigned nr_inner;
+};
+
 /* A task that was still pending at the end, for the deadlock rule. */
 struct stuck {
 	uint64_t task;
 	const char *name;
 	const struct asym_await *await;
-	int32_t on;
-	uint64_t on_task;        /* the task it awaits, 0 if none */
-	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
+	struct wait_on on;
 };
 
 struct diagnose {
@@ -123,18 +131,29 @@ static const char *label(const struct au_model *m, int32_t func)
 
 /* What a future waits on: its label, and the task it awaits (a JoinHandle
  * names the task whose end it waits for). */
-/* What a task waits on: the future, and the task that must end first (a
- * JoinHandle's) or that holds the lock it waits for. */
-static const char *on_label(char *buf, size_t len, const struct au_model *m, int32_t func,
-			    uint64_t task, uint64_t held_by)
+
+/* Where task @t waits on, as it was at its last poll. */
+static struct wait_on task_wait(const struct au_task *t)
 {
-	if (task)
-		snprintf(buf, len, "%s (task %llu)", label(m, func), (unsigned long long)task);
-	else if (held_by)
-		snprintf(buf, len, "%s (held by task %llu)", label(m, func),
-			 (unsigned long long)held_by);
-	else
-		return label(m, func);
+	struct wait_on w = { t->await_child, t->await_task, t->await_held_by, { 0 },
+			     t->await_nr_inner };
+
+	memcpy(w.inner, t->await_inner, sizeof(w.inner));
+	return w;
+}
+
+static const char *on_label(char *buf, size_t len, const struct au_model *m,
+			    const struct wait_on *w)
+{
+	size_t n = snprintf(buf, len, "%s", label(m, w->func));
+
+	for (unsigned i = 0; i < w->nr_inner && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s%s", i ? ", " : " [", label(m, w->inner[i]),
+			      i + 1 == w->nr_inner ? "]" : "");
+	if (w->task && n < len)
+		snprintf(buf + n, len - n, " (task %llu)", (unsigned long long)w->task);
+	else if (w->held_by && n < len)
+		snprintf(buf + n, len - n, " (held by task %llu)", (unsigned long long)w->held_by);
 	return buf;
 }
 
@@ -403,14 +422,15 @@ static void shut_down_waiting(struct diagnose *d, const struct au_model *m,
 			      const struct au_task *t, const char *name, uint64_t end)
 {
 	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_end, end));
-	char b1[32], b2[320], at[400] = "";
+	struct wait_on on = task_wait(t);
+	char b1[32], b2[480], at[600] = "";
 
 	if (!g)
 		return;
 	if (t->await_site)
 		snprintf(at, sizeof(at), " at %s:%d on %s",
 			 t->await_site->file ? t->await_site->file : "?", t->await_site->line,
-			 on_label(b2, sizeof(b2), m, t->await_child, t->await_task, t->await_held_by));
+			 on_label(b2, sizeof(b2), m, &on));
 	g->message = msg("task %llu (%s) never completed: its runtime shut it down while it "
 			 "waited%s, %s after its last poll",
 			 (unsigned long long)t->id, name ? name : "?", at,
@@ -423,8 +443,9 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 	const char *name = au_summary_task_name(m, t);
+	struct wait_on on = task_wait(t);
 	struct au_diag *g;
-	char b1[32], b2[320];
+	char b1[32], b2[480];
 
 	if (t->wakes >= 4 && 2 * t->self_wakes > t->wakes &&
 	    (g = add(d, AU_DIAG_SELF_WAKE_HEAVY, t->self_wakes))) {
@@ -489,7 +510,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 					 (unsigned long long)t->id, name ? name : "?",
 					 t->await_site->file ? t->await_site->file : "?",
 					 t->await_site->line,
-					 on_label(b2, sizeof(b2), m, t->await_child, t->await_task, t->await_held_by),
+					 on_label(b2, sizeof(b2), m, &on),
 					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 					 t->woken_at ? "and was woken since but not polled again"
 						     : "and nothing woke it since");
@@ -502,8 +523,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		if (!t->woken_at && t->await_site) {
 			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
 			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
-								  t->await_child, t->await_task,
-								  t->await_held_by };
+								  task_wait(t) };
 		}
 	}
 	waiting_task(g, t, name);
@@ -559,7 +579,7 @@ static bool stuck_task(const struct diagnose *d, uint64_t task)
  * the lock it waits for; 0 if neither. */
 static uint64_t waits_for(const struct stuck *st)
 {
-	return st->on_task ? st->on_task : st->held_by;
+	return st->on.task ? st->on.task : st->on.held_by;
 }
 
 static void on_finish(struct au_sink *s, const struct au_model *m)
@@ -588,7 +608,7 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 		for (int behind = 0; behind <= 1; behind++) {
 			for (size_t i = 0; i < d->nr_stuck; i++) {
 				const struct stuck *st = &d->stuck[i];
-				char on[320];
+				char on[480];
 				char *part;
 
 				if ((!joins_only && stuck_task(d, waits_for(st))) != behind)
@@ -598,12 +618,12 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 					   behind && n == parties ? "blocked behind them: " : "",
 					   (unsigned long long)st->task, st->name ? st->name : "?",
 					   st->await->file ? st->await->file : "?", st->await->line,
-					   on_label(on, sizeof(on), m, st->on, st->on_task, st->held_by));
+					   on_label(on, sizeof(on), m, &st->on));
 				free(text);
 				text = part;
 				n++;
-				if (!behind && len < AU_DIAG_STACK && st->on >= 0)
-					g->stack[len++] = st->on;
+				if (!behind && len < AU_DIAG_STACK && st->on.func >= 0)
+					g->stack[len++] = st->on.func;
 				if (!behind && !g->task) {
 					g->task = st->task;
 					g->future = st->name;

@@ -38,6 +38,11 @@ struct frame {
 	/* poll frames: the task holding the lock its pending child waits
 	 * for (a Mutex::lock future's), 0 if none */
 	uint64_t pending_child_holder;
+	/* poll frames: the futures it polled itself that were left pending
+	 * (distinct, the first AU_AWAIT_INNER), and those of its pending
+	 * child: what a library future it awaits waits on */
+	int32_t pending_kids[AU_AWAIT_INNER], child_inner[AU_AWAIT_INNER];
+	uint8_t nr_pending_kids, nr_child_inner;
 	/* poll frames: how the last future it polled itself returned
 	 * (AU_POLL_*), NO_CHILD if none */
 #define NO_CHILD -2
@@ -1119,6 +1124,16 @@ static void account_self(struct au_model *m, struct thread_state *t, const struc
 	}
 }
 
+static void add_pending_kid(struct frame *fr, int32_t func)
+{
+	for (unsigned i = 0; i < fr->nr_pending_kids; i++) {
+		if (fr->pending_kids[i] == func)
+			return;
+	}
+	if (fr->nr_pending_kids < AU_AWAIT_INNER)
+		fr->pending_kids[fr->nr_pending_kids++] = func;
+}
+
 /*
  * An async body whose Poll<Output> came back through memory (over 16
  * bytes: a String, a tuple, a guard): it returns Pending exactly when the
@@ -1215,6 +1230,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			poll.await.child_func = fr->pending_child;
 			poll.await.on_task = fr->pending_child_task;
 			poll.await.held_by = fr->pending_child_holder;
+			poll.await.nr_inner = fr->nr_child_inner;
+			memcpy(poll.await.inner, fr->child_inner, sizeof(poll.await.inner));
 			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
 						      fr->pending_child_self,
 						      kids_done(f, fr->pending_child));
@@ -1229,6 +1246,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			t->task->await_child = poll.await.child_func;
 			t->task->await_task = poll.await.on_task;
 			t->task->await_held_by = poll.await.held_by;
+			t->task->await_nr_inner = poll.await.nr_inner;
+			memcpy(t->task->await_inner, poll.await.inner, sizeof(poll.await.inner));
 			t->task->await_site = poll.await.site;
 			t->task->await_fresh = true;
 		}
@@ -1253,6 +1272,13 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				parent->last_child_result = (int8_t)res;
 			if (parent && res != AU_POLL_READY) {
 				parent->pending_child_holder = 0;
+				add_pending_kid(parent, fr->func);
+				/* a library Future impl (a select!'s poll_fn, a
+				 * timeout, a join): what it waits on inside */
+				parent->nr_child_inner =
+					fi && (fi->flags & ASYM_F_COMBINATOR) ? fr->nr_pending_kids : 0;
+				memcpy(parent->child_inner, fr->pending_kids,
+				       sizeof(parent->child_inner));
 				parent->pending_child = fr->func;
 				parent->pending_child_self = f->self;
 				/* its own task awaited, or, through a library
@@ -1371,6 +1397,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->join_task = fr->pending_child_task = fr->pending_child_holder = 0;
 	fr->join_done = false;
 	fr->last_child_result = NO_CHILD;
+	fr->nr_pending_kids = fr->nr_child_inner = 0;
 	fr->parked_inside = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;

@@ -52,6 +52,10 @@ struct au_await {
 	uint64_t on_task;        /* the task it awaits (a JoinHandle), 0 if none */
 	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
 	const struct asym_await *site; /* matched await point, or NULL */
+	/* When child_func is the library's (a select!'s poll_fn, a join, a
+	 * timeout): the futures left pending inside it, what it waits on. */
+	int32_t inner[AU_AWAIT_INNER];
+	uint8_t nr_inner;
 };
 
 /* One poll of a future instance. */

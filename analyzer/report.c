@@ -39,6 +39,9 @@ static void print_await(FILE *fp, const struct au_model *m, const struct au_awai
 		fprintf(fp, " at %s:%d", aw->site->file, aw->site->line);
 	if (aw->child_func >= 0)
 		fprintf(fp, " on %s", au_model_funcs(m)->v[aw->child_func].label);
+	for (unsigned i = 0; i < aw->nr_inner; i++)
+		fprintf(fp, "%s%s%s", i ? ", " : " [", au_model_funcs(m)->v[aw->inner[i]].label,
+			i + 1 == aw->nr_inner ? "]" : "");
 	if (aw->on_task)
 		fprintf(fp, " (task %llu)", (unsigned long long)aw->on_task);
 	if (aw->held_by)

@@ -84,6 +84,11 @@ struct au_task {
 	int32_t await_child;     /* what it waits on, -1 if unknown */
 	uint64_t await_task;     /* the task it waits on (a JoinHandle), 0 if none */
 	uint64_t await_held_by;  /* the task holding the lock it waits for, 0 if none */
+	/* what await_child waits on inside, when it is the library's (a
+	 * select!): struct au_await's inner */
+#define AU_AWAIT_INNER 4
+	int32_t await_inner[AU_AWAIT_INNER];
+	uint8_t await_nr_inner;
 	/* locks it holds (addresses), in the order taken: a guard's drop
 	 * releases the last */
 #define AU_HELD_LOCKS 4

@@ -224,6 +224,14 @@ static void await_args(struct jw *w, const struct au_model *m, const struct au_a
 	}
 	if (aw->child_func >= 0)
 		jw_str_field(w, "on", au_model_funcs(m)->v[aw->child_func].label);
+	/* what that library future (a select!, a join) waits on inside */
+	if (aw->nr_inner) {
+		jw_name(w, "inner");
+		jw_begin_array(w);
+		for (unsigned i = 0; i < aw->nr_inner; i++)
+			jw_string(w, au_model_funcs(m)->v[aw->inner[i]].label);
+		jw_end_array(w);
+	}
 	/* a JoinHandle: the task whose end it waits for */
 	if (aw->on_task)
 		jw_u64_field(w, "on_task", aw->on_task);

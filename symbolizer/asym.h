@@ -122,9 +122,11 @@ const char *asym_role_name(enum asym_role role);
 #define ASYM_F_SCHEDULE_REMOTE (1u << 8)
 /* returns a task taken from another worker's queue (task_arg: retval) */
 #define ASYM_F_STEAL (1u << 9)
-/* a generic blocking std function the program's own code calls directly
- * (a patched recording traces it; its calls from library code, e.g. a
- * runtime's internal locks, stay out) */
+/* a function the program's own code calls directly: a generic blocking
+ * std function (a patched recording traces it; its calls from library
+ * code, e.g. a runtime's internal locks, stay out), a future the program
+ * polls itself (a select!'s branches), an async fn whose future it makes
+ * (`rx.recv()` inside a timeout) */
 #define ASYM_F_USER_CALLED (1u << 10)
 /* a SCHEDULE call queues its task on the worker's own queue unless a
  * SCHEDULE_REMOTE call runs inside it: the SCHEDULE_LOCAL function need

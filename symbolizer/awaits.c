@@ -18,6 +18,7 @@ struct future_call {
 struct scan {
 	struct asym_binary *bin;
 	struct asym_func *f;
+	bool programs;          /* f is the program's (its crate's) code */
 	/* the calls into other futures' polls, for match_by_label */
 	struct future_call *calls;
 	size_t nr_calls, cap_calls;
@@ -86,7 +87,7 @@ static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 		f->flags |= ASYM_F_CALLS_BLOCKING;
 		f->blocking_callee = callee->name;
 	}
-	if (callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER))
+	if (sc->programs)
 		callee->flags |= ASYM_F_USER_CALLED;
 	if (!(callee->flags & ASYM_F_FUTURE) || callee == f || !f->n_awaits)
 		return true;
@@ -111,9 +112,9 @@ static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 	return true;
 }
 
-static void scan_function(struct asym_binary *bin, struct asym_func *f)
+static void scan_function(struct asym_binary *bin, struct asym_func *f, bool programs)
 {
-	struct scan sc = { .bin = bin, .f = f };
+	struct scan sc = { .bin = bin, .f = f, .programs = programs };
 
 	if (!asym_each_call(bin, f, on_call, &sc))
 		return;
@@ -123,15 +124,40 @@ static void scan_function(struct asym_binary *bin, struct asym_func *f)
 	free(sc.calls);
 }
 
+/* Is @crate one of the program's (a crate of some ASYM_F_USER function)?
+ * Code a library macro expands there (tokio::select!'s poll_fn closure)
+ * has its source in the library, but the program runs it. */
+static bool programs_crate(const char *const *crates, size_t n, const char *crate)
+{
+	for (size_t i = 0; crate && i < n; i++) {
+		if (!strcmp(crates[i], crate))
+			return true;
+	}
+	return false;
+}
+
 void asym_find_call_sites(struct asym_binary *bin)
 {
+	const char *crates[16];
+	size_t nr_crates = 0;
+
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		const struct asym_func *f = &bin->funcs[i];
+
+		if ((f->flags & ASYM_F_USER) && f->crate && nr_crates < 16 &&
+		    !programs_crate(crates, nr_crates, f->crate))
+			crates[nr_crates++] = f->crate;
+	}
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		struct asym_func *f = &bin->funcs[i];
+		bool programs = (f->flags & ASYM_F_USER) ||
+				programs_crate(crates, nr_crates, f->crate);
 
 		/* async bodies for their awaits; the program's own functions
-		 * for the blocking std calls they make */
+		 * for the blocking std calls they make and the futures they
+		 * make or poll */
 		if (((f->role == ASYM_ROLE_ASYNC_FN || f->role == ASYM_ROLE_ASYNC_BLOCK) &&
-		     f->n_awaits) || (f->flags & ASYM_F_USER))
-			scan_function(bin, f);
+		     f->n_awaits) || programs)
+			scan_function(bin, f, programs);
 	}
 }

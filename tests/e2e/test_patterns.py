@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Patterns of tokio services (fixtures/patterns): each wait is where the
-source says and as long as its timer; spawn_blocking's task is named by its
-closure and raises no long_poll.  Awaits inside tokio::select! and
+source says and as long as its timer, and a select! or a timeout names what
+it waits on inside; spawn_blocking's task is named by its closure and
+raises no long_poll.  Awaits inside tokio::select! and
 futures::join! are at the line of the macro in the program (rustc puts
 them in the macro's own source); JoinSet and spawn_local tasks carry the
 line of their spawn call; a task still waiting when main returns is
@@ -32,10 +33,20 @@ def check_wait(future, marker, ms, tol=0.15):
     return ws
 
 
-# tokio::select! between a 50 ms sleep and a channel that never fires
+# tokio::select! between a 50 ms sleep and a channel that never fires; the
+# wait names both branches inside the select's poll_fn
 check_wait("patterns::raced", "select", 50)
+# (select! polls its branches in a random order)
+inner = [sorted(w["args"].get("inner", [])) for w in waits_of(trace, "patterns::raced")]
+check(inner == [["<tokio::sync::oneshot::Receiver as Future>",
+                 "<tokio::time::sleep::Sleep as Future>"]],
+      "the select! waits on both its branches, the sleep and the receiver (%s)" % inner)
 # a 30 ms timeout around a recv that never gets anything
 check_wait("patterns::timed_out", "timeout", 30)
+inner = [w["args"].get("inner") for w in waits_of(trace, "patterns::timed_out")]
+check(inner == [["<tokio::sync::mpsc::bounded::Receiver>::recv",
+                 "<tokio::time::sleep::Sleep as Future>"]],
+      "the timeout waits on the recv and its timer (%s)" % inner)
 
 def check_waits(future, marker, ms, least):
     """At least @least waits at the marker's line, @ms in all (woken as
