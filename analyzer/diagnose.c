@@ -165,7 +165,9 @@ static bool is_user(const struct au_model *m, int32_t func)
 static void on_poll(struct au_sink *s, const struct au_model *m, const struct au_poll *p)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
-	uint64_t dur = p->end - p->start;
+	/* time in block_in_place is no stall: the worker handed its other
+	 * tasks to another thread first */
+	uint64_t dur = p->end - p->start > p->in_place_ns ? p->end - p->start - p->in_place_ns : 0;
 	bool user = is_user(m, p->future->func);
 	struct au_diag *g;
 	char b1[32], b2[32];

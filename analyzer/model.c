@@ -54,7 +54,12 @@ struct frame {
 	 * as the thread's current one */
 	struct au_task *task;
 	struct au_task *saved_task;
+	/* a top-level poll: the one it interrupts (a worker loop's, when
+	 * this is a task polled inside it), -1 if none */
+	ssize_t saved_top;
 	uint32_t task_children;  /* task polls that ran inside this one */
+	uint64_t task_children_ns; /* and their time: not this task's busy time */
+	uint64_t in_place_ns;    /* poll frames: time in block_in_place inside it */
 	/* a task poll whose task is the first future polled inside it
 	 * (futures' LocalFutureObj): not bound yet */
 	bool deferred;
@@ -529,6 +534,7 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	for (size_t d = th->depth; d-- > 0;) {
 		if (th->stack[d].task) {
 			th->stack[d].task_children++;
+			th->stack[d].task_children_ns += end - fr->start;
 			break;
 		}
 	}
@@ -547,6 +553,8 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	t->last_poll_parked_ns = fr->parked_inside < end - fr->start ? fr->parked_inside
 								     : end - fr->start;
 	busy = end - fr->start - t->last_poll_parked_ns;
+	/* and the task polls inside it (a worker loop's) are theirs */
+	busy = fr->task_children_ns < busy ? busy - fr->task_children_ns : 0;
 	t->busy_ns += busy;
 	/* (a worker loop parked most of its poll is no slow poll) */
 	if (busy >= m->slow_poll_ns) {
@@ -1124,6 +1132,19 @@ static void account_self(struct au_model *m, struct thread_state *t, const struc
 	}
 }
 
+/* Inside tokio's block_in_place, below the innermost poll: blocking there
+ * is what it is for. */
+static bool in_block_in_place(const struct au_model *m, const struct thread_state *t)
+{
+	for (size_t d = t->depth; d-- > 0 && !t->stack[d].future;) {
+		const struct au_funcinfo *fi = finfo(m, t->stack[d].func);
+
+		if (fi && (fi->flags & ASYM_F_BLOCK_IN_PLACE))
+			return true;
+	}
+	return false;
+}
+
 static void add_pending_kid(struct frame *fr, int32_t func)
 {
 	for (unsigned i = 0; i < fr->nr_pending_kids; i++) {
@@ -1208,6 +1229,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.blocked_func = fr->blocked_func;
 		poll.task = t->task ? t->task->id : 0;
 		poll.blocking_task = t->task && t->task->kind == AU_TASK_BLOCKING;
+		poll.in_place_ns = fr->in_place_ns;
 		if (poll.top)
 			self_top(t, &poll);
 		/* a task's polls are its top-level polls: their blocked time
@@ -1312,11 +1334,17 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			if (st)
 				st->stolen = true;
 		}
+		if (fi && (fi->flags & ASYM_F_BLOCK_IN_PLACE)) {
+			struct frame *pf = enclosing_poll(t, t->depth);
+
+			if (pf)
+				pf->in_place_ns += end - fr->start;
+		}
 		if (fi && (fi->role == ASYM_ROLE_BLOCKING_CALL || (fi->flags & ASYM_F_CALLS_BLOCKING))) {
 			const struct au_funcinfo *pfi = t->depth ? finfo(m, t->stack[t->depth - 1].func)
 								 : NULL;
 
-			call.in_poll = enclosing_poll(t, t->depth) != NULL;
+			call.in_poll = enclosing_poll(t, t->depth) != NULL && !in_block_in_place(m, t);
 			/* the program's own call, not one the runtime makes on
 			 * its behalf (tokio locks std mutexes inside) */
 			call.user_caller = pfi && (pfi->flags & ASYM_F_USER) ? t->stack[t->depth - 1].func
@@ -1344,7 +1372,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				s->ops->poll(s, m, &poll);
 		}
 		if (poll.top)
-			t->top = -1;
+			t->top = fr->saved_top;
 		if (poll.result == AU_POLL_READY) {
 			struct au_task *task = t->task;
 
@@ -1401,6 +1429,9 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->parked_inside = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;
+	fr->task_children_ns = 0;
+	fr->in_place_ns = 0;
+	fr->saved_top = -1;
 	fr->deferred = false;
 	fr->sched_counted = false;
 	fr->child_ns = 0;
@@ -1451,8 +1482,13 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 				task->root_user = (fi->flags & ASYM_F_USER) != 0;
 			}
 		}
-		/* A top-level poll starts: rank self time inside it. */
-		if (t->top < 0 && (t->task ? is_task_root(t, t->task) : !enclosing_poll(t, t->depth - 1))) {
+		/* A top-level poll starts: rank self time inside it.  A task's
+		 * poll is one also inside another task's (tokio's workers
+		 * poll tasks inside a blocking task's): that one resumes
+		 * after it. */
+		if (t->task ? is_task_root(t, t->task)
+			    : t->top < 0 && !enclosing_poll(t, t->depth - 1)) {
+			fr->saved_top = t->top;
 			t->top = t->depth - 1;
 			t->gen++;
 			t->max_self = 0;
@@ -1519,7 +1555,9 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 			break;
 		}
 	}
-	for (size_t d = 0; d < t->depth; d++) {
+	/* the polls of the innermost top-level poll: not those of a worker
+	 * loop's task around the task polled inside it */
+	for (size_t d = t->top > 0 ? (size_t)t->top : 0; d < t->depth; d++) {
 		struct frame *fr = &t->stack[d];
 
 		if (!fr->future)

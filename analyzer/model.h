@@ -75,6 +75,7 @@ struct au_poll {
 	bool top;
 	uint64_t task;           /* task id, 0 if none */
 	bool blocking_task;      /* that task runs on the blocking pool (spawn_blocking) */
+	uint64_t in_place_ns;    /* of its time, inside tokio's block_in_place */
 #define AU_HOT 3
 #define AU_HOT_STACK 24
 	int32_t hot[AU_HOT];     /* functions with the most self time, -1 = none */

@@ -145,6 +145,9 @@ const char *asym_role_name(enum asym_role role);
 #define ASYM_F_LOCK (1u << 14)
 /* Dropping a lock's guard: the task releases the lock it took last. */
 #define ASYM_F_UNLOCK (1u << 15)
+/* tokio's block_in_place: blocking inside it is what it is for (the worker
+ * hands its other tasks to a new thread first) */
+#define ASYM_F_BLOCK_IN_PLACE (1u << 16)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

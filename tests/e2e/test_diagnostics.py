@@ -68,6 +68,32 @@ trace = load(res["trace"])
 check(any(e.get("name") == "diagnostic: long_poll" for e in trace["traceEvents"]),
       "the trace marks the long poll")
 
+# --- the same on a multi-thread runtime ---------------------------------------
+# tokio's worker runs its loop inside a blocking task's poll: the hog's poll
+# is still a top-level poll of its own, and the loop's task is not busy for it
+res = profile(fixture("cpu-hog"), "cpu-hog-multi", args=["multi"])
+s = load(res["summary"])
+lp = [d for d in diags(s, "long_poll") if d["future"] == "cpu_hog::hog"]
+check(len(lp) == 1 and lp[0]["dur_ns"] >= 0.9 * hog_ms * 1e6 and "cpu_hog::crunch" in lp[0]["stack"],
+      "multi-thread: one long_poll of the hog, >= %d ms, naming crunch (%s)" %
+      (0.9 * hog_ms, [(d["future"], d["dur_ns"], d["stack"]) for d in diags(s, "long_poll")]))
+wd = [d for d in diags(s, "wake_delay") if d["future"] == "cpu_hog::waiter"]
+check(len(wd) == 1 and wd[0]["dur_ns"] >= hog_ms / 2 * 1e6 and "cpu_hog::hog" in wd[0]["message"],
+      "multi-thread: the waiter's wake_delay names the hog (%s)" % [d["message"] for d in wd])
+loops = [t for t in s["tasks"] if t["kind"] == "blocking"]
+hog = [t for t in s["tasks"] if t["name"] == "cpu_hog::hog"]
+check(loops and hog and all(t["busy_ns"] < 0.1 * hog_ms * 1e6 for t in loops) and
+      hog[0]["busy_ns"] >= 0.9 * hog_ms * 1e6,
+      "multi-thread: the hog is busy %d ms, the worker loop's task not for it (%s, %s)" %
+      (hog_ms, [round(t["busy_ns"] / 1e6, 2) for t in loops],
+       [round(t["busy_ns"] / 1e6, 2) for t in hog]))
+# blocking inside block_in_place, as it is meant for: no diagnostic of it
+ip = [t for t in s["tasks"] if t["name"] == "cpu_hog::in_place"]
+check(len(ip) == 1 and ip[0]["busy_ns"] >= 0.45 * hog_ms * 1e6 and
+      not [d for d in s["diagnostics"] if "in_place" in d["message"] or d["kind"] == "blocking_call"],
+      "multi-thread: a %d ms sleep inside block_in_place is no blocking_call nor long_poll (%s)" %
+      (hog_ms // 2, [(d["kind"], d["message"][:80]) for d in s["diagnostics"]]))
+
 # --- AB-BA deadlock ----------------------------------------------------------
 res = profile(fixture("deadlock"), "deadlock")
 s = load(res["summary"])
