@@ -174,7 +174,10 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 
 	/* A blocking-pool task's poll is long by design: it runs on a
 	 * thread of its own, off the executor (spawn_blocking). */
-	if (!p->top || dur <= d->opts.long_poll_ns || p->blocking_task)
+	/* A poll whose end was never recorded has no known length: one the
+	 * program exited in (std::process::exit inside a block_on) is no
+	 * stall; a task's that never returned is never_completed's. */
+	if (!p->top || dur <= d->opts.long_poll_ns || p->blocking_task || p->truncated)
 		return;
 	/* A runtime's own slow poll (its start-up, say) is not the
 	 * program's problem unless the program's code is where time went. */

@@ -1230,6 +1230,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.task = t->task ? t->task->id : 0;
 		poll.blocking_task = t->task && t->task->kind == AU_TASK_BLOCKING;
 		poll.in_place_ns = fr->in_place_ns;
+		poll.truncated = truncated;
 		if (poll.top)
 			self_top(t, &poll);
 		/* a task's polls are its top-level polls: their blocked time

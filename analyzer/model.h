@@ -76,6 +76,9 @@ struct au_poll {
 	uint64_t task;           /* task id, 0 if none */
 	bool blocking_task;      /* that task runs on the blocking pool (spawn_blocking) */
 	uint64_t in_place_ns;    /* of its time, inside tokio's block_in_place */
+	/* its exit was never recorded (the program exited or crashed inside
+	 * it, or records were lost): its end is a guess */
+	bool truncated;
 #define AU_HOT 3
 #define AU_HOT_STACK 24
 	int32_t hot[AU_HOT];     /* functions with the most self time, -1 = none */

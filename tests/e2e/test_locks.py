@@ -44,4 +44,8 @@ check(len(dl) == 1 and all(w in dl[0]["message"] for w in want),
 nc = {d["task"]: d.get("held_by") for d in s["diagnostics"] if d["kind"] == "never_completed"}
 check(nc == {first: second, second: first},
       "never_completed: first waits for second's lock and second for first's (%s)" % nc)
+# main's poll ends inside std::process::exit: no end, no length, no long_poll
+check(not [d for d in s["diagnostics"] if d["kind"] == "long_poll"],
+      "no long_poll for the poll the program exited in (%s)" %
+      [d["message"][:80] for d in s["diagnostics"] if d["kind"] == "long_poll"])
 done()
