@@ -166,8 +166,14 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
 	/* time in block_in_place is no stall: the worker handed its other
-	 * tasks to another thread first */
-	uint64_t dur = p->end - p->start > p->in_place_ns ? p->end - p->start - p->in_place_ns : 0;
+	 * tasks to another thread first; the polls of other tasks inside it
+	 * (an executor run inside a block_on) are judged on their own */
+	uint64_t outside = p->in_place_ns + p->nested_tasks_ns;
+	uint64_t dur = p->end - p->start > outside ? p->end - p->start - outside : 0;
+	/* nor is the kernel running another thread: a poll is judged on its
+	 * time on the CPU and blocked, not on its thread's preemption */
+	uint64_t preempted = p->off_cpu_ns > p->blocked_ns ? p->off_cpu_ns - p->blocked_ns : 0;
+	uint64_t judged = dur > preempted ? dur - preempted : 0;
 	bool user = is_user(m, p->future->func);
 	struct au_diag *g;
 	char b1[32], b2[32];
@@ -177,7 +183,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	/* A poll whose end was never recorded has no known length: one the
 	 * program exited in (std::process::exit inside a block_on) is no
 	 * stall; a task's that never returned is never_completed's. */
-	if (!p->top || dur <= d->opts.long_poll_ns || p->blocking_task || p->truncated)
+	if (!p->top || judged <= d->opts.long_poll_ns || p->blocking_task || p->truncated)
 		return;
 	/* A runtime's own slow poll (its start-up, say) is not the
 	 * program's problem unless the program's code is where time went. */
@@ -211,11 +217,12 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 				 g->future, ms(b1, sizeof(b1), dur), ms(b2, sizeof(b2), p->blocked_ns),
 				 label(m, p->blocked_func));
 	else if (p->hot[0] >= 0)
-		g->message = msg("a poll of %s took %s without yielding; most of it in %s (%s of "
+		g->message = msg("a poll of %s took %s without yielding; %s in %s (%s of "
 				 "its own time): move CPU-bound or blocking work off the executor "
 				 "(spawn_blocking) or yield inside it",
-				 g->future, ms(b1, sizeof(b1), dur), label(m, p->hot[0]),
-				 ms(b2, sizeof(b2), p->hot_ns[0]));
+				 g->future, ms(b1, sizeof(b1), dur),
+				 2 * p->hot_ns[0] >= judged ? "most of it" : "the largest share",
+				 label(m, p->hot[0]), ms(b2, sizeof(b2), p->hot_ns[0]));
 	else
 		g->message = msg("a poll of %s took %s without yielding", g->future,
 				 ms(b1, sizeof(b1), dur));

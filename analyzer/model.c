@@ -60,6 +60,9 @@ struct frame {
 	uint32_t task_children;  /* task polls that ran inside this one */
 	uint64_t task_children_ns; /* and their time: not this task's busy time */
 	uint64_t in_place_ns;    /* poll frames: time in block_in_place inside it */
+	uint64_t nested_tasks_ns; /* top-level poll frames: time of task polls
+				   * inside it (an executor's loop polled inside
+				   * a block_on's poll) */
 	/* a task poll whose task is the first future polled inside it
 	 * (futures' LocalFutureObj): not bound yet */
 	bool deferred;
@@ -340,20 +343,43 @@ static void future_end(struct au_model *m, struct au_future *f, uint64_t end)
 	free(f);
 }
 
-static uint32_t kids_done(const struct au_future *f, int32_t func)
+/* Children of @func's kind that completed in @f's polls at the offset of
+ * @child_self: of its label, as match_await counts the awaits that share
+ * an offset (JoinHandle<()> and JoinHandle<u64> are two functions and one
+ * kind of await). */
+static uint32_t kids_done(const struct au_model *m, const struct au_future *f, int32_t func,
+			  uint64_t child_self)
 {
+	const char *label = finfo(m, func) ? finfo(m, func)->label : NULL;
+	uint64_t offset = child_self - f->self;
+	uint32_t done = 0;
+
 	for (unsigned i = 0; i < AU_KIDS; i++) {
-		if (f->kids[i].func == func && f->kids[i].done)
-			return f->kids[i].done;
+		const struct au_funcinfo *kfi = f->kids[i].done ? finfo(m, f->kids[i].func) : NULL;
+
+		if (f->kids[i].done && f->kids[i].offset == offset &&
+		    (f->kids[i].func == func ||
+		     (label && kfi && kfi->label && !strcmp(kfi->label, label))))
+			done += f->kids[i].done;
 	}
-	return 0;
+	return done;
 }
 
-static void kid_done(struct au_future *f, int32_t func)
+static void kid_done(const struct au_model *m, struct au_future *f, int32_t func,
+		     uint64_t child_self)
 {
+	const struct au_funcinfo *fi = finfo(m, f->func);
+	uint64_t offset = child_self - f->self;
+
+	/* only a child inside the state machine is one of its awaits (a
+	 * boxed or borrowed one lives elsewhere): the others would crowd
+	 * the table out */
+	if (fi && fi->sym && fi->sym->future_size && offset >= fi->sym->future_size)
+		return;
 	for (unsigned i = 0; i < AU_KIDS; i++) {
-		if (!f->kids[i].done || f->kids[i].func == func) {
+		if (!f->kids[i].done || (f->kids[i].func == func && f->kids[i].offset == offset)) {
 			f->kids[i].func = func;
+			f->kids[i].offset = offset;
 			f->kids[i].done++;
 			return;
 		}
@@ -538,6 +564,10 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 			break;
 		}
 	}
+	/* and the top-level poll around it (an executor's loop inside a
+	 * block_on's poll) that its time is not that poll's */
+	if (th->top >= 0 && (size_t)th->top < th->depth)
+		th->stack[th->top].nested_tasks_ns += end - fr->start;
 	if (!t)
 		return;
 	if (t->running_polls)
@@ -1200,6 +1230,12 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	call.task = t->task ? t->task->id : 0;
 	if (truncated)
 		m->truncated++;
+	/* A blocking-pool task's closure returned: its work is done, also
+	 * where no poll of its root future was recorded (a patched build of
+	 * async-std's spawn_blocking) */
+	if (t->task && t->task->kind == AU_TASK_BLOCKING && fr->func == t->task->runs_func &&
+	    !truncated && !t->task->completed)
+		t->task->completed = end;
 	account_self(m, t, fr, end);
 
 	if (f) {
@@ -1230,6 +1266,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.task = t->task ? t->task->id : 0;
 		poll.blocking_task = t->task && t->task->kind == AU_TASK_BLOCKING;
 		poll.in_place_ns = fr->in_place_ns;
+		poll.nested_tasks_ns = fr->nested_tasks_ns;
 		poll.truncated = truncated;
 		if (poll.top)
 			self_top(t, &poll);
@@ -1257,7 +1294,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			memcpy(poll.await.inner, fr->child_inner, sizeof(poll.await.inner));
 			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
 						      fr->pending_child_self,
-						      kids_done(f, fr->pending_child));
+						      kids_done(m, f, fr->pending_child,
+								fr->pending_child_self));
 		}
 		f->await = poll.await;
 		call.poll = &poll;
@@ -1297,9 +1335,11 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				parent->pending_child_holder = 0;
 				add_pending_kid(parent, fr->func);
 				/* a library Future impl (a select!'s poll_fn, a
-				 * timeout, a join): what it waits on inside */
+				 * timeout, a join): what it waits on inside; a
+				 * JoinHandle's is its task, named already */
 				parent->nr_child_inner =
-					fi && (fi->flags & ASYM_F_COMBINATOR) ? fr->nr_pending_kids : 0;
+					fi && (fi->flags & ASYM_F_COMBINATOR) && !fr->join_task &&
+					!fr->pending_child_task ? fr->nr_pending_kids : 0;
 				memcpy(parent->child_inner, fr->pending_kids,
 				       sizeof(parent->child_inner));
 				parent->pending_child = fr->func;
@@ -1313,7 +1353,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 					: fi && (fi->flags & ASYM_F_USER) ? 0
 									    : fr->pending_child_task;
 			} else if (parent && res == AU_POLL_READY) {
-				kid_done(parent->future, fr->func);
+				kid_done(m, parent->future, fr->func, f->self);
 			}
 			if (parent && parent->future->lock && fr->func == parent->future->lock_future)
 				lock_future_polled(m, t, parent, res);
@@ -1432,6 +1472,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->task_children = 0;
 	fr->task_children_ns = 0;
 	fr->in_place_ns = 0;
+	fr->nested_tasks_ns = 0;
 	fr->saved_top = -1;
 	fr->deferred = false;
 	fr->sched_counted = false;
@@ -1496,12 +1537,13 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			t->hot_depth = 0;
 		}
 	} else if (fi && (fi->flags & ASYM_F_USER) && t->task &&
-		   t->task->kind == AU_TASK_BLOCKING && !t->task->root_user) {
+		   t->task->kind == AU_TASK_BLOCKING && t->task->runs_func < 0) {
 		/* A blocking-pool task runs a closure of the program, no
 		 * future of its own (BlockingTask<F>): that closure, the
-		 * program's first function in it, names the task. */
-		t->task->root_func = rec->func;
-		t->task->root_user = true;
+		 * program's first function in it, names the task.  (Its
+		 * root future stays the root: its Ready completes the task
+		 * where the runtime has no completion call of its own.) */
+		t->task->runs_func = rec->func;
 	}
 }
 

@@ -76,6 +76,7 @@ struct au_poll {
 	uint64_t task;           /* task id, 0 if none */
 	bool blocking_task;      /* that task runs on the blocking pool (spawn_blocking) */
 	uint64_t in_place_ns;    /* of its time, inside tokio's block_in_place */
+	uint64_t nested_tasks_ns; /* of its time, polls of other tasks inside it */
 	/* its exit was never recorded (the program exited or crashed inside
 	 * it, or records were lost): its end is a guess */
 	bool truncated;
@@ -115,8 +116,8 @@ struct au_future {
 	/* Children of each kind that completed inside its polls: when one
 	 * function awaits the same kind of future at several lines, the n-th
 	 * one is awaited at the n-th of those lines (straight-line code). */
-#define AU_KIDS 4
-	struct { int32_t func; uint32_t done; } kids[AU_KIDS];
+#define AU_KIDS 8
+	struct { int32_t func; uint32_t done; uint64_t offset; } kids[AU_KIDS];
 	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK) and
 	 * the future of that call it awaits; 0 / -1 when none. */
 	uint64_t lock;

@@ -427,6 +427,8 @@ const char *au_summary_task_name(const struct au_model *m, const struct au_task 
 {
 	const struct au_funcs *funcs = au_model_funcs(m);
 
+	if (t->runs_func >= 0)
+		return funcs->v[t->runs_func].label;
 	if (t->root_func >= 0)
 		return funcs->v[t->root_func].label;
 	/* never polled: the future its spawn took */

@@ -39,6 +39,7 @@ struct au_task {
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */
 	int32_t spawn_func;      /* the program's function that spawned it, -1 unknown */
+	int32_t runs_func;       /* a blocking-pool task: the program's closure it runs, -1 */
 	int32_t spawn_callee;    /* the function spawn_func called to spawn it, -1 unknown */
 	int32_t spawned_future;  /* the future its spawn took (from the spawn's
 				  * generics), -1 unknown: names a task never polled */

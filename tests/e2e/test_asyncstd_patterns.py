@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""async-std patterns (fixtures/asyncstd-patterns): main awaits four
+JoinHandles of two types at one offset of its state machine, and each wait
+is at its own line, on the task spawned for it; the spawn_blocking task is
+named by its closure and completes; the 25 ms CPU-bound poll is a
+long_poll naming crunch; lock and timeout waits last as long as their
+timers."""
+from aulib import check, done, marker_line, profiled, waits_of, within
+
+SRC_FILE = "asyncstd-patterns/src/main.rs"
+res, s, trace = profiled("asyncstd-patterns")
+tasks = s["tasks"]
+by_site = {t["spawn_site"]["line"]: t for t in tasks if t["spawn_site"]}
+
+# which task each JoinHandle await waits on, by the lines in the source
+want = {}
+for what in ("holder", "contender", "blocking", "hog"):
+    t = by_site.get(marker_line(SRC_FILE, what, "SPAWN"))
+    check(t is not None, "a task spawned at the %s line" % what)
+    if t:
+        want[t["id"]] = marker_line(SRC_FILE, what + " join")
+waits = [(w["args"]["on_task"], w["args"].get("await", {}).get("line"))
+         for w in waits_of(trace, "asyncstd_patterns::main::{async_block#0}")
+         if "on_task" in w["args"]]
+check(len({task for task, _ in waits}) >= 3 and all(want.get(task) == line for task, line in waits),
+      "each JoinHandle wait of main is at the line awaiting its task (%s; want %s)" %
+      (waits, want))
+
+blocking = [t for t in tasks if t["kind"] == "blocking"]
+check(len(blocking) == 1 and blocking[0]["name"].startswith("asyncstd_patterns::main::") and
+      blocking[0]["outcome"] == "completed" and within(blocking[0]["busy_ns"] / 1e6, 15, 0.15),
+      "spawn_blocking: one task named by its closure, computing 15 ms, completed (%s)" %
+      [(t["name"], t["outcome"], t["busy_ns"]) for t in blocking])
+
+lp = [d for d in s["diagnostics"] if d["kind"] == "long_poll" and "crunch" in d["message"]]
+check(len(lp) == 1 and within(lp[0]["dur_ns"] / 1e6, 25, 0.15) and
+      "asyncstd_patterns::crunch" in lp[0]["stack"],
+      "one long_poll of ~25 ms naming crunch, the spawned hog's (%s)" %
+      [(d["future"], d["dur_ns"]) for d in lp])
+check(not [d for d in s["diagnostics"] if d["kind"] == "long_poll" and "Or as Future" in d["message"]],
+      "no long_poll of the worker's own loop around the hog")
+
+
+def wait_at(future, marker):
+    line = marker_line(SRC_FILE, marker)
+    return [w["args"]["wait_ns"] / 1e6 for w in waits_of(trace, future)
+            if w["args"].get("await", {}).get("line") == line]
+
+
+cw = wait_at("asyncstd_patterns::contender", "contender lock")
+check(len(cw) == 1 and within(cw[0], 25, 0.2),
+      "contender waits ~25 ms for holder's lock (%s)" % cw)
+tw = wait_at("asyncstd_patterns::timed", "timeout")
+check(len(tw) == 1 and within(tw[0], 20, 0.15), "timed waits ~20 ms at its timeout (%s)" % tw)
+done()
