@@ -1385,7 +1385,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			const struct au_funcinfo *pfi = t->depth ? finfo(m, t->stack[t->depth - 1].func)
 								 : NULL;
 
-			call.in_poll = enclosing_poll(t, t->depth) != NULL && !in_block_in_place(m, t);
+			/* (a blocking-pool task, spawn_blocking's or unblock's,
+			 * runs where blocking is no stall) */
+			call.in_poll = enclosing_poll(t, t->depth) != NULL && !in_block_in_place(m, t) &&
+				       !(t->task && t->task->kind == AU_TASK_BLOCKING);
 			/* the program's own call, not one the runtime makes on
 			 * its behalf (tokio locks std mutexes inside) */
 			call.user_caller = pfi && (pfi->flags & ASYM_F_USER) ? t->stack[t->depth - 1].func
