@@ -479,6 +479,13 @@ static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 {
 	if (t->outcome == AU_OUTCOME_PENDING)
 		t->outcome = outcome_of(t, AU_OUTCOME_DROPPED);
+	/* a guard dropped with its task (an abort) is no lock held */
+	while (t->nr_held_locks) {
+		uint64_t lock = t->held_locks[--t->nr_held_locks];
+
+		if (au_lock_holder(m->locks, lock) == t->id)
+			au_lock_holder_set(m->locks, lock, 0);
+	}
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
 			s->ops->task_end(s, m, t, end);
