@@ -70,34 +70,6 @@ static void fill_from_sym(struct au_funcinfo *fi, const struct asym_func *af)
 	fi->task_arg = af->task_arg;
 }
 
-/* A lock call (`<Mutex<T>>::lock`) makes the future whose poll is its
- * body, `<Mutex<T>>::lock::{closure#0}`: the one its caller awaits.  Few
- * functions take locks, so a scan per lock function is cheap. */
-static void link_locks(struct au_funcs *funcs)
-{
-	static const char body[] = "::{closure#0}";
-
-	for (uint32_t i = 0; i < funcs->n; i++)
-		funcs->v[i].lock_future = -1;
-	for (uint32_t i = 0; i < funcs->n; i++) {
-		const char *name = funcs->v[i].name;
-		size_t len = name ? strlen(name) : 0;
-
-		if (!(funcs->v[i].flags & ASYM_F_LOCK))
-			continue;
-		for (uint32_t k = 0; k < funcs->n; k++) {
-			const char *f = funcs->v[k].name;
-
-			if ((funcs->v[k].flags & ASYM_F_FUTURE) && f && !strncmp(f, name, len) &&
-			    !strcmp(f + len, body)) {
-				funcs->v[i].lock_future = (int32_t)k;
-				funcs->v[k].lock_body = true;
-				break;
-			}
-		}
-	}
-}
-
 int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary)
 {
 	size_t nmod = au_data_nr_modules(data);
@@ -146,7 +118,6 @@ int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *bin
 		}
 	}
 	au_funcs_link_spawns(funcs);
-	link_locks(funcs);
 	return classified ? 0 : -1;
 }
 

@@ -24,8 +24,6 @@ struct au_funcinfo {
 	unsigned flags;              /* ASYM_F_* */
 	int task_arg;                /* runtime roles: argN holding the task, 0 if none */
 	int32_t spawns;              /* a spawn: the future it takes (its poll), -1 unknown */
-	int32_t lock_future;         /* ASYM_F_LOCK: the future it makes (its poll), -1 unknown */
-	bool lock_body;              /* that future's poll (its awaitees are recorded) */
 };
 
 struct au_funcs {

@@ -787,7 +787,6 @@ static void lock_call(struct au_model *m, struct thread_state *th, const struct 
 	for (size_t d = th->depth - 1; ok && d-- > 0;) {
 		if (th->stack[d].future) {
 			th->stack[d].future->lock = lock;
-			th->stack[d].future->lock_future = fi->lock_future;
 			break;
 		}
 	}
@@ -1206,7 +1205,7 @@ static int body_result(const struct au_model *m, const struct au_funcinfo *fi,
 {
 	if (!fi || (fi->role != ASYM_ROLE_ASYNC_FN && fi->role != ASYM_ROLE_ASYNC_BLOCK) ||
 	    fr->last_child_result < 0 ||
-	    (m->funcs->patched && !(fi->flags & ASYM_F_USER) && !fi->lock_body))
+	    (m->funcs->patched && !(fi->flags & (ASYM_F_USER | ASYM_F_LOCK_BODY))))
 		return AU_POLL_UNKNOWN;
 	return fr->last_child_result;
 }
@@ -1362,7 +1361,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			} else if (parent && res == AU_POLL_READY) {
 				kid_done(m, parent->future, fr->func, f->self);
 			}
-			if (parent && parent->future->lock && fr->func == parent->future->lock_future)
+			if (parent && parent->future->lock && fi && (fi->flags & ASYM_F_LOCK_BODY))
 				lock_future_polled(m, t, parent, res);
 		}
 	}

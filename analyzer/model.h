@@ -118,10 +118,9 @@ struct au_future {
 	 * one is awaited at the n-th of those lines (straight-line code). */
 #define AU_KIDS 8
 	struct { int32_t func; uint32_t done; uint64_t offset; } kids[AU_KIDS];
-	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK) and
-	 * the future of that call it awaits; 0 / -1 when none. */
+	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK): the
+	 * ASYM_F_LOCK_BODY future it awaits next takes it; 0 when none. */
 	uint64_t lock;
-	int32_t lock_future;
 	/* hash chaining */
 	struct au_future *hnext;
 };

@@ -148,6 +148,12 @@ const char *asym_role_name(enum asym_role role);
 /* tokio's block_in_place: blocking inside it is what it is for (the worker
  * hands its other tasks to a new thread first) */
 #define ASYM_F_BLOCK_IN_PLACE (1u << 16)
+/* An async fn's future (its body, `f::{closure#0}`) made by a call of f
+ * that is a lock call (ASYM_F_LOCK): it completes when the lock is taken */
+#define ASYM_F_LOCK_BODY (1u << 17)
+/* ... made by a call in the program's own code (`rx.recv()` handed to a
+ * timeout): a future the program made, whoever polls it */
+#define ASYM_F_USER_MADE (1u << 18)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -124,6 +124,49 @@ static void scan_function(struct asym_binary *bin, struct asym_func *f, bool pro
 	free(sc.calls);
 }
 
+static int cmp_func_name(const void *a, const void *b)
+{
+	return strcmp((*(struct asym_func *const *)a)->name, (*(struct asym_func *const *)b)->name);
+}
+
+/* An async fn's body is named after the call that makes its future:
+ * `<Mutex<T>>::lock::{closure#0}` of `<Mutex<T>>::lock`.  Its flags say
+ * what made it (a lock call, the program's code). */
+static void flag_made_futures(struct asym_binary *bin)
+{
+	static const char body[] = "::{closure#0}";
+	const size_t blen = sizeof(body) - 1;
+	struct asym_func **byname = calloc(bin->nr_funcs ? bin->nr_funcs : 1, sizeof(*byname));
+	size_t n = 0;
+
+	if (!byname)
+		return;
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		if (bin->funcs[i].name &&
+		    (bin->funcs[i].flags & (ASYM_F_LOCK | ASYM_F_USER_CALLED)))
+			byname[n++] = &bin->funcs[i];
+	}
+	qsort(byname, n, sizeof(*byname), cmp_func_name);
+	for (size_t i = 0; n && i < bin->nr_funcs; i++) {
+		struct asym_func *f = &bin->funcs[i];
+		size_t len = f->name ? strlen(f->name) : 0;
+		struct asym_func key, *kp = &key, **maker;
+		char *name;
+
+		if (!(f->flags & ASYM_F_FUTURE) || len <= blen || strcmp(f->name + len - blen, body) ||
+		    !(name = strndup(f->name, len - blen)))
+			continue;
+		key.name = name;
+		maker = bsearch(&kp, byname, n, sizeof(*byname), cmp_func_name);
+		free(name);
+		if (maker && ((*maker)->flags & ASYM_F_LOCK))
+			f->flags |= ASYM_F_LOCK_BODY;
+		if (maker && ((*maker)->flags & ASYM_F_USER_CALLED))
+			f->flags |= ASYM_F_USER_MADE;
+	}
+	free(byname);
+}
+
 /* Is @crate one of the program's (a crate of some ASYM_F_USER function)?
  * Code a library macro expands there (tokio::select!'s poll_fn closure)
  * has its source in the library, but the program runs it. */
@@ -160,4 +203,5 @@ void asym_find_call_sites(struct asym_binary *bin)
 		     f->n_awaits) || programs)
 			scan_function(bin, f, programs);
 	}
+	flag_made_futures(bin);
 }

@@ -107,41 +107,20 @@ static int push_label(struct labels *ls, size_t *cap, const char *label)
 	return 0;
 }
 
-/* The future a lock call makes (`<Mutex<T>>::lock::{closure#0}` of
- * `<Mutex<T>>::lock`): what it awaits tells whether the lock was taken,
- * when its own Poll comes back through memory (an RwLock's guard). */
-static bool is_lock_body(const struct asym_binary *bin, const struct asym_func *f)
-{
-	static const char body[] = "::{closure#0}";
-	size_t len = f->name ? strlen(f->name) : 0;
-
-	if (!(f->flags & ASYM_F_FUTURE) || len <= sizeof(body) - 1 ||
-	    strcmp(f->name + len - (sizeof(body) - 1), body))
-		return false;
-	for (size_t i = 0; i < bin->nr_funcs; i++) {
-		const struct asym_func *c = &bin->funcs[i];
-
-		if ((c->flags & ASYM_F_LOCK) && c->name && strlen(c->name) == len - (sizeof(body) - 1) &&
-		    !strncmp(c->name, f->name, len - (sizeof(body) - 1)))
-			return true;
-	}
-	return false;
-}
-
 static int awaited_labels(const struct asym_binary *bin, struct labels *ls)
 {
 	size_t cap = 0;
-	bool locks = false;
 
 	ls->v = NULL;
 	ls->n = 0;
-	for (size_t i = 0; i < bin->nr_funcs; i++)
-		locks |= (bin->funcs[i].flags & ASYM_F_LOCK) != 0;
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
 		const struct asym_func *f = &bin->funcs[i];
 
+		/* the program's futures; and a lock call's, whose awaitee
+		 * tells whether it took the lock when its own Poll comes
+		 * back through memory (an RwLock's guard) */
 		if ((f->flags & (ASYM_F_FUTURE | ASYM_F_USER)) != (ASYM_F_FUTURE | ASYM_F_USER) &&
-		    !(locks && f->n_awaits && is_lock_body(bin, f)))
+		    !(f->flags & ASYM_F_LOCK_BODY))
 			continue;
 		for (unsigned a = 0; a < f->n_awaits; a++) {
 			if (!f->awaits[a].awaitee_label)
@@ -153,49 +132,6 @@ static int awaited_labels(const struct asym_binary *bin, struct labels *ls)
 	if (ls->n)
 		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_label);
 	return 0;
-}
-
-/* Names of the functions the program's own code calls, sorted. */
-static int called_names(const struct asym_binary *bin, struct labels *ls)
-{
-	size_t cap = 0;
-
-	ls->v = NULL;
-	ls->n = 0;
-	for (size_t i = 0; i < bin->nr_funcs; i++) {
-		const struct asym_func *f = &bin->funcs[i];
-
-		if (!(f->flags & ASYM_F_USER_CALLED) || !f->name)
-			continue;
-		if (push_label(ls, &cap, f->name) < 0)
-			return -ENOMEM;
-	}
-	if (ls->n)
-		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_label);
-	return 0;
-}
-
-/* An async fn's future whose call (the function making it, the body's name
- * less "::{closure#0}") is in the program's code: a future the program
- * made and hands to a library combinator (`timeout(d, rx.recv())`). */
-static bool made_by_program(const struct asym_func *f, const struct labels *called)
-{
-	static const char body[] = "::{closure#0}";
-	size_t len = f->name ? strlen(f->name) : 0, lo = 0, hi = called->n;
-
-	if (len <= sizeof(body) - 1 || strcmp(f->name + len - (sizeof(body) - 1), body))
-		return false;
-	len -= sizeof(body) - 1;
-	while (lo < hi) { /* the first name >= the prefix */
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(called->v[mid], f->name, len);
-
-		if (c < 0 || (c == 0 && strlen(called->v[mid]) < len))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < called->n && strlen(called->v[lo]) == len && !strncmp(called->v[lo], f->name, len);
 }
 
 /* A runtime function the model keys on (spawn, wake, schedule, ...). */
@@ -215,8 +151,7 @@ static bool runtime_call(const struct asym_func *f)
  * program calls it itself: patched for its library callers, it would be
  * charged to the nearest patched function, the program's.
  */
-static bool patched_by_default(const struct asym_func *f, const struct labels *awaited,
-			       const struct labels *called)
+static bool patched_by_default(const struct asym_func *f, const struct labels *awaited)
 {
 	if (f->flags & ASYM_F_USER)
 		return true;
@@ -225,7 +160,7 @@ static bool patched_by_default(const struct asym_func *f, const struct labels *a
 	if (f->flags & ASYM_F_FUTURE)
 		return (awaited->n && bsearch(&f->label, awaited->v, awaited->n, sizeof(*awaited->v),
 					      cmp_label)) ||
-		       (f->flags & ASYM_F_USER_CALLED) || made_by_program(f, called);
+		       (f->flags & (ASYM_F_USER_CALLED | ASYM_F_USER_MADE));
 	return runtime_call(f);
 }
 
@@ -236,7 +171,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	/* mcount calls reach libmcount whatever is asked; patchable entries
 	 * only where -P names them (a binary with both calls mcount) */
 	bool patch = (bin->flags & ASYM_BIN_PATCHABLE) && !(bin->flags & ASYM_BIN_MCOUNT);
-	struct labels awaited = { NULL, 0 }, called = { NULL, 0 };
+	struct labels awaited = { NULL, 0 };
 
 	if (!sets)
 		return -ENOMEM;
@@ -252,9 +187,8 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		free(sets);
 		return ASYM_ERR_PIE_PATCHABLE;
 	}
-	if (patch && (awaited_labels(bin, &awaited) < 0 || called_names(bin, &called) < 0)) {
+	if (patch && awaited_labels(bin, &awaited) < 0) {
 		free(awaited.v);
-		free(called.v);
 		free(sets);
 		return -ENOMEM;
 	}
@@ -292,7 +226,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			add_to(out, &sets[SET_TRACE], f->symbol);
 		/* Patched: the async structure, and the program's own code to
 		 * explain a slow poll; library internals cost nothing. */
-		if (patch && mode == ASYM_RECORD_DEFAULT && patched_by_default(f, &awaited, &called))
+		if (patch && mode == ASYM_RECORD_DEFAULT && patched_by_default(f, &awaited))
 			add_to(out, &sets[SET_PATCH], f->symbol);
 	}
 	for (int i = 0; i < NR_SETS; i++)
@@ -307,7 +241,6 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		fprintf(out, "--no-libcall\n");
 	free(sets);
 	free(awaited.v);
-	free(called.v);
 	return ferror(out) ? -EIO : 0;
 }
 
