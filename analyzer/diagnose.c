@@ -129,9 +129,6 @@ static const char *label(const struct au_model *m, int32_t func)
 	return func >= 0 ? au_model_funcs(m)->v[func].label : "?";
 }
 
-/* What a future waits on: its label, and the task it awaits (a JoinHandle
- * names the task whose end it waits for). */
-
 /* Where task @t waits on, as it was at its last poll. */
 static struct wait_on task_wait(const struct au_task *t)
 {
@@ -157,6 +154,17 @@ static const char *on_label(char *buf, size_t len, const struct au_model *m,
 	return buf;
 }
 
+/* "file:line on <what it waits on>" for a wait at @site. */
+static const char *waits_at(char *buf, size_t len, const struct au_model *m,
+			    const struct asym_await *site, const struct wait_on *w)
+{
+	char on[480];
+
+	snprintf(buf, len, "%s:%d on %s", site->file ? site->file : "?", site->line,
+		 on_label(on, sizeof(on), m, w));
+	return buf;
+}
+
 static bool is_user(const struct au_model *m, int32_t func)
 {
 	return func >= 0 && (au_model_funcs(m)->v[func].flags & ASYM_F_USER);
@@ -179,10 +187,10 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	char b1[32], b2[32];
 
 	/* A blocking-pool task's poll is long by design: it runs on a
-	 * thread of its own, off the executor (spawn_blocking). */
-	/* A poll whose end was never recorded has no known length: one the
-	 * program exited in (std::process::exit inside a block_on) is no
-	 * stall; a task's that never returned is never_completed's. */
+	 * thread of its own, off the executor (spawn_blocking).  A poll whose
+	 * end was never recorded has no known length: one the program exited
+	 * in (std::process::exit inside a block_on) is no stall; a task's that
+	 * never returned is never_completed's. */
 	if (!p->top || judged <= d->opts.long_poll_ns || p->blocking_task || p->truncated)
 		return;
 	/* A runtime's own slow poll (its start-up, say) is not the
@@ -435,14 +443,12 @@ static void shut_down_waiting(struct diagnose *d, const struct au_model *m,
 {
 	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_end, end));
 	struct wait_on on = task_wait(t);
-	char b1[32], b2[480], at[600] = "";
+	char b1[32], b2[600], at[610] = "";
 
 	if (!g)
 		return;
 	if (t->await_site)
-		snprintf(at, sizeof(at), " at %s:%d on %s",
-			 t->await_site->file ? t->await_site->file : "?", t->await_site->line,
-			 on_label(b2, sizeof(b2), m, &on));
+		snprintf(at, sizeof(at), " at %s", waits_at(b2, sizeof(b2), m, t->await_site, &on));
 	g->message = msg("task %llu (%s) never completed: its runtime shut it down while it "
 			 "waited%s, %s after its last poll",
 			 (unsigned long long)t->id, name ? name : "?", at,
@@ -457,7 +463,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	const char *name = au_summary_task_name(m, t);
 	struct wait_on on = task_wait(t);
 	struct au_diag *g;
-	char b1[32], b2[480];
+	char b1[32], b2[600];
 
 	if (t->wakes >= 4 && 2 * t->self_wakes > t->wakes &&
 	    (g = add(d, AU_DIAG_SELF_WAKE_HEAVY, t->self_wakes))) {
@@ -517,12 +523,10 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		if (!g)
 			return;
 		if (t->await_site)
-			g->message = msg("task %llu (%s) never completed: it waits at %s:%d on %s, "
+			g->message = msg("task %llu (%s) never completed: it waits at %s, "
 					 "last polled %s before the end, %s",
 					 (unsigned long long)t->id, name ? name : "?",
-					 t->await_site->file ? t->await_site->file : "?",
-					 t->await_site->line,
-					 on_label(b2, sizeof(b2), m, &on),
+					 waits_at(b2, sizeof(b2), m, t->await_site, &on),
 					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
 					 t->woken_at ? "and was woken since but not polled again"
 						     : "and nothing woke it since");
@@ -620,17 +624,15 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 		for (int behind = 0; behind <= 1; behind++) {
 			for (size_t i = 0; i < d->nr_stuck; i++) {
 				const struct stuck *st = &d->stuck[i];
-				char on[480];
+				char at[600];
 				char *part;
 
 				if ((!joins_only && stuck_task(d, waits_for(st))) != behind)
 					continue;
-				part = msg("%s%s%stask %llu (%s) at %s:%d on %s", text,
-					   n ? "; " : "",
+				part = msg("%s%s%stask %llu (%s) at %s", text, n ? "; " : "",
 					   behind && n == parties ? "blocked behind them: " : "",
 					   (unsigned long long)st->task, st->name ? st->name : "?",
-					   st->await->file ? st->await->file : "?", st->await->line,
-					   on_label(on, sizeof(on), m, &st->on));
+					   waits_at(at, sizeof(at), m, st->await, &st->on));
 				free(text);
 				text = part;
 				n++;
