@@ -61,11 +61,16 @@ for b in "${builds[@]}"; do
 import json, sys
 p = f = s = 0
 for line in open(sys.argv[1]):
-    r = json.loads(line).get("result")
+    t = json.loads(line)
+    r = t.get("result")
     if r in ("OK", "EXPECTEDFAIL"):
         p += 1
     elif r == "SKIP":
         s += 1
+        # say why (the test prints "SKIP: reason"), on stderr
+        why = [l for l in (t.get("stdout") or "").splitlines() if l.startswith("SKIP")]
+        print("test.sh: skipped %s: %s" % (t.get("name"), why[-1] if why else "no reason given"),
+              file=sys.stderr)
     else:
         f += 1
 print(p, f, s)
