@@ -105,6 +105,12 @@ static cJSON *func_json(const struct asym_func *f)
 				cJSON_AddStringToObject(ao, "awaitee", a->awaitee);
 			if (a->awaitee_label)
 				cJSON_AddStringToObject(ao, "awaitee_label", a->awaitee_label);
+			if (a->in_loop)
+				cJSON_AddBoolToObject(ao, "in_loop", true);
+			if (a->awaitee_addr) {
+				snprintf(addr, sizeof(addr), "0x%" PRIx64, a->awaitee_addr);
+				cJSON_AddStringToObject(ao, "awaitee_addr", addr);
+			}
 			if (a->call_addr) {
 				snprintf(addr, sizeof(addr), "0x%" PRIx64, a->call_addr);
 				cJSON_AddStringToObject(ao, "call_addr", addr);

@@ -465,15 +465,17 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	struct au_diag *g;
 	char b1[32], b2[600];
 
-	if (t->wakes >= 4 && 2 * t->self_wakes > t->wakes &&
-	    (g = add(d, AU_DIAG_SELF_WAKE_HEAVY, t->self_wakes))) {
+	/* (yields tokio's budget forced are the runtime's doing, not a
+	 * busy loop of the program's) */
+	if (t->wakes >= 4 && 2 * (t->self_wakes - t->budget_yields) > t->wakes &&
+	    (g = add(d, AU_DIAG_SELF_WAKE_HEAVY, t->self_wakes - t->budget_yields))) {
 		g->task = t->id;
 		g->future = name;
 		g->ts = t->first_poll;
 		g->message = msg("task %llu (%s) woke itself %u of %u times: it is busy-polling "
 				 "(yield loops, spurious wakes) instead of waiting for an event",
-				 (unsigned long long)t->id, name ? name : "?", t->self_wakes,
-				 t->wakes);
+				 (unsigned long long)t->id, name ? name : "?",
+				 t->self_wakes - t->budget_yields, t->wakes);
 	}
 	if (t->outcome == AU_OUTCOME_SHUT_DOWN && t->polls && t->kind == AU_TASK_TASK) {
 		shut_down_waiting(d, m, t, name, end);

@@ -179,6 +179,25 @@ int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t cal
 	return c->line;
 }
 
+bool au_funcs_forwards(const struct au_funcinfo *fi)
+{
+	static const char *const wrappers[] = {
+		"<core::pin::Pin as Future>", "<alloc::boxed::Box as Future>",
+		"<core::panic::unwind_safe::AssertUnwindSafe as Future>",
+	};
+
+	if (!fi->label || !(fi->flags & ASYM_F_RUNTIME))
+		return false;
+	/* (&mut F's label names F: "<&mut app::Countdown as Future>") */
+	if (!strncmp(fi->label, "<&mut ", 6))
+		return true;
+	for (size_t i = 0; i < sizeof(wrappers) / sizeof(wrappers[0]); i++) {
+		if (!strcmp(fi->label, wrappers[i]))
+			return true;
+	}
+	return false;
+}
+
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval)
 {
 	const struct asym_func *af = fi->sym;

@@ -69,6 +69,10 @@ void au_funcs_link_spawns(struct au_funcs *funcs);
 int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
 		       const char **file);
 
+/** A std wrapper whose poll only polls the future inside (Pin<P>, &mut F,
+ *  Box<F>, AssertUnwindSafe<F>): that future's poll is the same poll. */
+bool au_funcs_forwards(const struct au_funcinfo *fi);
+
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);
 

@@ -343,28 +343,6 @@ static void future_end(struct au_model *m, struct au_future *f, uint64_t end)
 	free(f);
 }
 
-/* Children of @func's kind that completed in @f's polls at the offset of
- * @child_self: of its label, as match_await counts the awaits that share
- * an offset (JoinHandle<()> and JoinHandle<u64> are two functions and one
- * kind of await). */
-static uint32_t kids_done(const struct au_model *m, const struct au_future *f, int32_t func,
-			  uint64_t child_self)
-{
-	const char *label = finfo(m, func) ? finfo(m, func)->label : NULL;
-	uint64_t offset = child_self - f->self;
-	uint32_t done = 0;
-
-	for (unsigned i = 0; i < AU_KIDS; i++) {
-		const struct au_funcinfo *kfi = f->kids[i].done ? finfo(m, f->kids[i].func) : NULL;
-
-		if (f->kids[i].done && f->kids[i].offset == offset &&
-		    (f->kids[i].func == func ||
-		     (label && kfi && kfi->label && !strcmp(kfi->label, label))))
-			done += f->kids[i].done;
-	}
-	return done;
-}
-
 static void kid_done(const struct au_model *m, struct au_future *f, int32_t func,
 		     uint64_t child_self)
 {
@@ -386,51 +364,108 @@ static void kid_done(const struct au_model *m, struct au_future *f, int32_t func
 	}
 }
 
-/* Which await of @parent is suspended on the child future at @child_self. */
+/* Does @aw await a future that @cfi polls?  Exactly when the symbolizer
+ * knows the one poll function of the awaitee's type (JoinHandle<()> and
+ * JoinHandle<u64> are two functions), by label otherwise. */
+static bool awaits_func(const struct asym_await *aw, const struct au_funcinfo *cfi)
+{
+	if (!cfi)
+		return false;
+	if (aw->awaitee_addr && cfi->sym)
+		return aw->awaitee_addr == cfi->sym->addr;
+	return aw->awaitee_label && cfi->label && !strcmp(aw->awaitee_label, cfi->label);
+}
+
+/* Of @f's children that completed at @offset, those one of the awaits
+ * @cand (n of them) awaits. */
+static uint32_t kids_done(const struct au_model *m, const struct au_future *f, uint64_t offset,
+			  const struct asym_await *const *cand, unsigned n)
+{
+	uint32_t done = 0;
+
+	for (unsigned i = 0; i < AU_KIDS; i++) {
+		const struct au_funcinfo *kfi = f->kids[i].done ? finfo(m, f->kids[i].func) : NULL;
+
+		if (!kfi || f->kids[i].offset != offset)
+			continue;
+		for (unsigned c = 0; c < n; c++) {
+			if (awaits_func(cand[c], kfi)) {
+				done += f->kids[i].done - f->kids[i].repeats;
+				break;
+			}
+		}
+	}
+	return done;
+}
+
+/* Which await of @f (a poll of @parent) is suspended on the child future
+ * at @child_self, polled by @child. */
+/* An await in a loop that @f waited at last, among @cand: the loop came
+ * round again (counted in @f's kids as a repeat, which the next await of
+ * its kind does not follow). */
+static const struct asym_await *loop_again(const struct au_model *m, struct au_future *f,
+					   int32_t child, uint64_t offset,
+					   const struct asym_await *const *cand, unsigned n)
+{
+	for (unsigned c = 0; c < n; c++) {
+		if (cand[c] != f->await.site || !cand[c]->in_loop)
+			continue;
+		for (unsigned i = 0; i < AU_KIDS; i++) {
+			if (f->kids[i].done > f->kids[i].repeats && f->kids[i].func == child &&
+			    f->kids[i].offset == offset) {
+				f->kids[i].repeats++;
+				return cand[c];
+			}
+		}
+	}
+	(void)m;
+	return NULL;
+}
+
 static const struct asym_await *match_await(const struct au_model *m, int32_t parent,
-					    uint64_t parent_self, int32_t child,
-					    uint64_t child_self, uint32_t done)
+					    struct au_future *f, int32_t child,
+					    uint64_t child_self)
 {
 	const struct au_funcinfo *pfi = finfo(m, parent), *cfi = finfo(m, child);
 	const struct asym_func *af = pfi ? pfi->sym : NULL;
-	const struct asym_await *by_offset = NULL, *by_name = NULL;
-	unsigned n_offset = 0, n_name = 0;
+	const struct asym_await *by_offset = NULL, *by_name = NULL, *cand[16];
+	unsigned n_offset = 0, n_name = 0, n_cand = 0;
 	bool by_offset_named = false;
 
 	if (!af || !af->n_awaits)
 		return NULL;
 	for (unsigned i = 0; i < af->n_awaits; i++) {
 		const struct asym_await *aw = &af->awaits[i];
-		bool name_ok = cfi && aw->awaitee_label && !strcmp(aw->awaitee_label, cfi->label);
+		bool name_ok = awaits_func(aw, cfi);
 
 		/* The awaitee lives inside the parent's state machine, so its
 		 * address narrows the suspension point down; rustc overlaps
 		 * the storage of successive awaitees, so the awaited future's
-		 * label decides between those at the same offset. */
-		if (child_self >= parent_self && child_self - parent_self == aw->awaitee_offset) {
+		 * kind decides between those at the same offset. */
+		if (child_self >= f->self && child_self - f->self == aw->awaitee_offset) {
 			if (!by_offset || (name_ok && !by_offset_named)) {
 				by_offset = aw;
 				by_offset_named = name_ok;
 			}
 			n_offset++;
+			if (name_ok && n_cand < sizeof(cand) / sizeof(cand[0]))
+				cand[n_cand++] = aw;
 		}
 		if (name_ok) {
 			by_name = aw;
 			n_name++;
 		}
 	}
-	/* Several awaits of the same kind at the same offset: the one after
-	 * as many of them as have completed already. */
-	if (by_offset_named && n_name > 1) {
-		unsigned k = done % n_name, seen = 0;
+	/* Several awaits of the same kind at the same offset: the one it
+	 * waited at last again if that is in a loop (and one of its kind
+	 * completed since), else the one after as many of them as have
+	 * completed already. */
+	if (n_cand > 1) {
+		const struct asym_await *again =
+			loop_again(m, f, child, child_self - f->self, cand, n_cand);
 
-		for (unsigned i = 0; i < af->n_awaits; i++) {
-			const struct asym_await *aw = &af->awaits[i];
-
-			if (aw->awaitee_label && cfi && !strcmp(aw->awaitee_label, cfi->label) &&
-			    child_self - parent_self == aw->awaitee_offset && seen++ == k)
-				return aw;
-		}
+		return again ? again
+			     : cand[kids_done(m, f, child_self - f->self, cand, n_cand) % n_cand];
 	}
 	if (by_offset && (by_offset_named || n_offset == 1))
 		return by_offset;
@@ -629,6 +664,32 @@ static bool inside_flag(const struct au_model *m, const struct thread_state *th,
 	return false;
 }
 
+/*
+ * A task's wake of itself that tokio's cooperative budget forced: out of
+ * budget, coop::poll_proceed wakes the task and has the resource it polls
+ * (recv, send, acquire, a JoinHandle...) return Pending though it is
+ * ready, so that the task yields.  That is the runtime being fair, not
+ * the program busy-polling.  A patched recording leaves poll_proceed out:
+ * there the wake comes straight from inside a tokio future, and tokio's
+ * futures wake their own task for nothing else (yield_now's wake is
+ * deferred to the scheduler, outside the poll).
+ */
+static bool budget_yield(const struct au_model *m, const struct thread_state *th)
+{
+	for (size_t d = th->depth; d-- > 0;) {
+		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
+
+		if (!fi)
+			continue;
+		if (fi->flags & ASYM_F_COOP_BUDGET)
+			return true;
+		if (fi->flags & (ASYM_F_FUTURE | ASYM_F_USER))
+			return m->funcs->patched && !(fi->flags & ASYM_F_USER) && fi->sym &&
+			       fi->sym->crate && !strcmp(fi->sym->crate, "tokio");
+	}
+	return false;
+}
+
 static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, uint64_t ptr,
 		 uint64_t time, bool by_ref)
 {
@@ -642,8 +703,10 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 	w.task = t;
 	w.waker = th->task ? th->task->id : 0;
 	w.self = th->task == t || inside_flag(m, th, ASYM_F_DEFERRED_WAKE);
+	w.budget = th->task == t && budget_yield(m, th);
 	t->wakes++;
 	t->self_wakes += w.self;
+	t->budget_yields += w.budget;
 	if (t->completed)
 		t->wakes_after_end++;
 	if (!t->woken_at && !t->completed) {
@@ -1298,10 +1361,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			poll.await.held_by = fr->pending_child_holder;
 			poll.await.nr_inner = fr->nr_child_inner;
 			memcpy(poll.await.inner, fr->child_inner, sizeof(poll.await.inner));
-			poll.await.site = match_await(m, fr->func, f->self, fr->pending_child,
-						      fr->pending_child_self,
-						      kids_done(m, f, fr->pending_child,
-								fr->pending_child_self));
+			poll.await.site = match_await(m, fr->func, f, fr->pending_child,
+						      fr->pending_child_self);
 		}
 		f->await = poll.await;
 		call.poll = &poll;

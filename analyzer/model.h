@@ -117,7 +117,9 @@ struct au_future {
 	 * function awaits the same kind of future at several lines, the n-th
 	 * one is awaited at the n-th of those lines (straight-line code). */
 #define AU_KIDS 8
-	struct { int32_t func; uint32_t done; uint64_t offset; } kids[AU_KIDS];
+	/* (repeats: of those, the ones that were an await in a loop coming
+	 * round again, not the next await of its kind) */
+	struct { int32_t func; uint32_t done, repeats; uint64_t offset; } kids[AU_KIDS];
 	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK): the
 	 * ASYM_F_LOCK_BODY future it awaits next takes it; 0 when none. */
 	uint64_t lock;

@@ -87,6 +87,27 @@ static int cmp_task_busy(const void *a, const void *b)
 }
 
 /* Tasks by busy time, and how long woken tasks waited for a worker. */
+/* tokio-metrics' budget_forced_yield_count, and the task that yielded
+ * most: a task with much to do at once (a full channel) that tokio made
+ * to let others run. */
+static void budget_yields(FILE *fp, const struct au_model *m, const struct au_task **all,
+			  size_t n)
+{
+	const struct au_task *most = NULL;
+	unsigned long long total = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		total += all[i]->budget_yields;
+		if (all[i]->budget_yields && (!most || all[i]->budget_yields > most->budget_yields))
+			most = all[i];
+	}
+	if (most)
+		fprintf(fp, "Yields forced by tokio's coop budget: %llu, most by task %llu (%s): "
+			"%u\n", total, (unsigned long long)most->id,
+			au_summary_task_name(m, most) ? au_summary_task_name(m, most) : "?",
+			most->budget_yields);
+}
+
 static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summary *sum,
 			const struct au_filter *filter)
 {
@@ -131,7 +152,6 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			t->outcome == AU_OUTCOME_SHUT_DOWN ? "shut down" :
 			t->outcome == AU_OUTCOME_PANICKED ? "panicked" : "dropped");
 	}
-	free(all);
 	if (sum->delays.count)
 		fprintf(fp, "\nWake to poll (%llu wakes): p50 %s, p90 %s, p99 %s, max %s\n",
 			(unsigned long long)sum->delays.count,
@@ -139,6 +159,8 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			dur(b2, sizeof(b2), au_delays_percentile(&sum->delays, 90)),
 			dur(b3, sizeof(b3), au_delays_percentile(&sum->delays, 99)),
 			dur(b4, sizeof(b4), sum->delays.max));
+	budget_yields(fp, m, all, listed);
+	free(all);
 }
 
 /* Does the filter keep this future function out of the report? */

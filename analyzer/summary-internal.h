@@ -77,6 +77,7 @@ struct au_workers {
 	uint64_t count, polls, busy_ns, min_busy_ns, max_busy_ns;
 	uint64_t parks, min_parks, max_parks;
 	uint64_t local_schedules, remote_schedules, stolen_polls;
+	uint64_t budget_yields;    /* self-wakes tokio's coop budget forced, all tasks */
 };
 void au_summary_workers(struct au_summary *sum, const struct au_model *m, struct au_workers *out);
 const char *au_summary_thread_role(const struct au_thread *th, const struct au_sum_thread *t);

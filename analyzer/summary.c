@@ -66,7 +66,9 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	}
 	span.start = p->start;
 	span.dur = p->end - p->start;
-	keep_longest(sum->polls, &sum->nr_polls, AU_TOP_POLLS, &span);
+	/* (a wrapper's poll is the poll of the future inside, listed too) */
+	if (!au_funcs_forwards(&au_model_funcs(m)->v[p->future->func]))
+		keep_longest(sum->polls, &sum->nr_polls, AU_TOP_POLLS, &span);
 	/* Waits are listed for the program's own futures: the runtime's
 	 * nest around them and would repeat the same wait. */
 	if (p->wait_start && p->start >= p->wait_start &&
@@ -508,6 +510,7 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_u64_field(w, "scheduled_ns", t->scheduled_ns);
 		jw_u64_field(w, "wakes", t->wakes);
 		jw_u64_field(w, "self_wakes", t->self_wakes);
+		jw_u64_field(w, "budget_yields", t->budget_yields);
 		jw_u64_field(w, "waker_clones", t->waker_clones);
 		jw_u64_field(w, "waker_drops", t->waker_drops);
 		jw_u64_field(w, "wakes_after_end", t->wakes_after_end);
@@ -595,6 +598,7 @@ void au_summary_workers(struct au_summary *sum, const struct au_model *m, struct
 		out->local_schedules += t->sched_local;
 		out->remote_schedules += t->sched_remote;
 		out->stolen_polls += t->stolen_polls;
+		out->budget_yields += t->budget_yields;
 	}
 }
 
@@ -616,6 +620,7 @@ static void write_workers(struct jw *w, struct au_summary *sum, const struct au_
 	jw_u64_field(w, "local_schedules", wk.local_schedules);
 	jw_u64_field(w, "remote_schedules", wk.remote_schedules);
 	jw_u64_field(w, "stolen_polls", wk.stolen_polls);
+	jw_u64_field(w, "budget_yields", wk.budget_yields);
 	jw_end_object(w);
 }
 

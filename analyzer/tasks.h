@@ -55,6 +55,8 @@ struct au_task {
 	uint64_t blocked_ns;     /* of busy_ns, its thread blocked off the CPU */
 	uint64_t last_poll_parked_ns; /* of its last poll, time in the runtime's park */
 	uint32_t wakes, self_wakes, wakes_after_end;
+	/* of self_wakes, those tokio's cooperative budget forced */
+	uint32_t budget_yields;
 	uint64_t woken_at;       /* first wake since its last poll, 0 if none */
 	uint32_t woken_thread;   /* where that wake happened */
 	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
@@ -113,6 +115,7 @@ struct au_wake {
 	uint64_t waker;              /* task id that called wake, 0 for a thread */
 	bool by_ref;
 	bool self;
+	bool budget;                 /* a self-wake the runtime's budget forced */
 };
 
 #endif /* AU_TASKS_H */

@@ -598,6 +598,8 @@ static void on_wake(struct au_sink *s, const struct au_model *m, const struct au
 	jw_u64_field(w, "task", wk->task->id);
 	jw_u64_field(w, "waker_task", wk->waker);
 	jw_bool_field(w, "by_ref", wk->by_ref);
+	if (wk->budget)
+		jw_bool_field(w, "budget", true);
 	jw_end_object(w);
 	jw_end_object(w);
 }

@@ -40,6 +40,16 @@ char *asym_awaitee_label(const char *type_name);
 /* "a::b::<T>::c" -> "a::b::c" into @out (at most @len bytes) */
 void asym_strip_generics(const char *in, char *out, size_t len);
 
+/* dwarf-types.c: a DIE's type; typedefs and qualifiers followed */
+bool asym_die_type(Dwarf_Die *die, Dwarf_Die *out);
+bool asym_strip_type(Dwarf_Die *die);
+bool asym_member_named(Dwarf_Die *parent, const char *name, Dwarf_Die *out);
+uint64_t asym_member_offset(Dwarf_Die *member);
+uint64_t asym_type_size(Dwarf_Die *type);
+/* dwarf-types.c: a function returning @type returns it through memory
+ * whose address comes as the first argument (x86-64, the Rust ABI) */
+bool asym_returns_in_memory(Dwarf_Die *type);
+
 /* classify.c: roles, sizes, return decoding and await states from DWARF */
 int asym_classify_dwarf(struct asym_binary *bin);
 /* classify.c: name-based roles (Future impls, runtime tables) */
@@ -57,6 +67,10 @@ bool asym_each_call(struct asym_binary *bin, const struct asym_func *f, asym_cal
 int asym_line_of(Dwarf *dw, uint64_t vaddr, const char **file);
 /* code.c: one source file named twice (one name may carry the directory) */
 bool asym_same_source(const char *a, const char *b);
+/* code.c: whether the code after the call at @call_vaddr (in @f, after
+ * asym_each_call opened capstone) can come back to it without returning:
+ * an await in a loop */
+bool asym_call_in_loop(struct asym_binary *bin, const struct asym_func *f, uint64_t call_vaddr);
 /* code.c: what asym_each_call keeps with the binary */
 void asym_code_free(struct asym_binary *bin);
 

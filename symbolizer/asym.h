@@ -26,6 +26,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -154,6 +155,10 @@ const char *asym_role_name(enum asym_role role);
 /* ... made by a call in the program's own code (`rx.recv()` handed to a
  * timeout): a future the program made, whoever polls it */
 #define ASYM_F_USER_MADE (1u << 18)
+/* The runtime's cooperative budget (tokio's coop::poll_proceed): a task
+ * that wakes itself inside it used up its budget and is made to yield,
+ * though the resource it polled was ready: no busy-polling of its own */
+#define ASYM_F_COOP_BUDGET (1u << 19)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {
@@ -174,6 +179,13 @@ struct asym_await {
 	 * "<tokio::time::sleep::Sleep as Future>"), or NULL: awaitee_offset
 	 * alone does not tell awaits apart, as rustc overlaps their storage. */
 	const char *awaitee_label;
+	/* The relative address of the awaitee's poll function when one
+	 * function polls exactly its type, 0 otherwise: JoinHandle<()> and
+	 * JoinHandle<u64> share a label, not a poll function. */
+	uint64_t awaitee_addr;
+	/* Its code runs again without the function returning: the .await is
+	 * inside a loop (`for h in handles { h.await }`). */
+	bool in_loop;
 	/* An .await inside a macro (tokio::select!, futures::join!): rustc
 	 * puts the suspend point in the macro's source, and the line table
 	 * the call polling it at the macro's call site in the function's
@@ -208,8 +220,9 @@ struct asym_func {
 	uint8_t ret_bits;
 	uint64_t ret_pending;
 	/* Futures: the argument holding self, the future's address.  1, or 2
-	 * when Poll<Output> is over 16 bytes: x86-64 returns it through
-	 * memory, whose address comes first (rdi), and self second (rsi). */
+	 * when Poll<Output> comes back through memory (over 16 bytes, or
+	 * over 8 and not one or two values: rustc's Memory layout): its
+	 * address comes first (rdi), and self second (rsi). */
 	uint8_t self_arg;
 	unsigned n_awaits;
 	const struct asym_await *awaits; /* sorted by state */

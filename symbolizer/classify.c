@@ -99,76 +99,19 @@ void asym_classify_names(struct asym_binary *bin)
 
 /* ---- DWARF helpers ---- */
 
-static bool die_type(Dwarf_Die *die, Dwarf_Die *out)
-{
-	Dwarf_Attribute at;
-
-	return dwarf_attr_integrate(die, DW_AT_type, &at) && dwarf_formref_die(&at, out);
-}
-
-/* Follow typedefs and qualifiers to the type itself. */
-static bool strip_type(Dwarf_Die *die)
-{
-	for (int i = 0; i < 16; i++) {
-		int tag = dwarf_tag(die);
-
-		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
-			return true;
-		if (!die_type(die, die))
-			return false;
-	}
-	return false;
-}
-
-static bool member_named(Dwarf_Die *parent, const char *name, Dwarf_Die *out)
-{
-	if (dwarf_child(parent, out) != 0)
-		return false;
-	do {
-		const char *n = dwarf_diename(out);
-
-		if (dwarf_tag(out) == DW_TAG_member && n && !strcmp(n, name))
-			return true;
-	} while (dwarf_siblingof(out, out) == 0);
-	return false;
-}
-
-static uint64_t member_offset(Dwarf_Die *member)
-{
-	Dwarf_Attribute at;
-	Dwarf_Word off = 0;
-
-	if (dwarf_attr(member, DW_AT_data_member_location, &at))
-		dwarf_formudata(&at, &off);
-	return off;
-}
-
-static uint64_t type_size(Dwarf_Die *type)
-{
-	Dwarf_Attribute at;
-	Dwarf_Word sz = 0;
-	Dwarf_Die t = *type;
-
-	if (!strip_type(&t))
-		return 0;
-	if (dwarf_attr(&t, DW_AT_byte_size, &at))
-		dwarf_formudata(&at, &sz);
-	return sz;
-}
-
 /* Pin<&mut E> (or &mut E) -> E */
 static bool pinned_pointee(Dwarf_Die *type, Dwarf_Die *out)
 {
 	Dwarf_Die t = *type, m;
 	const char *name;
 
-	if (!strip_type(&t))
+	if (!asym_strip_type(&t))
 		return false;
 	name = dwarf_diename(&t);
 	if (dwarf_tag(&t) == DW_TAG_structure_type && name && !strncmp(name, "Pin<", 4)) {
-		if (!member_named(&t, "pointer", &m) && !member_named(&t, "__pointer", &m))
+		if (!asym_member_named(&t, "pointer", &m) && !asym_member_named(&t, "__pointer", &m))
 			return false;
-		if (!die_type(&m, &t) || !strip_type(&t))
+		if (!asym_die_type(&m, &t) || !asym_strip_type(&t))
 			return false;
 	}
 	if (dwarf_tag(&t) != DW_TAG_pointer_type && dwarf_tag(&t) != DW_TAG_reference_type)
@@ -179,9 +122,9 @@ static bool pinned_pointee(Dwarf_Die *type, Dwarf_Die *out)
 	name = dwarf_diename(&t);
 	if (name && (!strncmp(name, "alloc::boxed::Box<", 18) || name[0] == '*'))
 		return false;
-	if (!die_type(&t, out))
+	if (!asym_die_type(&t, out))
 		return false;
-	return strip_type(out);
+	return asym_strip_type(out);
 }
 
 static bool first_param_type(Dwarf_Die *sub, Dwarf_Die *out)
@@ -192,7 +135,7 @@ static bool first_param_type(Dwarf_Die *sub, Dwarf_Die *out)
 		return false;
 	do {
 		if (dwarf_tag(&child) == DW_TAG_formal_parameter)
-			return die_type(&child, out);
+			return asym_die_type(&child, out);
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return false;
 }
@@ -217,18 +160,21 @@ static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
 	Dwarf_Die ret, vp, discr, var;
 	uint64_t total, off, dsize;
 
-	if (!die_type(sub, &ret) || !strip_type(&ret))
+	if (!asym_die_type(sub, &ret) || !asym_strip_type(&ret))
 		return;
-	total = type_size(&ret);
-	/* an aggregate over two words comes back through memory (sret) */
-	if (total > 16)
+	total = asym_type_size(&ret);
+	/* returned through memory (sret): rdi holds that memory's address,
+	 * and self moves to rsi; Ready/Pending is not in rax */
+	if (asym_returns_in_memory(&ret)) {
 		f->self_arg = 2;
+		return;
+	}
 	if (!variant_part(&ret, &vp, &discr))
 		return;
-	off = member_offset(&discr);
-	if (!die_type(&discr, &var))
+	off = asym_member_offset(&discr);
+	if (!asym_die_type(&discr, &var))
 		return;
-	dsize = type_size(&var);
+	dsize = asym_type_size(&var);
 	/* Up to two words come back in rax:rdx and uftrace captures only
 	 * rax.  A scalar pair such as Poll<(u32, bool)> returns its second
 	 * scalar, the niche, in rdx even when it fits in 8 bytes, so only a
@@ -246,7 +192,7 @@ static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
 		if (dwarf_tag(&var) != DW_TAG_variant || !dwarf_attr(&var, DW_AT_discr_value, &at) ||
 		    dwarf_formudata(&at, &value) != 0)
 			continue;
-		if (dwarf_child(&var, &m) != 0 || !die_type(&m, &mt))
+		if (dwarf_child(&var, &m) != 0 || !asym_die_type(&m, &mt))
 			continue;
 		n = dwarf_diename(&mt);
 		if (n && !strcmp(n, "Pending")) {
@@ -332,7 +278,7 @@ static void read_awaits(struct cu_walk *w, struct asym_func *f, Dwarf_Die *env)
 		if (dwarf_tag(&var) != DW_TAG_variant || !dwarf_attr(&var, DW_AT_discr_value, &at) ||
 		    dwarf_formudata(&at, &value) != 0)
 			continue;
-		if (dwarf_child(&var, &m) != 0 || !die_type(&m, &st))
+		if (dwarf_child(&var, &m) != 0 || !asym_die_type(&m, &st))
 			continue;
 		sname = dwarf_diename(&st);
 		if (!sname || strncmp(sname, "Suspend", 7))
@@ -349,12 +295,12 @@ static void read_awaits(struct cu_walk *w, struct asym_func *f, Dwarf_Die *env)
 		aw[n].file = file ? strdup(file) : NULL;
 		dwarf_decl_line(&m, &line);
 		aw[n].line = line;
-		if (member_named(&st, "__awaitee", &awaitee)) {
+		if (asym_member_named(&st, "__awaitee", &awaitee)) {
 			/* Suspend structs sit at the variant member's offset,
 			 * which rustc makes 0; add it anyway. */
-			aw[n].awaitee_offset = member_offset(&m) + member_offset(&awaitee);
-			if (die_type(&awaitee, &at_type)) {
-				aw[n].awaitee_size = type_size(&at_type);
+			aw[n].awaitee_offset = asym_member_offset(&m) + asym_member_offset(&awaitee);
+			if (asym_die_type(&awaitee, &at_type)) {
+				aw[n].awaitee_size = asym_type_size(&at_type);
 				w->pend = grow(w->pend, &w->cap_pend, w->nr_pend, sizeof(*w->pend),
 					       &w->err);
 				if (w->nr_pend < w->cap_pend)
@@ -436,7 +382,7 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 		return;
 	}
 	f->flags |= ASYM_F_FUTURE | ASYM_F_DWARF;
-	f->future_size = type_size(&env);
+	f->future_size = asym_type_size(&env);
 	w->envs = grow(w->envs, &w->cap_envs, w->nr_envs, sizeof(*w->envs), &w->err);
 	if (w->nr_envs < w->cap_envs)
 		w->envs[w->nr_envs++] = (struct env_of){ dwarf_dieoffset(&env), f };
@@ -581,6 +527,11 @@ static void label_awaitees(struct cu_walk *w)
 				continue;
 			free((char *)aw->awaitee_label);
 			aw->awaitee_label = label;
+			/* (a type polled by two functions: a generic instance
+			 * in two codegen units) */
+			if ((e == w->named || strcmp(e[-1].qname, e->qname)) &&
+			    (e + 1 == w->named + w->nr_named || strcmp(e[1].qname, e->qname)))
+				aw->awaitee_addr = e->f->addr;
 		}
 	}
 	for (size_t i = 0; i < w->nr_named; i++)

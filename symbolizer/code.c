@@ -248,6 +248,83 @@ bool asym_each_call(struct asym_binary *bin, const struct asym_func *f, asym_cal
 	return true;
 }
 
+static bool ends_flow(unsigned id)
+{
+	return id == X86_INS_RET || id == X86_INS_UD2 || id == X86_INS_HLT || id == X86_INS_INT3;
+}
+
+static size_t insn_index(const cs_insn *insn, size_t n, uint64_t vaddr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (insn[mid].address < vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && insn[lo].address == vaddr ? lo : n;
+}
+
+/*
+ * Can the code after the call at @call_vaddr run that call again without
+ * returning?  An .await polls its future from one call; once Ready, the
+ * code goes on, and comes back to that call only in a loop around the
+ * await (its Pending path returns, and a resume enters through the state
+ * machine's jump table).  Jumps through registers (jump tables) are not
+ * followed: a loop seen only through one stays unseen.
+ */
+bool asym_call_in_loop(struct asym_binary *bin, const struct asym_func *f, uint64_t call_vaddr)
+{
+	uint64_t vaddr = f->addr + bin->base;
+	const uint8_t *code = code_at(bin->elf, vaddr, f->size);
+	size_t n, start, *todo, nr_todo = 0;
+	bool found = false;
+	uint8_t *seen;
+	cs_insn *insn;
+
+	if (!code || !bin->cs_open)
+		return false;
+	n = cs_disasm(bin->cs, code, f->size, vaddr, 0, &insn);
+	start = insn_index(insn, n, call_vaddr);
+	seen = calloc(n + 1, 1);
+	todo = calloc(n + 1, sizeof(*todo));
+	if (start < n && seen && todo)
+		todo[nr_todo++] = start + 1;
+	while (nr_todo && !found) {
+		size_t i = todo[--nr_todo];
+
+		for (; i < n && !seen[i]; i++) {
+			const cs_x86 *x = &insn[i].detail->x86;
+			bool imm = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+			size_t t;
+
+			seen[i] = 1;
+			if (i == start) {
+				found = true;
+				break;
+			}
+			if (ends_flow(insn[i].id))
+				break;
+			if (cs_insn_group(bin->cs, &insn[i], CS_GRP_JUMP)) {
+				/* (a jump out of the function is a tail call) */
+				t = imm ? insn_index(insn, n, x->operands[0].imm) : n;
+				if (t < n && !seen[t])
+					todo[nr_todo++] = t;
+				if (insn[i].id == X86_INS_JMP)
+					break;
+			}
+		}
+	}
+	free(seen);
+	free(todo);
+	if (n)
+		cs_free(insn, n);
+	return found;
+}
+
 void asym_code_free(struct asym_binary *bin)
 {
 	if (bin->got)

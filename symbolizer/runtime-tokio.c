@@ -61,6 +61,10 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "tokio::runtime::task::waker::wake_by_ref", WAKE_BY_REF, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::clone_waker", WAKER_CLONE, 0, 1),
 	E(EXACT, "tokio::runtime::task::waker::drop_waker", WAKER_DROP, 0, 1),
+	/* a task out of budget wakes itself here and yields (runtime/coop.rs;
+	 * task/coop from tokio 1.44) */
+	E(EXACT, "tokio::runtime::coop::poll_proceed", NONE, ASYM_F_COOP_BUDGET, 0),
+	E(EXACT, "tokio::task::coop::poll_proceed", NONE, ASYM_F_COOP_BUDGET, 0),
 	/* yield_now defers its own wake until the scheduler runs this */
 	E(EXACT, "<tokio::runtime::defer::Defer>::wake", NONE, ASYM_F_DEFERRED_WAKE, 0),
 	E(EXACT, "<tokio::runtime::blocking::pool::Spawner>::spawn_blocking", SPAWN_BLOCKING, 0, 0),
