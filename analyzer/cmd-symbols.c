@@ -105,8 +105,14 @@ static cJSON *func_json(const struct asym_func *f)
 				cJSON_AddStringToObject(ao, "awaitee", a->awaitee);
 			if (a->awaitee_label)
 				cJSON_AddStringToObject(ao, "awaitee_label", a->awaitee_label);
-			if (a->in_loop)
-				cJSON_AddBoolToObject(ao, "in_loop", true);
+			if (a->next_known) {
+				cJSON *next = cJSON_AddArrayToObject(ao, "next");
+
+				for (unsigned b = 0; b < f->n_awaits; b++) {
+					if (a->next & (1ull << b))
+						cJSON_AddItemToArray(next, cJSON_CreateNumber(f->awaits[b].state));
+				}
+			}
 			if (a->awaitee_addr) {
 				snprintf(addr, sizeof(addr), "0x%" PRIx64, a->awaitee_addr);
 				cJSON_AddStringToObject(ao, "awaitee_addr", addr);

@@ -359,6 +359,7 @@ static void kid_done(const struct au_model *m, struct au_future *f, int32_t func
 			f->kids[i].func = func;
 			f->kids[i].offset = offset;
 			f->kids[i].done++;
+			f->kids_total++;
 			return;
 		}
 	}
@@ -398,30 +399,50 @@ static uint32_t kids_done(const struct au_model *m, const struct au_future *f, u
 	return done;
 }
 
-/* Which await of @f (a poll of @parent) is suspended on the child future
- * at @child_self, polled by @child. */
-/* An await in a loop that @f waited at last, among @cand: the loop came
- * round again (counted in @f's kids as a repeat, which the next await of
- * its kind does not follow). */
-static const struct asym_await *loop_again(const struct au_model *m, struct au_future *f,
+/* The one of @cand that can follow the await @f waited at last, when
+ * only that await's own child completed since (more means awaits that
+ * were Ready at once came between; none, that it is the same await
+ * polled again); NULL when not known or not one.  A
+ * loop coming round again is a repeat in @f's kids, which the count of
+ * completed awaits of that kind leaves out. */
+static const struct asym_await *next_await(const struct asym_func *af, struct au_future *f,
 					   int32_t child, uint64_t offset,
 					   const struct asym_await *const *cand, unsigned n)
 {
+	const struct asym_await *prev = f->await.site, *only = NULL;
+	unsigned found = 0;
+
+	if (!prev || prev < af->awaits || prev >= af->awaits + af->n_awaits ||
+	    !prev->next_known || f->kids_total - f->kids_at_wait > 1)
+		return NULL;
+	/* (nothing completed: still the same await, polled again) */
+	if (f->kids_total == f->kids_at_wait) {
+		for (unsigned c = 0; c < n; c++) {
+			if (cand[c] == prev)
+				return prev;
+		}
+		return NULL;
+	}
 	for (unsigned c = 0; c < n; c++) {
-		if (cand[c] != f->await.site || !cand[c]->in_loop)
-			continue;
-		for (unsigned i = 0; i < AU_KIDS; i++) {
-			if (f->kids[i].done > f->kids[i].repeats && f->kids[i].func == child &&
-			    f->kids[i].offset == offset) {
-				f->kids[i].repeats++;
-				return cand[c];
-			}
+		if (prev->next & (1ull << (cand[c] - af->awaits))) {
+			only = cand[c];
+			found++;
 		}
 	}
-	(void)m;
-	return NULL;
+	if (found != 1)
+		return NULL;
+	for (unsigned i = 0; only == prev && i < AU_KIDS; i++) {
+		if (f->kids[i].done > f->kids[i].repeats && f->kids[i].func == child &&
+		    f->kids[i].offset == offset) {
+			f->kids[i].repeats++;
+			break;
+		}
+	}
+	return only;
 }
 
+/* Which await of @f (a poll of @parent) is suspended on the child future
+ * at @child_self, polled by @child. */
 static const struct asym_await *match_await(const struct au_model *m, int32_t parent,
 					    struct au_future *f, int32_t child,
 					    uint64_t child_self)
@@ -456,16 +477,16 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 			n_name++;
 		}
 	}
-	/* Several awaits of the same kind at the same offset: the one it
-	 * waited at last again if that is in a loop (and one of its kind
-	 * completed since), else the one after as many of them as have
-	 * completed already. */
+	/* Several awaits of the same kind at the same offset: the one the
+	 * code can run next after the await it waited at last, else the one
+	 * after as many of them as have completed already (straight-line
+	 * code). */
 	if (n_cand > 1) {
-		const struct asym_await *again =
-			loop_again(m, f, child, child_self - f->self, cand, n_cand);
+		const struct asym_await *next =
+			next_await(af, f, child, child_self - f->self, cand, n_cand);
 
-		return again ? again
-			     : cand[kids_done(m, f, child_self - f->self, cand, n_cand) % n_cand];
+		return next ? next
+			    : cand[kids_done(m, f, child_self - f->self, cand, n_cand) % n_cand];
 	}
 	if (by_offset && (by_offset_named || n_offset == 1))
 		return by_offset;
@@ -1365,6 +1386,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 						      fr->pending_child_self);
 		}
 		f->await = poll.await;
+		f->kids_at_wait = f->kids_total;
 		call.poll = &poll;
 		/* The innermost of the program's own futures left pending in
 		 * a task's poll tells where the task waits. */

@@ -120,6 +120,8 @@ struct au_future {
 	/* (repeats: of those, the ones that were an await in a loop coming
 	 * round again, not the next await of its kind) */
 	struct { int32_t func; uint32_t done, repeats; uint64_t offset; } kids[AU_KIDS];
+	/* all of kids' done, and that count when it last went pending */
+	uint32_t kids_total, kids_at_wait;
 	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK): the
 	 * ASYM_F_LOCK_BODY future it awaits next takes it; 0 when none. */
 	uint64_t lock;

@@ -67,10 +67,11 @@ bool asym_each_call(struct asym_binary *bin, const struct asym_func *f, asym_cal
 int asym_line_of(Dwarf *dw, uint64_t vaddr, const char **file);
 /* code.c: one source file named twice (one name may carry the directory) */
 bool asym_same_source(const char *a, const char *b);
-/* code.c: whether the code after the call at @call_vaddr (in @f, after
- * asym_each_call opened capstone) can come back to it without returning:
- * an await in a loop */
-bool asym_call_in_loop(struct asym_binary *bin, const struct asym_func *f, uint64_t call_vaddr);
+/* code.c: which of @calls (bit i: calls[i]) the code after the call at
+ * @from in @f reaches first without returning (after asym_each_call opened
+ * capstone): the awaits that can follow an await */
+bool asym_calls_next(struct asym_binary *bin, const struct asym_func *f, uint64_t from,
+		     const uint64_t *calls, unsigned n, uint64_t *next);
 /* code.c: what asym_each_call keeps with the binary */
 void asym_code_free(struct asym_binary *bin);
 

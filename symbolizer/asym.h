@@ -183,9 +183,13 @@ struct asym_await {
 	 * function polls exactly its type, 0 otherwise: JoinHandle<()> and
 	 * JoinHandle<u64> share a label, not a poll function. */
 	uint64_t awaitee_addr;
-	/* Its code runs again without the function returning: the .await is
-	 * inside a loop (`for h in handles { h.await }`). */
-	bool in_loop;
+	/* The awaits that can come next (bit i: the function's awaits[i]):
+	 * those whose call the code after this one's reaches first, without
+	 * returning.  Itself among them: the .await is in a loop (`for h in
+	 * handles { h.await }`).  Known (next_known) in functions where
+	 * awaits of one kind share an offset, the only ones that need it. */
+	uint64_t next;
+	bool next_known;
 	/* An .await inside a macro (tokio::select!, futures::join!): rustc
 	 * puts the suspend point in the macro's source, and the line table
 	 * the call polling it at the macro's call site in the function's

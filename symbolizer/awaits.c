@@ -112,20 +112,30 @@ static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 	return true;
 }
 
-/* Awaits of one kind at one offset are told apart by the analyzer in the
- * order they complete, unless one is in a loop: only there it matters. */
-static void awaits_in_loops(struct asym_binary *bin, struct asym_func *f)
+/* Awaits of one kind at one offset are told apart by the analyzer by the
+ * order the code runs them in: which await can follow which. */
+static void awaits_next(struct asym_binary *bin, struct asym_func *f)
 {
-	for (unsigned a = 0; a < f->n_awaits; a++) {
-		struct asym_await *aw = (struct asym_await *)&f->awaits[a];
-		bool shared = false;
+	uint64_t calls[64];
+	bool shared = false;
 
-		for (unsigned b = 0; b < f->n_awaits && !shared; b++)
-			shared = b != a && f->awaits[b].awaitee_offset == aw->awaitee_offset &&
+	if (f->n_awaits < 2 || f->n_awaits > 64)
+		return;
+	for (unsigned a = 0; a < f->n_awaits; a++) {
+		const struct asym_await *aw = &f->awaits[a];
+
+		calls[a] = aw->call_addr ? aw->call_addr + bin->base : 0;
+		for (unsigned b = a + 1; b < f->n_awaits && !shared; b++)
+			shared = f->awaits[b].awaitee_offset == aw->awaitee_offset &&
 				 f->awaits[b].awaitee_label && aw->awaitee_label &&
 				 !strcmp(f->awaits[b].awaitee_label, aw->awaitee_label);
-		if (shared && aw->call_addr)
-			aw->in_loop = asym_call_in_loop(bin, f, aw->call_addr + bin->base);
+	}
+	for (unsigned a = 0; shared && a < f->n_awaits; a++) {
+		struct asym_await *aw = (struct asym_await *)&f->awaits[a];
+
+		if (calls[a])
+			aw->next_known = asym_calls_next(bin, f, calls[a], calls, f->n_awaits,
+							 &aw->next);
 	}
 }
 
@@ -138,7 +148,7 @@ static void scan_function(struct asym_binary *bin, struct asym_func *f, bool pro
 	match_by_label(f, sc.calls, sc.nr_calls);
 	for (unsigned a = 0; a < f->n_awaits; a++)
 		await_in_macro(bin, f, (struct asym_await *)&f->awaits[a]);
-	awaits_in_loops(bin, f);
+	awaits_next(bin, f);
 	free(sc.calls);
 }
 

@@ -269,49 +269,52 @@ static size_t insn_index(const cs_insn *insn, size_t n, uint64_t vaddr)
 }
 
 /*
- * Can the code after the call at @call_vaddr run that call again without
- * returning?  An .await polls its future from one call; once Ready, the
- * code goes on, and comes back to that call only in a loop around the
- * await (its Pending path returns, and a resume enters through the state
- * machine's jump table).  Jumps through registers (jump tables) are not
- * followed: a loop seen only through one stays unseen.
+ * Which of the calls @calls (n of them, n <= 64) the code after the call
+ * at @from can reach first, passing none of the others and not returning:
+ * bit i for calls[i], into @next.  An .await polls its future from one
+ * call; once Ready, the code goes on to the next await's call, or back to
+ * its own in a loop (its Pending path returns, and a resume enters
+ * through the state machine's jump table).  Jumps through registers (jump
+ * tables) are not followed: a path seen only through one stays unseen.
+ * False when the code cannot be read.
  */
-bool asym_call_in_loop(struct asym_binary *bin, const struct asym_func *f, uint64_t call_vaddr)
+bool asym_calls_next(struct asym_binary *bin, const struct asym_func *f, uint64_t from,
+		     const uint64_t *calls, unsigned n, uint64_t *next)
 {
 	uint64_t vaddr = f->addr + bin->base;
 	const uint8_t *code = code_at(bin->elf, vaddr, f->size);
-	size_t n, start, *todo, nr_todo = 0;
-	bool found = false;
+	size_t count, start, *todo, nr_todo = 0;
 	uint8_t *seen;
 	cs_insn *insn;
 
-	if (!code || !bin->cs_open)
+	*next = 0;
+	if (!code || !bin->cs_open || n > 64)
 		return false;
-	n = cs_disasm(bin->cs, code, f->size, vaddr, 0, &insn);
-	start = insn_index(insn, n, call_vaddr);
-	seen = calloc(n + 1, 1);
-	todo = calloc(n + 1, sizeof(*todo));
-	if (start < n && seen && todo)
+	count = cs_disasm(bin->cs, code, f->size, vaddr, 0, &insn);
+	start = insn_index(insn, count, from);
+	seen = calloc(count + 1, 1);
+	todo = calloc(count + 1, sizeof(*todo));
+	if (start < count && seen && todo)
 		todo[nr_todo++] = start + 1;
-	while (nr_todo && !found) {
+	while (nr_todo) {
 		size_t i = todo[--nr_todo];
 
-		for (; i < n && !seen[i]; i++) {
+		for (; i < count && !seen[i]; i++) {
 			const cs_x86 *x = &insn[i].detail->x86;
 			bool imm = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+			uint64_t hit = 0;
 			size_t t;
 
 			seen[i] = 1;
-			if (i == start) {
-				found = true;
-				break;
-			}
-			if (ends_flow(insn[i].id))
+			for (unsigned c = 0; c < n; c++)
+				hit |= calls[c] == insn[i].address ? 1ull << c : 0;
+			*next |= hit;
+			if (hit || ends_flow(insn[i].id))
 				break;
 			if (cs_insn_group(bin->cs, &insn[i], CS_GRP_JUMP)) {
 				/* (a jump out of the function is a tail call) */
-				t = imm ? insn_index(insn, n, x->operands[0].imm) : n;
-				if (t < n && !seen[t])
+				t = imm ? insn_index(insn, count, x->operands[0].imm) : count;
+				if (t < count && !seen[t])
 					todo[nr_todo++] = t;
 				if (insn[i].id == X86_INS_JMP)
 					break;
@@ -320,9 +323,9 @@ bool asym_call_in_loop(struct asym_binary *bin, const struct asym_func *f, uint6
 	}
 	free(seen);
 	free(todo);
-	if (n)
-		cs_free(insn, n);
-	return found;
+	if (count)
+		cs_free(insn, count);
+	return start < count;
 }
 
 void asym_code_free(struct asym_binary *bin)
