@@ -14,7 +14,7 @@ import shutil
 import subprocess
 
 import aulib
-from aulib import (AU, check, done, fixture, marker_line, profiled, skip,
+from aulib import (AU, PATCHABLE, check, done, fixture, marker_line, profiled, skip,
                    waits_of, within)
 
 SRC_FILE = "primitives/src/main.rs"
@@ -114,9 +114,12 @@ check(len(budget_wakes) == yields, "the trace marks those %d wakes 'budget' (%d)
       (yields, len(budget_wakes)))
 check(s["workers"]["budget_yields"] == sum(t["budget_yields"] for t in tasks),
       "workers.budget_yields is the tasks' sum (%s)" % s["workers"]["budget_yields"])
-kinds = [d["kind"] for d in s["diagnostics"]]
-check(not kinds, "no diagnostic: no self_wake_heavy for the budget's yields (%s)" %
-      [d["message"] for d in s["diagnostics"]])
+# (under mcount every call of drain's 128 recvs a poll goes through
+# libmcount: about 1 ms, a long_poll on a loaded machine; the patchable
+# build's poll takes 45 us)
+other = [d["message"] for d in s["diagnostics"]
+         if PATCHABLE or d["kind"] != "long_poll" or "primitives::drain" not in d["message"]]
+check(not other, "no diagnostic: no self_wake_heavy for the budget's yields (%s)" % other)
 report = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
 check(re.search(r"Yields forced by tokio's coop budget: %d, most by task %d "
                 r"\(primitives::drain\)" % (yields, drain[0]["id"] if drain else -1), report),
@@ -132,6 +135,18 @@ proc = subprocess.run([AU, "symbols", "--json", fixture("primitives")], capture_
                       text=True)
 futures = [f for f in json.loads(proc.stdout or "[]")
            if f.get("future") and f.get("role") != "task_poll"]
+# which await can follow which: the permits' await in its loop can
+# follow itself, the fill's only follows the last barrier's
+main = [f for f in futures if f["label"] == "primitives::main::{async_block#0}"]
+by_line = {a["line"]: a for a in (main[0]["awaits"] if main else [])}
+permits, fill = (by_line.get(marker_line(SRC_FILE, m), {}) for m in ("permits", "fill"))
+second_barrier = by_line.get(marker_line(SRC_FILE, "second-barrier"), {})
+check(permits.get("state") in permits.get("next", []) and
+      fill.get("state") not in permits.get("next", []) and
+      second_barrier.get("next") == [fill.get("state")],
+      "symbols: the permits' await can come next after itself (a loop), not the fill's; "
+      "the fill's comes after the second barrier's (%s)" %
+      [(a["line"], a["state"], a.get("next")) for a in by_line.values()])
 recv = [f for f in futures if f["label"] == "<tokio::sync::broadcast::Receiver>::recv"]
 check(len(recv) == 1 and recv[0]["self_arg"] == 2,
       "symbols: broadcast's recv returns through memory, self in the 2nd argument (%s)" %
