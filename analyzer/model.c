@@ -343,6 +343,61 @@ static void future_end(struct au_model *m, struct au_future *f, uint64_t end)
 	free(f);
 }
 
+/* Does @aw await a future that @cfi polls?  Exactly when the symbolizer
+ * knows the one poll function of the awaitee's type (JoinHandle<()> and
+ * JoinHandle<u64> are two functions), by label otherwise. */
+static bool awaits_func(const struct asym_await *aw, const struct au_funcinfo *cfi)
+{
+	if (!cfi)
+		return false;
+	if (aw->awaitee_addr && cfi->sym)
+		return aw->awaitee_addr == cfi->sym->addr;
+	return aw->awaitee_label && cfi->label && !strcmp(aw->awaitee_label, cfi->label);
+}
+
+/* The awaits of @af (bit i: awaits[i]) that await @cfi's future at
+ * @offset. */
+static uint64_t awaits_of(const struct asym_func *af, const struct au_funcinfo *cfi,
+			  uint64_t offset)
+{
+	uint64_t mask = 0;
+
+	for (unsigned i = 0; i < af->n_awaits && i < 64; i++) {
+		if (af->awaits[i].awaitee_offset == offset && awaits_func(&af->awaits[i], cfi))
+			mask |= 1ull << i;
+	}
+	return mask;
+}
+
+/* The awaits that can come after any of @at (0 when one of them does not
+ * know). */
+static uint64_t awaits_next(const struct asym_func *af, uint64_t at)
+{
+	uint64_t next = 0;
+
+	for (unsigned i = 0; i < af->n_awaits && i < 64; i++) {
+		if (!(at & (1ull << i)))
+			continue;
+		if (!af->awaits[i].next_known)
+			return 0;
+		next |= af->awaits[i].next;
+	}
+	return next;
+}
+
+/* A child of @f completed: @f was at one of the awaits of that child's
+ * kind and place that it may have been at, and goes on to the awaits
+ * that can follow those (maybe_at: 0 once that is not known). */
+static void step_awaits(const struct au_model *m, struct au_future *f, int32_t func,
+			uint64_t offset)
+{
+	const struct au_funcinfo *fi = finfo(m, f->func), *cfi = finfo(m, func);
+
+	if (!f->maybe_at || !fi || !fi->sym || !cfi)
+		return;
+	f->maybe_at = awaits_next(fi->sym, f->maybe_at & awaits_of(fi->sym, cfi, offset));
+}
+
 static void kid_done(const struct au_model *m, struct au_future *f, int32_t func,
 		     uint64_t child_self)
 {
@@ -354,27 +409,15 @@ static void kid_done(const struct au_model *m, struct au_future *f, int32_t func
 	 * the table out */
 	if (fi && fi->sym && fi->sym->future_size && offset >= fi->sym->future_size)
 		return;
+	step_awaits(m, f, func, offset);
 	for (unsigned i = 0; i < AU_KIDS; i++) {
 		if (!f->kids[i].done || (f->kids[i].func == func && f->kids[i].offset == offset)) {
 			f->kids[i].func = func;
 			f->kids[i].offset = offset;
 			f->kids[i].done++;
-			f->kids_total++;
 			return;
 		}
 	}
-}
-
-/* Does @aw await a future that @cfi polls?  Exactly when the symbolizer
- * knows the one poll function of the awaitee's type (JoinHandle<()> and
- * JoinHandle<u64> are two functions), by label otherwise. */
-static bool awaits_func(const struct asym_await *aw, const struct au_funcinfo *cfi)
-{
-	if (!cfi)
-		return false;
-	if (aw->awaitee_addr && cfi->sym)
-		return aw->awaitee_addr == cfi->sym->addr;
-	return aw->awaitee_label && cfi->label && !strcmp(aw->awaitee_label, cfi->label);
 }
 
 /* Of @f's children that completed at @offset, those one of the awaits
@@ -399,39 +442,28 @@ static uint32_t kids_done(const struct au_model *m, const struct au_future *f, u
 	return done;
 }
 
-/* The one of @cand that can follow the await @f waited at last, when
- * only that await's own child completed since (more means awaits that
- * were Ready at once came between; none, that it is the same await
- * polled again); NULL when not known or not one.  A
- * loop coming round again is a repeat in @f's kids, which the count of
- * completed awaits of that kind leaves out. */
-static const struct asym_await *next_await(const struct asym_func *af, struct au_future *f,
-					   int32_t child, uint64_t offset,
-					   const struct asym_await *const *cand, unsigned n)
+/* Which of @cand (n of them) @f can be waiting at: those among the
+ * awaits it may be at (followed since its last wait, step_awaits), or
+ * after one more (a child whose completion went unseen: its Ready/Pending
+ * comes back through memory).  The one, or NULL.  A loop coming round
+ * again is a repeat in @f's kids, which the count of completed awaits of
+ * that kind leaves out. */
+static const struct asym_await *followed_await(const struct asym_func *af, struct au_future *f,
+					       int32_t child, uint64_t offset,
+					       const struct asym_await *const *cand, unsigned n)
 {
-	const struct asym_await *prev = f->await.site, *only = NULL;
-	unsigned found = 0;
+	uint64_t in_cand = 0, at;
+	const struct asym_await *only;
 
-	if (!prev || prev < af->awaits || prev >= af->awaits + af->n_awaits ||
-	    !prev->next_known || f->kids_total - f->kids_at_wait > 1)
+	for (unsigned c = 0; c < n; c++)
+		in_cand |= 1ull << (cand[c] - af->awaits);
+	at = f->maybe_at & in_cand;
+	if (!at)
+		at = awaits_next(af, f->maybe_at) & in_cand;
+	if (!at || (at & (at - 1)))
 		return NULL;
-	/* (nothing completed: still the same await, polled again) */
-	if (f->kids_total == f->kids_at_wait) {
-		for (unsigned c = 0; c < n; c++) {
-			if (cand[c] == prev)
-				return prev;
-		}
-		return NULL;
-	}
-	for (unsigned c = 0; c < n; c++) {
-		if (prev->next & (1ull << (cand[c] - af->awaits))) {
-			only = cand[c];
-			found++;
-		}
-	}
-	if (found != 1)
-		return NULL;
-	for (unsigned i = 0; only == prev && i < AU_KIDS; i++) {
+	only = &af->awaits[__builtin_ctzll(at)];
+	for (unsigned i = 0; only == f->await.site && i < AU_KIDS; i++) {
 		if (f->kids[i].done > f->kids[i].repeats && f->kids[i].func == child &&
 		    f->kids[i].offset == offset) {
 			f->kids[i].repeats++;
@@ -445,7 +477,7 @@ static const struct asym_await *next_await(const struct asym_func *af, struct au
  * at @child_self, polled by @child. */
 static const struct asym_await *match_await(const struct au_model *m, int32_t parent,
 					    struct au_future *f, int32_t child,
-					    uint64_t child_self)
+					    uint64_t child_self, uint8_t *guessed_among)
 {
 	const struct au_funcinfo *pfi = finfo(m, parent), *cfi = finfo(m, child);
 	const struct asym_func *af = pfi ? pfi->sym : NULL;
@@ -453,6 +485,7 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 	unsigned n_offset = 0, n_name = 0, n_cand = 0;
 	bool by_offset_named = false;
 
+	*guessed_among = 0;
 	if (!af || !af->n_awaits)
 		return NULL;
 	for (unsigned i = 0; i < af->n_awaits; i++) {
@@ -483,10 +516,12 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 	 * code). */
 	if (n_cand > 1) {
 		const struct asym_await *next =
-			next_await(af, f, child, child_self - f->self, cand, n_cand);
+			followed_await(af, f, child, child_self - f->self, cand, n_cand);
 
-		return next ? next
-			    : cand[kids_done(m, f, child_self - f->self, cand, n_cand) % n_cand];
+		if (next)
+			return next;
+		*guessed_among = n_cand;
+		return cand[kids_done(m, f, child_self - f->self, cand, n_cand) % n_cand];
 	}
 	if (by_offset && (by_offset_named || n_offset == 1))
 		return by_offset;
@@ -1383,10 +1418,18 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			poll.await.nr_inner = fr->nr_child_inner;
 			memcpy(poll.await.inner, fr->child_inner, sizeof(poll.await.inner));
 			poll.await.site = match_await(m, fr->func, f, fr->pending_child,
-						      fr->pending_child_self);
+						      fr->pending_child_self,
+						      &poll.await.guessed_among);
 		}
 		f->await = poll.await;
-		f->kids_at_wait = f->kids_total;
+		/* where it waits, as far as it is known: what it goes on from
+		 * (a guess: any of the awaits of that kind there) */
+		f->maybe_at = 0;
+		if (poll.await.site && poll.await.guessed_among)
+			f->maybe_at = awaits_of(fi->sym, finfo(m, fr->pending_child),
+						fr->pending_child_self - f->self);
+		else if (poll.await.site && poll.await.site - fi->sym->awaits < 64)
+			f->maybe_at = 1ull << (poll.await.site - fi->sym->awaits);
 		call.poll = &poll;
 		/* The innermost of the program's own futures left pending in
 		 * a task's poll tells where the task waits. */

@@ -52,6 +52,9 @@ struct au_await {
 	uint64_t on_task;        /* the task it awaits (a JoinHandle), 0 if none */
 	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
 	const struct asym_await *site; /* matched await point, or NULL */
+	/* 0, or how many awaits of the same kind at the same place site is
+	 * the likeliest of, by source order: the code's order did not tell */
+	uint8_t guessed_among;
 	/* When child_func is the library's (a select!'s poll_fn, a join, a
 	 * timeout): the futures left pending inside it, what it waits on. */
 	int32_t inner[AU_AWAIT_INNER];
@@ -120,8 +123,10 @@ struct au_future {
 	/* (repeats: of those, the ones that were an await in a loop coming
 	 * round again, not the next await of its kind) */
 	struct { int32_t func; uint32_t done, repeats; uint64_t offset; } kids[AU_KIDS];
-	/* all of kids' done, and that count when it last went pending */
-	uint32_t kids_total, kids_at_wait;
+	/* The awaits it may be at (bit i: its poll function's awaits[i]),
+	 * followed from its last wait through the children that completed
+	 * since; 0 when not known. */
+	uint64_t maybe_at;
 	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK): the
 	 * ASYM_F_LOCK_BODY future it awaits next takes it; 0 when none. */
 	uint64_t lock;

@@ -37,6 +37,8 @@ static void print_await(FILE *fp, const struct au_model *m, const struct au_awai
 {
 	if (aw->site && aw->site->line)
 		fprintf(fp, " at %s:%d", aw->site->file, aw->site->line);
+	if (aw->site && aw->site->line && aw->guessed_among)
+		fprintf(fp, " (likeliest of %u awaits of that kind)", aw->guessed_among);
 	if (aw->child_func >= 0)
 		fprintf(fp, " on %s", au_model_funcs(m)->v[aw->child_func].label);
 	for (unsigned i = 0; i < aw->nr_inner; i++)

@@ -220,6 +220,9 @@ static void await_args(struct jw *w, const struct au_model *m, const struct au_a
 		jw_begin_object(w);
 		jw_str_field(w, "file", aw->site->file);
 		jw_i64_field(w, "line", aw->site->line);
+		/* (the likeliest of several awaits of that kind there) */
+		if (aw->guessed_among)
+			jw_u64_field(w, "guessed_among", aw->guessed_among);
 		jw_end_object(w);
 	}
 	if (aw->child_func >= 0)

@@ -103,11 +103,26 @@ static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 	if (sc->nr_calls < sc->cap_calls)
 		sc->calls[sc->nr_calls++] = (struct future_call){ call_vaddr - sc->bin->base, callee };
 	line = asym_line_of(sc->bin->dwarf, call_vaddr, NULL);
-	for (unsigned a = 0; a < f->n_awaits; a++) {
-		struct asym_await *aw = (struct asym_await *)&f->awaits[a];
+	/* One call polls one await's future: of the awaits on its line still
+	 * without a call, the first of the callee's kind, else the first
+	 * (two JoinHandles awaited on one line each have their call). */
+	{
+		struct asym_await *first = NULL, *kind = NULL;
 
-		if (aw->line == line && !aw->call_addr)
-			aw->call_addr = call_vaddr - sc->bin->base;
+		for (unsigned a = 0; a < f->n_awaits && !kind; a++) {
+			struct asym_await *aw = (struct asym_await *)&f->awaits[a];
+
+			if (aw->line != line || aw->call_addr)
+				continue;
+			if (!first)
+				first = aw;
+			if (aw->awaitee_addr ? aw->awaitee_addr == callee->addr
+			    : aw->awaitee_label && callee->label &&
+				      !strcmp(aw->awaitee_label, callee->label))
+				kind = aw;
+		}
+		if (kind || first)
+			(kind ? kind : first)->call_addr = call_vaddr - sc->bin->base;
 	}
 	return true;
 }
