@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Awaits in loops (fixtures/loops): an actor's select! loop, a client's
+send/sleep loop, a retry loop with backoff, each wait at its line and as
+long as its timer.  Where two awaits of one kind share a place in the
+state machine and the code's order cannot tell which one runs (a loop with
+a second sleep every other round), the wait says its line is the
+likeliest of 2 (guessed_among), and the symbols say which await can follow
+which."""
+import json
+import subprocess
+
+from aulib import AU, check, done, fixture, marker_line, profiled, waits_of, within
+
+SRC_FILE = "loops/src/main.rs"
+res, s, trace = profiled("loops")
+
+
+def waits(future):
+    """(await line, wait ms, on, inner, guessed_among) of a future's waits."""
+    return [(w["args"].get("await", {}).get("line"), w["args"]["wait_ns"] / 1e6,
+             w["args"].get("on"), w["args"].get("inner"),
+             w["args"].get("await", {}).get("guessed_among"))
+            for w in waits_of(trace, future)]
+
+
+def at(future, marker):
+    return [w for w in waits(future) if w[0] == marker_line(SRC_FILE, marker)]
+
+
+# the actor: every wait is at its select! (on what its three branches wait
+# on) or in its 5 ms of work per Add (woken early by the interval's timer,
+# left registered by the select: that sleep's waits add up to 5 ms each)
+actor = waits("loops::actor")
+select, work = at("loops::actor", "actor-select"), at("loops::actor", "add-work")
+branches = {"<tokio::sync::mpsc::bounded::Receiver>::recv",
+            "<tokio::time::interval::Interval>::tick", "<tokio::sync::watch::Receiver>::changed"}
+check(len(select) >= 5 and len(select) + len(work) == len(actor) and
+      all(w[3] and set(w[3]) <= branches for w in select),
+      "actor: its waits are at the select! line %d, on its branches, or at its work (%s)" %
+      (marker_line(SRC_FILE, "actor-select"), actor))
+# (tokio's timer wheel has 1 ms slots: a 5 ms sleep ends 5 to 6.5 ms on)
+check(len(work) >= 5 and 25 <= sum(w[1] for w in work) <= 32.5,
+      "actor: 5 commands of 5 ms of work, 25-32.5 ms at line %d (%s)" %
+      (marker_line(SRC_FILE, "add-work"), work))
+# the client: five 20 ms pauses, then the reply under a timeout
+pauses = at("loops::client", "client-pause")
+check(len(pauses) == 5 and all(within(w[1], 20, 0.15) for w in pauses),
+      "client: five waits of 20 ms at line %d (%s)" %
+      (marker_line(SRC_FILE, "client-pause"), pauses))
+reply = at("loops::client", "reply")
+check(len(reply) == 1 and reply[0][2] == "<tokio::time::timeout::Timeout as Future>" and
+      "<tokio::time::sleep::Sleep as Future>" in (reply[0][3] or []),
+      "client: the reply's wait is on the timeout, its timer inside (%s)" % reply)
+# the retry loop: three 3 ms attempts, two failing, backoffs of 10 and 20 ms
+tries = at("loops::with_retry", "flaky")
+backoffs = [w[1] for w in at("loops::with_retry", "backoff")]
+check(len(tries) == 3 and all(w[2] == "loops::flaky" for w in tries) and
+      len(backoffs) == 2 and within(backoffs[0], 10, 0.2) and within(backoffs[1], 20, 0.15) and
+      len(waits("loops::with_retry")) == 5,
+      "with_retry: 3 attempts at line %d, backoffs of 10 and 20 ms at line %d (%s)" %
+      (marker_line(SRC_FILE, "flaky"), marker_line(SRC_FILE, "backoff"),
+       waits("loops::with_retry")))
+work = at("loops::flaky", "attempt-work")
+check(len(work) == 3 and all(2.9 <= w[1] <= 5 for w in work),
+      "flaky: each attempt sleeps 3 ms (to 5) at line %d (%s)" %
+      (marker_line(SRC_FILE, "attempt-work"), work))
+# two sleeps at one place, either of which can follow the first: 6 waits,
+# 40 ms of sleeps (each up to 2 ms late under mcount: the timer's 1 ms
+# slots, the driver's turn and the wake); a wait the code's order
+# placed is the right one, the others say they are a guess between the two
+alt = waits("loops::alternating")
+short, long_ = marker_line(SRC_FILE, "alt-short"), marker_line(SRC_FILE, "alt-long")
+placed = [w for w in alt if not w[4]]
+check(len(alt) == 6 and 40 <= sum(w[1] for w in alt) <= 52 and
+      all(w[0] in (short, long_) for w in alt),
+      "alternating: 6 waits at its two sleeps, 40-52 ms in all (%s)" % alt)
+check(all((w[0] == short) == (w[1] < 8) for w in placed) and
+      all(w[4] == 2 for w in alt if w[4]) and len(placed) < len(alt),
+      "alternating: the waits the code's order places are right (4 ms at line %d, 12 at "
+      "%d), the others are a guess among 2 (%s)" % (short, long_, alt))
+check(not s["diagnostics"], "no diagnostic (%s)" % [d["message"] for d in s["diagnostics"]])
+
+# the symbols: either sleep can follow the short one; only the short one
+# follows the long one
+proc = subprocess.run([AU, "symbols", "--json", fixture("loops")], capture_output=True, text=True)
+alt_fn = [f for f in json.loads(proc.stdout or "[]") if f["label"] == "loops::alternating"]
+by_line = {a["line"]: a for a in (alt_fn[0]["awaits"] if alt_fn else [])}
+s_aw, l_aw = by_line.get(short, {}), by_line.get(long_, {})
+check(sorted(s_aw.get("next", [])) == sorted([s_aw.get("state"), l_aw.get("state")]) and
+      l_aw.get("next") == [s_aw.get("state")],
+      "symbols: after the short sleep either sleep, after the long one the short (%s)" %
+      [(a["line"], a["state"], a.get("next")) for a in by_line.values()])
+done()
