@@ -4,10 +4,12 @@
  * buffers, the full ones handled in the order they were queued.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bg-writer.h"
@@ -20,12 +22,20 @@
  * on a 12.9M-record trace). */
 #define BG_BUF (256 * 1024)
 #define BG_NBUF 16
+/* A regular file is written around the page cache (O_DIRECT), in blocks
+ * of DIRECT_ALIGN from memory aligned as much: copying a gigabyte into the
+ * page cache took a quarter of a full trace's CPU time, and this virtual
+ * disk takes direct writes of 1 MiB at 3.3 GB/s against 1.3 GB/s through
+ * the cache (dd, doc/benchmarks.md). */
+#define DIRECT_ALIGN 4096
+#define DIRECT_BUF (1024 * 1024)
 
 struct bg_out {
 	int fd;
 	bool io_error;
-	size_t len;
-	char buf[BG_BUF];
+	bool direct;             /* the fd is O_DIRECT: whole blocks only */
+	size_t len, cap;
+	char *buf;               /* DIRECT_ALIGN-aligned */
 };
 
 struct bg_writer {
@@ -44,7 +54,30 @@ struct bg_writer {
 	struct bg_out out;       /* the thread's alone until joined */
 };
 
-/* After one failure the rest is dropped, as fwrite would. */
+/* O_DIRECT on a regular file at a block boundary, if it takes it. */
+static bool go_direct(int fd)
+{
+	struct stat st;
+	off_t pos = lseek(fd, 0, SEEK_CUR);
+	int flags = fcntl(fd, F_GETFL);
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || pos < 0 || pos % DIRECT_ALIGN ||
+	    flags < 0 || getenv("AU_NO_DIRECT_IO"))
+		return false;
+	return fcntl(fd, F_SETFL, flags | O_DIRECT) == 0;
+}
+
+static void stop_direct(struct bg_out *out)
+{
+	int flags = fcntl(out->fd, F_GETFL);
+
+	if (flags >= 0)
+		fcntl(out->fd, F_SETFL, flags & ~O_DIRECT);
+	out->direct = false;
+}
+
+/* After one failure the rest is dropped, as fwrite would.  A file system
+ * that turns a direct write down (EINVAL) gets it through the cache. */
 static void write_all(struct bg_out *out, const char *p, size_t len)
 {
 	while (len && !out->io_error) {
@@ -52,6 +85,10 @@ static void write_all(struct bg_out *out, const char *p, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EINVAL && out->direct) {
+			stop_direct(out);
+			continue;
+		}
 		if (n <= 0)
 			out->io_error = true;
 		else
@@ -59,16 +96,25 @@ static void write_all(struct bg_out *out, const char *p, size_t len)
 	}
 }
 
-static void out_flush(struct bg_out *out)
+/* Writes what the buffer holds; direct, the whole blocks of it (all of it
+ * when @last: the tail goes through the cache). */
+static void out_flush(struct bg_out *out, bool last)
 {
-	write_all(out, out->buf, out->len);
-	out->len = 0;
+	size_t n = out->len;
+
+	if (out->direct && last)
+		stop_direct(out);
+	if (out->direct)
+		n -= n % DIRECT_ALIGN;
+	write_all(out, out->buf, n);
+	memmove(out->buf, out->buf + n, out->len - n);
+	out->len -= n;
 }
 
 char *bg_out_room(struct bg_out *out, size_t max)
 {
-	if (out->len + max > sizeof(out->buf))
-		out_flush(out);
+	if (out->len + max > out->cap)
+		out_flush(out, false);
 	return out->buf + out->len;
 }
 
@@ -79,15 +125,17 @@ void bg_out_commit(struct bg_out *out, char *end)
 
 void bg_out_put(struct bg_out *out, const char *s, size_t n)
 {
-	if (out->len + n > sizeof(out->buf)) {
-		out_flush(out);
-		if (n > sizeof(out->buf)) {
-			write_all(out, s, n);
-			return;
-		}
+	while (n) {
+		size_t part;
+
+		if (out->len == out->cap)
+			out_flush(out, false);
+		part = n < out->cap - out->len ? n : out->cap - out->len;
+		memcpy(out->buf + out->len, s, part);
+		out->len += part;
+		s += part;
+		n -= part;
 	}
-	memcpy(out->buf + out->len, s, n);
-	out->len += n;
 }
 
 static void *writer_thread(void *arg)
@@ -106,6 +154,8 @@ static void *writer_thread(void *arg)
 		pthread_mutex_unlock(&bg->lock);
 		if (bg->transform)
 			bg->transform(bg->ctx, bg->bufs[i], bg->lens[i], &bg->out);
+		else if (bg->out.direct)
+			bg_out_put(&bg->out, bg->bufs[i], bg->lens[i]);
 		else
 			write_all(&bg->out, bg->bufs[i], bg->lens[i]);
 		pthread_mutex_lock(&bg->lock);
@@ -114,7 +164,7 @@ static void *writer_thread(void *arg)
 		pthread_cond_signal(&bg->written);
 	}
 	pthread_mutex_unlock(&bg->lock);
-	out_flush(&bg->out);
+	out_flush(&bg->out, true);
 	return NULL;
 }
 
@@ -125,6 +175,7 @@ static void free_writer(struct bg_writer *bg)
 	pthread_mutex_destroy(&bg->lock);
 	for (unsigned i = 0; i < BG_NBUF; i++)
 		free(bg->bufs[i]);
+	free(bg->out.buf);
 	free(bg);
 }
 
@@ -134,6 +185,9 @@ struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx,
 	struct bg_writer *bg = xcalloc(1, sizeof(*bg));
 
 	bg->out.fd = fd;
+	bg->out.direct = go_direct(fd);
+	bg->out.cap = bg->out.direct ? DIRECT_BUF : BG_BUF;
+	bg->out.buf = xaligned(DIRECT_ALIGN, bg->out.cap);
 	bg->transform = transform;
 	bg->ctx = ctx;
 	pthread_mutex_init(&bg->lock, NULL);

@@ -53,6 +53,13 @@ void *xrealloc(void *ptr, size_t size)
 	return p ? p : oom(size);
 }
 
+void *xaligned(size_t align, size_t size)
+{
+	void *p;
+
+	return posix_memalign(&p, align, size ? size : 1) == 0 ? p : oom(size);
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

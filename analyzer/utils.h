@@ -36,6 +36,8 @@ void au_log(int level, const char *prefix, const char *fmt, ...)
 
 /* Allocation that cannot fail: out of memory prints and exits 2. */
 void *xmalloc(size_t size);
+/* ...aligned to @align (a power of two, a multiple of sizeof(void *)) */
+void *xaligned(size_t align, size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
