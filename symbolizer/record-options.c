@@ -164,6 +164,99 @@ static bool patched_by_default(const struct asym_func *f, const struct labels *a
 	return runtime_call(f);
 }
 
+/* A Future impl's Self type: "tokio::sync::oneshot::Receiver<u64>" in
+ * "<tokio::sync::oneshot::Receiver<u64> as core::future::future::Future>::poll"
+ * (into @len bytes at the returned pointer), or NULL. */
+static const char *self_type(const struct asym_func *f, size_t *len)
+{
+	static const char impl[] = " as core::future::future::Future>::poll";
+	size_t n = f->name ? strlen(f->name) : 0;
+
+	if (f->role != ASYM_ROLE_FUTURE_IMPL || n <= sizeof(impl) || f->name[0] != '<' ||
+	    strcmp(f->name + n - (sizeof(impl) - 1), impl))
+		return NULL;
+	*len = n - (sizeof(impl) - 1) - 1;
+	return f->name + 1;
+}
+
+struct self_entry {
+	const char *type;
+	size_t len;
+	size_t func;
+};
+
+static int cmp_self(const void *a, const void *b)
+{
+	const struct self_entry *x = a, *y = b;
+	int c = strncmp(x->type, y->type, x->len < y->len ? x->len : y->len);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Mark in @handed the futures named by the generic arguments of @type
+ * (each `<...>` list, one level of it per '<'): those the future of that
+ * type polls inside. */
+static void mark_arguments(const char *type, size_t len, const struct self_entry *v, size_t n,
+			   bool *handed)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t start, end;
+		int depth = 0;
+		struct self_entry key, *e;
+
+		if (type[i] != '<' && !(type[i] == ',' && i + 1 < len && type[i + 1] == ' '))
+			continue;
+		start = i + (type[i] == ',' ? 2 : 1);
+		for (end = start; end < len; end++) {
+			if (type[end] == '<')
+				depth++;
+			else if (type[end] == '>' && depth-- == 0)
+				break;
+			else if (type[end] == ',' && !depth)
+				break;
+		}
+		key = (struct self_entry){ type + start, end - start, 0 };
+		if ((e = bsearch(&key, v, n, sizeof(*v), cmp_self)))
+			handed[e->func] = true;
+	}
+}
+
+/*
+ * Futures the program hands to a library future it awaits, by value:
+ * `timeout(d, rx)` awaits a Timeout<oneshot::Receiver<u64>>, which polls
+ * the Receiver where the program cannot see it.  Patched with it, the
+ * wait can name what the timeout waits on inside.  NULL when out of
+ * memory (nothing more is patched then).
+ */
+static bool *handed_futures(const struct asym_binary *bin, const struct labels *awaited)
+{
+	struct self_entry *v = calloc(bin->nr_funcs ? bin->nr_funcs : 1, sizeof(*v));
+	bool *handed = calloc(bin->nr_funcs ? bin->nr_funcs : 1, sizeof(*handed));
+	size_t n = 0;
+
+	if (!v || !handed) {
+		free(v);
+		free(handed);
+		return NULL;
+	}
+	for (size_t i = 0; i < bin->nr_funcs; i++) {
+		size_t len;
+		const char *t = self_type(&bin->funcs[i], &len);
+
+		if (t)
+			v[n++] = (struct self_entry){ t, len, i };
+	}
+	qsort(v, n, sizeof(*v), cmp_self);
+	for (size_t i = 0; i < n; i++) {
+		const struct asym_func *f = &bin->funcs[v[i].func];
+
+		if (!(f->flags & ASYM_F_USER) && patched_by_default(f, awaited))
+			mark_arguments(v[i].type, v[i].len, v, n, handed);
+	}
+	free(v);
+	return handed;
+}
+
 int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
 			       FILE *out)
 {
@@ -172,6 +265,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	 * only where -P names them (a binary with both calls mcount) */
 	bool patch = (bin->flags & ASYM_BIN_PATCHABLE) && !(bin->flags & ASYM_BIN_MCOUNT);
 	struct labels awaited = { NULL, 0 };
+	bool *handed = NULL;
 
 	if (!sets)
 		return -ENOMEM;
@@ -192,6 +286,8 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		free(sets);
 		return -ENOMEM;
 	}
+	if (patch && mode == ASYM_RECORD_DEFAULT)
+		handed = handed_futures(bin, &awaited);
 	/* Where a SCHEDULE call tells local from remote itself, the function
 	 * that queues locally need not be recorded (the analysis infers it). */
 	bool local_inferred = false;
@@ -226,7 +322,8 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			add_to(out, &sets[SET_TRACE], f->symbol);
 		/* Patched: the async structure, and the program's own code to
 		 * explain a slow poll; library internals cost nothing. */
-		if (patch && mode == ASYM_RECORD_DEFAULT && patched_by_default(f, &awaited))
+		if (patch && mode == ASYM_RECORD_DEFAULT &&
+		    (patched_by_default(f, &awaited) || (handed && handed[i])))
 			add_to(out, &sets[SET_PATCH], f->symbol);
 	}
 	for (int i = 0; i < NR_SETS; i++)
@@ -241,6 +338,7 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 		fprintf(out, "--no-libcall\n");
 	free(sets);
 	free(awaited.v);
+	free(handed);
 	return ferror(out) ? -EIO : 0;
 }
 
