@@ -184,6 +184,10 @@ bool au_funcs_forwards(const struct au_funcinfo *fi)
 	static const char *const wrappers[] = {
 		"<core::pin::Pin as Future>", "<alloc::boxed::Box as Future>",
 		"<core::panic::unwind_safe::AssertUnwindSafe as Future>",
+		/* join_all's and try_join_all's element: the future until it is
+		 * done, then its output */
+		"<futures_util::future::maybe_done::MaybeDone as Future>",
+		"<futures_util::future::try_maybe_done::TryMaybeDone as Future>",
 	};
 
 	if (!fi->label || !(fi->flags & ASYM_F_RUNTIME))

@@ -69,8 +69,9 @@ void au_funcs_link_spawns(struct au_funcs *funcs);
 int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
 		       const char **file);
 
-/** A std wrapper whose poll only polls the future inside (Pin<P>, &mut F,
- *  Box<F>, AssertUnwindSafe<F>): that future's poll is the same poll. */
+/** A wrapper whose poll only polls the future inside (Pin<P>, &mut F,
+ *  Box<F>, AssertUnwindSafe<F>, futures' MaybeDone): that future's poll is
+ *  the same poll, and what it waits on is what the wrapper waits on. */
 bool au_funcs_forwards(const struct au_funcinfo *fi);
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */

@@ -1465,7 +1465,14 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				parent->last_child_result = (int8_t)res;
 			if (parent && res != AU_POLL_READY) {
 				parent->pending_child_holder = 0;
-				add_pending_kid(parent, fr->func);
+				/* (a wrapper, Pin<Box<F>> or join_all's
+				 * MaybeDone: what it polled, when seen) */
+				if (fi && au_funcs_forwards(fi) && fr->nr_pending_kids) {
+					for (unsigned i = 0; i < fr->nr_pending_kids; i++)
+						add_pending_kid(parent, fr->pending_kids[i]);
+				} else {
+					add_pending_kid(parent, fr->func);
+				}
 				/* a library Future impl (a select!'s poll_fn, a
 				 * timeout, a join): what it waits on inside; a
 				 * JoinHandle's is its task, named already */
