@@ -81,6 +81,16 @@ check(len(barrier) == 1 and within(barrier[0][1], 25, 0.15) and len(before) == 2
       "at_barrier: sleeps of 10 and 35 ms, then the first waits 25 ms at the barrier (%s)" %
       waits("primitives::at_barrier"))
 
+# join_all over three boxed futures (10, 20, 30 ms): woken as each ends,
+# and what it waits on inside is the futures, through MaybeDone and Pin
+joined = waits("primitives::boxed_all")
+check(len(joined) >= 3 and all(w[0] == marker_line(SRC_FILE, "join-all") for w in joined) and
+      within(sum(w[1] for w in joined), 30, 0.15) and
+      all(w[2] == "<futures_util::future::join_all::JoinAll as Future>" and
+          w[3] == ["primitives::part"] for w in joined),
+      "boxed_all: waits at line %d, 30 ms in all, on join_all, inside it the parts (%s)" %
+      (marker_line(SRC_FILE, "join-all"), joined))
+
 # main awaits the three permit tasks in a loop (JoinHandle<()>) and drain
 # (JoinHandle<u64>) at one offset of its state machine: each keeps its line
 tasks = s["tasks"]
