@@ -47,6 +47,12 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<tokio::sync::mutex::Mutex>::lock", NONE, ASYM_F_LOCK, 2),
 	E(EXACT, "<tokio::sync::rwlock::RwLock>::read", NONE, ASYM_F_LOCK, 2),
 	E(EXACT, "<tokio::sync::rwlock::RwLock>::write", NONE, ASYM_F_LOCK, 2),
+	/* a Semaphore's permit is held like a lock (several at once: the
+	 * last taker is named) */
+	E(EXACT, "<tokio::sync::semaphore::Semaphore>::acquire", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<tokio::sync::semaphore::Semaphore>::acquire_many", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<tokio::sync::semaphore::SemaphorePermit as core::ops::drop::Drop>::drop", NONE,
+	  ASYM_F_UNLOCK, 0),
 	E(EXACT, "<tokio::sync::mutex::MutexGuard as core::ops::drop::Drop>::drop", NONE,
 	  ASYM_F_UNLOCK, 0),
 	E(EXACT, "<tokio::sync::rwlock::read_guard::RwLockReadGuard as core::ops::drop::Drop>::drop",

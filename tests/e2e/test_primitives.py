@@ -58,6 +58,17 @@ check(len(acquires) == 2 and within(acquires[0], 40, 0.15) and within(acquires[1
           for w in at("primitives::permit_user", "acquire")),
       "two waits for the Semaphore's permit, 40 and 80 ms, at line %d on acquire (%s)" %
       (marker_line(SRC_FILE, "acquire"), waits("primitives::permit_user")))
+# (the acquire waits name the task holding the permit when they began:
+# the first taker, which waited for none)
+tracks = {json.dumps(e["id2"]): e["args"].get("task") for e in trace["traceEvents"]
+          if e.get("ph") == "b" and e.get("name") == "primitives::permit_user"}
+acq_line = marker_line(SRC_FILE, "acquire")
+acq = [(tracks.get(json.dumps(w.get("id2"))), w["args"].get("held_by"))
+       for w in waits_of(trace, "primitives::permit_user")
+       if w["args"].get("await", {}).get("line") == acq_line]
+first = set(tracks.values()) - {t for t, _ in acq}
+check(len(acq) == 2 and len(first) == 1 and all(h in first and h != t for t, h in acq),
+      "the waits for the permit are held by its first taker, task %s (%s)" % (first, acq))
 held = [w[1] for w in at("primitives::permit_user", "permit-held")]
 check(len(held) == 3 and all(within(ms, 40, 0.15) for ms in held),
       "each holds its permit over a 40 ms sleep (%s)" % held)
