@@ -224,7 +224,8 @@ static void mark_arguments(const char *type, size_t len, const struct self_entry
 /*
  * Futures the program hands to a library future it awaits, by value:
  * `timeout(d, rx)` awaits a Timeout<oneshot::Receiver<u64>>, which polls
- * the Receiver where the program cannot see it.  Patched with it, the
+ * the Receiver where the program cannot see it; and those a patched
+ * `&mut F` polls.  Patched with it, the
  * wait can name what the timeout waits on inside.  NULL when out of
  * memory (nothing more is patched then).
  */
@@ -250,8 +251,16 @@ static bool *handed_futures(const struct asym_binary *bin, const struct labels *
 	for (size_t i = 0; i < n; i++) {
 		const struct asym_func *f = &bin->funcs[v[i].func];
 
-		if (!(f->flags & ASYM_F_USER) && patched_by_default(f, awaited))
-			mark_arguments(v[i].type, v[i].len, v, n, handed);
+		if ((f->flags & ASYM_F_USER) || !patched_by_default(f, awaited))
+			continue;
+		mark_arguments(v[i].type, v[i].len, v, n, handed);
+		/* `&mut F`'s poll polls F's (a select! over `&mut rx`) */
+		if (v[i].len > 5 && !strncmp(v[i].type, "&mut ", 5)) {
+			struct self_entry key = { v[i].type + 5, v[i].len - 5, 0 }, *e;
+
+			if ((e = bsearch(&key, v, n, sizeof(*v), cmp_self)))
+				handed[e->func] = true;
+		}
 	}
 	free(v);
 	return handed;
