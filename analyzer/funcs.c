@@ -60,6 +60,31 @@ static struct asym_binary *open_module(const struct au_module *mod, const char *
 	return bin;
 }
 
+/* A wrapper whose poll only polls the future inside (au_funcinfo's
+ * forwards), by its label: asked once per function, not per poll. */
+static bool is_forwarding(const struct au_funcinfo *fi)
+{
+	static const char *const wrappers[] = {
+		"<core::pin::Pin as Future>", "<alloc::boxed::Box as Future>",
+		"<core::panic::unwind_safe::AssertUnwindSafe as Future>",
+		/* join_all's and try_join_all's element: the future until it is
+		 * done, then its output */
+		"<futures_util::future::maybe_done::MaybeDone as Future>",
+		"<futures_util::future::try_maybe_done::TryMaybeDone as Future>",
+	};
+
+	if (!fi->label || !(fi->flags & ASYM_F_RUNTIME))
+		return false;
+	/* (&mut F's label names F: "<&mut app::Countdown as Future>") */
+	if (!strncmp(fi->label, "<&mut ", 6))
+		return true;
+	for (size_t i = 0; i < sizeof(wrappers) / sizeof(wrappers[0]); i++) {
+		if (!strcmp(fi->label, wrappers[i]))
+			return true;
+	}
+	return false;
+}
+
 static void fill_from_sym(struct au_funcinfo *fi, const struct asym_func *af)
 {
 	fi->sym = af;
@@ -68,6 +93,7 @@ static void fill_from_sym(struct au_funcinfo *fi, const struct asym_func *af)
 	fi->role = af->role;
 	fi->flags = af->flags;
 	fi->task_arg = af->task_arg;
+	fi->forwards = is_forwarding(fi);
 }
 
 int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary)
@@ -177,29 +203,6 @@ int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t cal
 	}
 	*file = c->file;
 	return c->line;
-}
-
-bool au_funcs_forwards(const struct au_funcinfo *fi)
-{
-	static const char *const wrappers[] = {
-		"<core::pin::Pin as Future>", "<alloc::boxed::Box as Future>",
-		"<core::panic::unwind_safe::AssertUnwindSafe as Future>",
-		/* join_all's and try_join_all's element: the future until it is
-		 * done, then its output */
-		"<futures_util::future::maybe_done::MaybeDone as Future>",
-		"<futures_util::future::try_maybe_done::TryMaybeDone as Future>",
-	};
-
-	if (!fi->label || !(fi->flags & ASYM_F_RUNTIME))
-		return false;
-	/* (&mut F's label names F: "<&mut app::Countdown as Future>") */
-	if (!strncmp(fi->label, "<&mut ", 6))
-		return true;
-	for (size_t i = 0; i < sizeof(wrappers) / sizeof(wrappers[0]); i++) {
-		if (!strcmp(fi->label, wrappers[i]))
-			return true;
-	}
-	return false;
 }
 
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval)

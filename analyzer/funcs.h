@@ -24,6 +24,11 @@ struct au_funcinfo {
 	unsigned flags;              /* ASYM_F_* */
 	int task_arg;                /* runtime roles: argN holding the task, 0 if none */
 	int32_t spawns;              /* a spawn: the future it takes (its poll), -1 unknown */
+	/* a wrapper whose poll only polls the future inside (Pin<P>, &mut F,
+	 * Box<F>, AssertUnwindSafe<F>, futures' MaybeDone): that future's
+	 * poll is the same poll, and what it waits on is what the wrapper
+	 * waits on */
+	bool forwards;
 };
 
 struct au_funcs {
@@ -68,11 +73,6 @@ void au_funcs_link_spawns(struct au_funcs *funcs);
  */
 int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
 		       const char **file);
-
-/** A wrapper whose poll only polls the future inside (Pin<P>, &mut F,
- *  Box<F>, AssertUnwindSafe<F>, futures' MaybeDone): that future's poll is
- *  the same poll, and what it waits on is what the wrapper waits on. */
-bool au_funcs_forwards(const struct au_funcinfo *fi);
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);

@@ -455,8 +455,12 @@ static const struct asym_await *followed_await(const struct asym_func *af, struc
 	uint64_t in_cand = 0, at;
 	const struct asym_await *only;
 
-	for (unsigned c = 0; c < n; c++)
+	for (unsigned c = 0; c < n; c++) {
+		/* (maybe_at knows the first 64 awaits only) */
+		if (cand[c] - af->awaits >= 64)
+			return NULL;
 		in_cand |= 1ull << (cand[c] - af->awaits);
+	}
 	at = f->maybe_at & in_cand;
 	if (!at)
 		at = awaits_next(af, f->maybe_at) & in_cand;
@@ -1467,7 +1471,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				parent->pending_child_holder = 0;
 				/* (a wrapper, Pin<Box<F>> or join_all's
 				 * MaybeDone: what it polled, when seen) */
-				if (fi && au_funcs_forwards(fi) && fr->nr_pending_kids) {
+				if (fi && fi->forwards && fr->nr_pending_kids) {
 					for (unsigned i = 0; i < fr->nr_pending_kids; i++)
 						add_pending_kid(parent, fr->pending_kids[i]);
 				} else {

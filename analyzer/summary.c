@@ -67,7 +67,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	span.start = p->start;
 	span.dur = p->end - p->start;
 	/* (a wrapper's poll is the poll of the future inside, listed too) */
-	if (!au_funcs_forwards(&au_model_funcs(m)->v[p->future->func]))
+	if (!au_model_funcs(m)->v[p->future->func].forwards)
 		keep_longest(sum->polls, &sum->nr_polls, AU_TOP_POLLS, &span);
 	/* Waits are listed for the program's own futures: the runtime's
 	 * nest around them and would repeat the same wait. */
