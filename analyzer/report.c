@@ -88,7 +88,6 @@ static int cmp_task_busy(const void *a, const void *b)
 	return x->busy_ns > y->busy_ns ? -1 : x->busy_ns < y->busy_ns;
 }
 
-/* Tasks by busy time, and how long woken tasks waited for a worker. */
 /* tokio-metrics' budget_forced_yield_count, and the task that yielded
  * most: a task with much to do at once (a full channel) that tokio made
  * to let others run. */
@@ -110,6 +109,7 @@ static void budget_yields(FILE *fp, const struct au_model *m, const struct au_ta
 			most->budget_yields);
 }
 
+/* Tasks by busy time, and how long woken tasks waited for a worker. */
 static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summary *sum,
 			const struct au_filter *filter)
 {

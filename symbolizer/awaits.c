@@ -129,7 +129,7 @@ static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 
 /* Awaits of one kind at one offset are told apart by the analyzer by the
  * order the code runs them in: which await can follow which. */
-static void awaits_next(struct asym_binary *bin, struct asym_func *f)
+static void find_next_awaits(struct asym_binary *bin, struct asym_func *f)
 {
 	uint64_t calls[64];
 	bool shared = false;
@@ -163,7 +163,7 @@ static void scan_function(struct asym_binary *bin, struct asym_func *f, bool pro
 	match_by_label(f, sc.calls, sc.nr_calls);
 	for (unsigned a = 0; a < f->n_awaits; a++)
 		await_in_macro(bin, f, (struct asym_await *)&f->awaits[a]);
-	awaits_next(bin, f);
+	find_next_awaits(bin, f);
 	free(sc.calls);
 }
 

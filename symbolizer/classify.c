@@ -179,7 +179,7 @@ static void decode_poll_return(struct asym_func *f, Dwarf_Die *sub)
 	 * rax.  A scalar pair such as Poll<(u32, bool)> returns its second
 	 * scalar, the niche, in rdx even when it fits in 8 bytes, so only a
 	 * discriminant at offset 0 is known to be in rax. */
-	if (!total || total > 16 || !dsize || dsize > 8 || off != 0)
+	if (!total || !dsize || dsize > 8 || off != 0)
 		return;
 	if (dwarf_child(&vp, &var) != 0)
 		return;
