@@ -119,6 +119,104 @@ void asym_strip_generics(const char *in, char *out, size_t len)
 
 static char *label_of_plain(const char *name, enum asym_role role, int block_index);
 
+/* Is the type at @t (@n bytes, generic arguments from its first '<') a
+ * stream's future: its path has a "stream" or "stream_ext" module, or
+ * it is tokio-stream's?  (futures' Next, Collect, ForEach; tokio-stream's
+ * and async-std's next futures) */
+static bool in_stream_module(const char *t, size_t n)
+{
+	size_t path = strcspn(t, "<");
+
+	if (path > n)
+		path = n;
+	if (!strncmp(t, "tokio_stream::", 14))
+		return true;
+	for (size_t i = 0; i < path;) {
+		size_t seg = i;
+
+		while (i < path && t[i] != ':')
+			i++;
+		if ((i - seg == 6 && !strncmp(t + seg, "stream", 6)) ||
+		    (i - seg == 10 && !strncmp(t + seg, "stream_ext", 10)))
+			return i < path; /* a module, not the type's own name */
+		while (i < path && t[i] == ':')
+			i++;
+	}
+	return false;
+}
+
+/* Strips "&mut ", "&", and Pin<..> / Box<..> around the type at @t. */
+static void unwrap_pointer(const char **t, size_t *n)
+{
+	static const char *const wrappers[] = { "core::pin::Pin<", "alloc::boxed::Box<" };
+	bool again = true;
+
+	while (again) {
+		again = false;
+		if (*n > 5 && !strncmp(*t, "&mut ", 5)) {
+			*t += 5, *n -= 5, again = true;
+		} else if (*n > 1 && **t == '&') {
+			*t += 1, *n -= 1, again = true;
+		}
+		for (size_t w = 0; w < 2; w++) {
+			size_t wl = strlen(wrappers[w]);
+
+			if (*n > wl + 1 && !strncmp(*t, wrappers[w], wl) && (*t)[*n - 1] == '>') {
+				*t += wl, *n -= wl + 1, again = true;
+			}
+		}
+	}
+}
+
+/*
+ * The label of a stream's future names the stream, its first generic
+ * argument: "<futures_util::stream::stream::next::Next<
+ * futures_channel::mpsc::Receiver> as Future>".  `rx.next().await` and
+ * `fu.next().await` wait on different things, and without it both read
+ * "Next".  @t is the future's type (@n bytes) with its generic arguments,
+ * as in a demangled name or DWARF.  NULL when it is no stream's future.
+ */
+static char *stream_future_label(const char *t, size_t n)
+{
+	size_t lt = strcspn(t, "<"), end, depth = 0;
+	const char *arg;
+	char *path, *inner, *out = NULL;
+
+	if (lt >= n || !in_stream_module(t, n))
+		return NULL;
+	arg = t + lt + 1;
+	/* the first argument: up to a ',' or the '>' at its level */
+	for (end = 0; arg + end < t + n; end++) {
+		char c = arg[end];
+
+		if (c == '<')
+			depth++;
+		else if (c == '>' && !(end && arg[end - 1] == '-') && depth-- == 0)
+			break;
+		else if (c == ',' && depth == 0)
+			break;
+	}
+	unwrap_pointer(&arg, &end);
+	if (!end)
+		return NULL;
+	path = strndup(t, lt);
+	inner = strndup(arg, end);
+	if (path && inner) {
+		size_t len = end + 1;
+		char *plain = malloc(len);
+
+		if (plain) {
+			asym_strip_generics(inner, plain, len);
+			if (asprintf(&out, "<%s<%s> as Future>", path, plain) < 0)
+				out = NULL;
+			free(plain);
+		}
+	}
+	free(path);
+	free(inner);
+	return out;
+}
+
 char *asym_shorten(const char *name)
 {
 	size_t len = strlen(name) + 1;
@@ -136,6 +234,14 @@ char *asym_label_of(const char *name, enum asym_role role, int block_index)
 
 	if (!plain)
 		return NULL;
+	if (role == ASYM_ROLE_FUTURE_IMPL && name[0] == '<') {
+		const char *as = strstr(name, " as core::future::future::Future>::poll");
+
+		if (as && (out = stream_future_label(name + 1, as - name - 1))) {
+			free(plain);
+			return out;
+		}
+	}
 	/* Generic copies of one async fn share a label. */
 	asym_strip_generics(name, plain, len);
 	out = label_of_plain(plain, role, block_index);
@@ -199,6 +305,11 @@ char *asym_awaitee_label(const char *type_name)
 
 	if (!plain)
 		return NULL;
+	/* as the poll function's label reads (asym_label_of) */
+	if ((out = stream_future_label(type_name, len - 1))) {
+		free(plain);
+		return out;
+	}
 	asym_strip_generics(type_name, plain, len);
 	env = strstr(plain, "::{async_");
 	if (env && !strncmp(env, "::{async_fn_env#", 16)) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "asym.h"
+#include "asym-internal.h"
 #include "unittest.h"
 
 static int check(const char *sym, const char *want)
@@ -51,6 +52,58 @@ TEST(cpp_demangles_and_c_is_not_mangled)
 	TEST_TRUE(asym_demangle("main") == NULL);
 	TEST_TRUE(asym_demangle("") == NULL);
 	TEST_TRUE(asym_demangle(NULL) == NULL);
+	return TEST_OK;
+}
+
+static int label_is(char *got, const char *want)
+{
+	int ok = got && !strcmp(got, want);
+
+	if (!ok)
+		fprintf(stderr, "  label %s, want %s\n", got ? got : "(null)", want);
+	free(got);
+	return ok;
+}
+
+/* A stream's future names its stream, seen through Pin/&mut/Box, as the
+ * poll function's label and as the awaitee's (DWARF's type name) alike. */
+TEST(stream_futures_name_their_stream)
+{
+	TEST_TRUE(label_is(asym_label_of("<futures_util::stream::stream::next::Next<"
+					 "futures_channel::mpsc::Receiver<u64>> as "
+					 "core::future::future::Future>::poll",
+					 ASYM_ROLE_FUTURE_IMPL, 0),
+			   "<futures_util::stream::stream::next::Next<"
+			   "futures_channel::mpsc::Receiver> as Future>"));
+	TEST_TRUE(label_is(asym_awaitee_label("futures_util::stream::stream::next::Next<"
+					      "futures_channel::mpsc::Receiver<u64>>"),
+			   "<futures_util::stream::stream::next::Next<"
+			   "futures_channel::mpsc::Receiver> as Future>"));
+	TEST_TRUE(label_is(asym_awaitee_label("futures_util::stream::stream::next::Next<core::pin::"
+					      "Pin<&mut futures_util::stream::unfold::Unfold<u64, "
+					      "a::f::{closure_env#0}, fn(u64) -> a::g>>>"),
+			   "<futures_util::stream::stream::next::Next<"
+			   "futures_util::stream::unfold::Unfold> as Future>"));
+	TEST_TRUE(label_is(asym_awaitee_label("futures_util::stream::stream::collect::Collect<"
+					      "futures_util::stream::stream::buffer_unordered::"
+					      "BufferUnordered<futures_util::stream::stream::map::Map<"
+					      "futures_util::stream::iter::Iter<core::array::iter::"
+					      "IntoIter<u64, 4>>, fn(u64) -> a::fetch::{async_fn_env#0}>>, "
+					      "alloc::vec::Vec<u64, alloc::alloc::Global>>"),
+			   "<futures_util::stream::stream::collect::Collect<futures_util::stream::"
+			   "stream::buffer_unordered::BufferUnordered> as Future>"));
+	/* tokio-stream's, and a type named Stream in no stream module: as before */
+	TEST_TRUE(label_is(asym_awaitee_label("tokio_stream::stream_ext::next::Next<"
+					      "tokio_stream::wrappers::mpsc_bounded::ReceiverStream<u8>>"),
+			   "<tokio_stream::stream_ext::next::Next<"
+			   "tokio_stream::wrappers::mpsc_bounded::ReceiverStream> as Future>"));
+	TEST_TRUE(label_is(asym_awaitee_label("app::stream<u8>"), "<app::stream as Future>"));
+	TEST_TRUE(label_is(asym_awaitee_label("tokio::sync::oneshot::Receiver<u64>"),
+			   "<tokio::sync::oneshot::Receiver as Future>"));
+	TEST_TRUE(label_is(asym_label_of("<tokio::runtime::task::join::JoinHandle<u64> as "
+					 "core::future::future::Future>::poll",
+					 ASYM_ROLE_FUTURE_IMPL, 0),
+			   "<tokio::runtime::task::join::JoinHandle as Future>"));
 	return TEST_OK;
 }
 
