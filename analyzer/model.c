@@ -43,6 +43,11 @@ struct frame {
 	 * child: what a library future it awaits waits on */
 	int32_t pending_kids[AU_AWAIT_INNER], child_inner[AU_AWAIT_INNER];
 	uint8_t nr_pending_kids, nr_child_inner;
+	/* poll frames: the instances it polled that were left pending, and
+	 * those that completed (struct au_inside) */
+	uint8_t nr_waiting, nr_finished;
+	struct { int32_t func; uint64_t self; } waiting[AU_INSIDE];
+	uint64_t finished[AU_INSIDE];
 	/* poll frames: how the last future it polled itself returned
 	 * (AU_POLL_*), NO_CHILD if none */
 #define NO_CHILD -2
@@ -187,6 +192,7 @@ void au_model_free(struct au_model *m)
 
 		for (; f; f = next) {
 			next = f->hnext;
+			free(f->inside);
 			free(f);
 		}
 	}
@@ -340,6 +346,7 @@ static void future_end(struct au_model *m, struct au_future *f, uint64_t end)
 		}
 	}
 	m->live--;
+	free(f->inside);
 	free(f);
 }
 
@@ -1304,6 +1311,84 @@ static bool in_block_in_place(const struct au_model *m, const struct thread_stat
 	return false;
 }
 
+/* An instance @fr polled itself: left pending, or completed (@done). */
+static void note_kid(struct frame *fr, int32_t func, uint64_t self, bool done)
+{
+	if (done) {
+		if (fr->nr_finished < AU_INSIDE)
+			fr->finished[fr->nr_finished++] = self;
+		return;
+	}
+	for (unsigned i = 0; i < fr->nr_waiting; i++) {
+		if (fr->waiting[i].self == self)
+			return;
+	}
+	if (fr->nr_waiting < AU_INSIDE) {
+		fr->waiting[fr->nr_waiting].func = func;
+		fr->waiting[fr->nr_waiting++].self = self;
+	}
+}
+
+/* Those that completed in @kid's poll are no longer inside. */
+static void inside_forget(struct au_future *f, const struct frame *kid)
+{
+	struct au_inside *in = f->inside;
+
+	if (!in || in->via != kid->func)
+		return;
+	for (unsigned d = 0; d < kid->nr_finished; d++) {
+		for (unsigned i = 0; i < in->n; i++) {
+			if (in->kid[i].self == kid->finished[d]) {
+				in->kid[i] = in->kid[--in->n];
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * The library future polled on @kid (a combinator) returned Pending to
+ * @f: what it still waits on inside, the instances left pending in its
+ * polls at this await, less those completed since.  Into @inner (the
+ * kinds, at most AU_AWAIT_INNER); their number.
+ */
+static uint8_t still_inside(struct au_future *f, const struct frame *kid, int32_t *inner)
+{
+	struct au_inside *in = f->inside;
+	uint8_t n = 0;
+
+	if (!in || in->via != kid->func) {
+		if (!kid->nr_waiting)
+			return 0;
+		if (!in && !(in = f->inside = calloc(1, sizeof(*in))))
+			return 0;
+		in->via = kid->func;
+		in->n = 0;
+	}
+	inside_forget(f, kid);
+	for (unsigned w = 0; w < kid->nr_waiting; w++) {
+		unsigned i = 0;
+
+		while (i < in->n && in->kid[i].self != kid->waiting[w].self)
+			i++;
+		if (i == in->n && in->n < AU_INSIDE)
+			in->n++;
+		if (i < in->n) {
+			in->kid[i].func = kid->waiting[w].func;
+			in->kid[i].self = kid->waiting[w].self;
+		}
+	}
+	for (unsigned i = 0; i < in->n && n < AU_AWAIT_INNER; i++) {
+		unsigned j = 0;
+
+		while (j < n && inner[j] != in->kid[i].func)
+			j++;
+		if (j == n)
+			inner[n++] = in->kid[i].func;
+	}
+	return n;
+}
+
 static void add_pending_kid(struct frame *fr, int32_t func)
 {
 	for (unsigned i = 0; i < fr->nr_pending_kids; i++) {
@@ -1474,8 +1559,12 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				if (fi && fi->forwards && fr->nr_pending_kids) {
 					for (unsigned i = 0; i < fr->nr_pending_kids; i++)
 						add_pending_kid(parent, fr->pending_kids[i]);
+					for (unsigned i = 0; i < fr->nr_waiting; i++)
+						note_kid(parent, fr->waiting[i].func,
+							 fr->waiting[i].self, false);
 				} else {
 					add_pending_kid(parent, fr->func);
+					note_kid(parent, fr->func, f->self, false);
 				}
 				/* a library Future impl (a select!'s poll_fn, a
 				 * timeout, a join): what it waits on inside; a
@@ -1485,6 +1574,18 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 					!fr->pending_child_task ? fr->nr_pending_kids : 0;
 				memcpy(parent->child_inner, fr->pending_kids,
 				       sizeof(parent->child_inner));
+				/* (one that polled none of them this time: those
+				 * it left pending before) */
+				if (fi && (fi->flags & ASYM_F_COMBINATOR) && !fr->join_task &&
+				    !fr->pending_child_task && parent->future) {
+					int32_t before[AU_AWAIT_INNER];
+					uint8_t n = still_inside(parent->future, fr, before);
+
+					if (!parent->nr_child_inner && n) {
+						parent->nr_child_inner = n;
+						memcpy(parent->child_inner, before, sizeof(before));
+					}
+				}
 				parent->pending_child = fr->func;
 				parent->pending_child_self = f->self;
 				/* its own task awaited, or, through a library
@@ -1496,6 +1597,13 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 					: fi && (fi->flags & ASYM_F_USER) ? 0
 									    : fr->pending_child_task;
 			} else if (parent && res == AU_POLL_READY) {
+				note_kid(parent, fr->func, f->self, true);
+				if (fi && fi->forwards)
+					for (unsigned i = 0; i < fr->nr_finished; i++)
+						note_kid(parent, -1, fr->finished[i], true);
+				/* (a Next returning an item: the one that completed) */
+				if (fi && (fi->flags & ASYM_F_COMBINATOR) && parent->future)
+					inside_forget(parent->future, fr);
 				kid_done(m, parent->future, fr->func, f->self);
 			}
 			if (parent && parent->future->lock && fi && (fi->flags & ASYM_F_LOCK_BODY))
@@ -1613,6 +1721,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	fr->join_done = false;
 	fr->last_child_result = NO_CHILD;
 	fr->nr_pending_kids = fr->nr_child_inner = 0;
+	fr->nr_waiting = fr->nr_finished = 0;
 	fr->parked_inside = 0;
 	fr->task = fr->saved_task = NULL;
 	fr->task_children = 0;

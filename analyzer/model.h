@@ -130,8 +130,23 @@ struct au_future {
 	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK): the
 	 * ASYM_F_LOCK_BODY future it awaits next takes it; 0 when none. */
 	uint64_t lock;
+	/* The futures a library future it awaits left pending inside and
+	 * has not completed yet; NULL until it awaits one that polls some. */
+	struct au_inside *inside;
 	/* hash chaining */
 	struct au_future *hnext;
+};
+
+/* What a library future (a FuturesUnordered's Next, a buffer_unordered's
+ * Collect) waits on inside, across its polls and across the instances of
+ * one await (each `fu.next().await` is a new Next): the instances it left
+ * pending, less those that completed since.  Such a future polls only the
+ * futures that were woken, often none; the rest still hold it up. */
+#define AU_INSIDE 8
+struct au_inside {
+	int32_t via;             /* the library future's function */
+	uint8_t n;
+	struct { int32_t func; uint64_t self; } kid[AU_INSIDE];
 };
 
 /* Per future function: folded from its instances. */

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Streams (fixtures/streams): a wait on a stream's future names the
+stream (Next<FuturesUnordered>, Next<Receiver>, Collect<BufferUnordered>),
+and says what it still waits on inside when its poll polled none of its
+futures (a FuturesUnordered polls only those that were woken): the ones
+left pending before, less those that completed since.  Each wait is at its
+line and as long as its timers."""
+from aulib import check, done, marker_line, profiled, waits_of
+
+SRC_FILE = "streams/src/main.rs"
+res, s, trace = profiled("streams")
+NEXT = "<futures_util::stream::stream::next::Next<%s> as Future>"
+FU = "futures_util::stream::futures_unordered::FuturesUnordered"
+
+
+def waits(future):
+    """(await line, wait ms, on, inner) of a future's waits."""
+    return [(w["args"].get("await", {}).get("line"), w["args"]["wait_ns"] / 1e6,
+             w["args"].get("on"), w["args"].get("inner"))
+            for w in waits_of(trace, future)]
+
+
+def fine(ws, marker, on):
+    """All at the marked line, on @on."""
+    return bool(ws) and all(w[0] == marker_line(SRC_FILE, marker) and w[2] == on for w in ws)
+
+
+# (tokio's timer has 1 ms slots, and polls under mcount are slow: a wait
+# on a sleep of N ms is N to N * 1.15 + 2 ms)
+def near(ms, expect):
+    return expect <= ms <= expect * 1.15 + 2
+
+
+# buffer_unordered(2) over fetches of 10, 20, 30 and 40 ms: done at 10,
+# 20, 40 and 60 ms; every wait, even one whose poll polled no fetch, is on
+# the fetches inside
+b = waits("streams::buffered")
+check(fine(b, "buffered", "<futures_util::stream::stream::collect::Collect<"
+           "futures_util::stream::stream::buffer_unordered::BufferUnordered> as Future>") and
+      near(sum(w[1] for w in b), 60) and all(w[3] == ["streams::fetch"] for w in b),
+      "buffered: waits on Collect<BufferUnordered> at line %d, 60 ms in all, each on the "
+      "fetches inside (%s)" % (marker_line(SRC_FILE, "buffered"), b))
+# a FuturesUnordered of 15, 5 and 25 ms fetches: items at 5, 15 and 25 ms
+u = waits("streams::unordered")
+check(fine(u, "fu-next", NEXT % FU) and near(sum(w[1] for w in u), 25) and
+      len([w for w in u if w[1] > 1]) == 3 and all(w[3] == ["streams::fetch"] for w in u),
+      "unordered: three waits on Next<FuturesUnordered> at line %d, 25 ms in all, each on "
+      "the fetches inside (%s)" % (marker_line(SRC_FILE, "fu-next"), u))
+fetches = sorted(w[1] for w in waits("streams::fetch"))
+check(len(fetches) == 8 and all(near(ms, e) for ms, e in zip(fetches, [5, 5, 10, 15, 20, 25,
+                                                                        30, 40])),
+      "fetch: 8 instances, each waiting its own 5 to 40 ms (%s)" % fetches)
+# boxed futures of two kinds: after the 5 ms fetch completes, the 25 ms
+# pause alone is left inside
+mx = [w for w in waits("streams::mixed") if w[1] > 1]
+check(len(mx) == 2 and fine(mx, "mixed-next", NEXT % FU) and near(mx[0][1], 5) and
+      near(mx[0][1] + mx[1][1], 25) and
+      sorted(mx[0][3] or []) == ["streams::fetch", "streams::pause"] and
+      mx[1][3] == ["streams::pause"],
+      "mixed: waits on the fetch and the pause, then on the pause alone (%s)" % mx)
+# a futures mpsc Receiver fed every 12 ms
+c = waits("streams::channel_stream")
+check(fine(c, "rx-next", NEXT % "futures_channel::mpsc::Receiver") and len(c) == 3 and
+      all(near(w[1], 12) for w in c),
+      "channel_stream: three waits of 12 ms on Next<Receiver> at line %d (%s)" %
+      (marker_line(SRC_FILE, "rx-next"), c))
+# an unfold stream: each item is its closure's future, an 8 ms sleep
+f = waits("streams::unfold_stream")
+check(fine(f, "unfold-next", NEXT % "futures_util::stream::unfold::Unfold") and len(f) == 3 and
+      all(near(w[1], 8) and w[3] == ["streams::unfold_stream::{closure#0}::{closure#0}::"
+                                     "{async_block#0}"] for w in f),
+      "unfold_stream: three waits of 8 ms on Next<Unfold> at line %d, on its closure's "
+      "future (%s)" % (marker_line(SRC_FILE, "unfold-next"), f))
+check(not s["diagnostics"], "no diagnostic (%s)" % [d["message"] for d in s["diagnostics"]])
+done()
