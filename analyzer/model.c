@@ -484,6 +484,27 @@ static const struct asym_await *followed_await(const struct asym_func *af, struc
 	return only;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Are the awaits @set (bit i: @af's awaits[i]) all at @site's line, and
+ * in the same macro? */
+static bool one_place(const struct asym_func *af, uint64_t set, const struct asym_await *site)
+{
+	for (unsigned i = 0; set && i < af->n_awaits && i < 64; i++) {
+		const struct asym_await *aw = &af->awaits[i];
+
+		if (!(set & (1ull << i)))
+			continue;
+		if (aw->line != site->line || !same_str(aw->file, site->file) ||
+		    aw->macro_line != site->macro_line || !same_str(aw->macro_file, site->macro_file))
+			return false;
+	}
+	return true;
+}
+
 /* Which await of @f (a poll of @parent) is suspended on the child future
  * at @child_self, polled by @child. */
 static const struct asym_await *match_await(const struct au_model *m, int32_t parent,
@@ -1510,15 +1531,20 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 						      fr->pending_child_self,
 						      &poll.await.guessed_among);
 		}
-		f->await = poll.await;
 		/* where it waits, as far as it is known: what it goes on from
 		 * (a guess: any of the awaits of that kind there) */
 		f->maybe_at = 0;
-		if (poll.await.site && poll.await.guessed_among)
+		if (poll.await.site && poll.await.guessed_among) {
 			f->maybe_at = awaits_of(fi->sym, finfo(m, fr->pending_child),
 						fr->pending_child_self - f->self);
-		else if (poll.await.site && poll.await.site - fi->sym->awaits < 64)
+			/* no guess for the reader when they share a line
+			 * (`(a.await, b.await)`) */
+			if (one_place(fi->sym, f->maybe_at, poll.await.site))
+				poll.await.guessed_among = 0;
+		} else if (poll.await.site && poll.await.site - fi->sym->awaits < 64) {
 			f->maybe_at = 1ull << (poll.await.site - fi->sym->awaits);
+		}
+		f->await = poll.await;
 		call.poll = &poll;
 		/* The innermost of the program's own futures left pending in
 		 * a task's poll tells where the task waits. */

@@ -5,7 +5,8 @@ stream (Next<FuturesUnordered>, Next<Receiver>, Collect<BufferUnordered>),
 and says what it still waits on inside when its poll polled none of its
 futures (a FuturesUnordered polls only those that were woken): the ones
 left pending before, less those that completed since.  Each wait is at its
-line and as long as its timers."""
+line and as long as its timers; awaits of one kind sharing a place and a line
+are no guess."""
 from aulib import check, done, marker_line, profiled, waits_of
 
 SRC_FILE = "streams/src/main.rs"
@@ -72,5 +73,13 @@ check(fine(f, "unfold-next", NEXT % "futures_util::stream::unfold::Unfold") and 
                                      "{async_block#0}"] for w in f),
       "unfold_stream: three waits of 8 ms on Next<Unfold> at line %d, on its closure's "
       "future (%s)" % (marker_line(SRC_FILE, "unfold-next"), f))
+# main awaits five JoinHandles on one line, two at one place of its state
+# machine: the line is sure, whichever of the two it is
+j = waits("streams::main::{async_block#0}")
+guessed = [w["args"]["await"].get("guessed_among") for w in
+           waits_of(trace, "streams::main::{async_block#0}")]
+check(j and all(w[0] == marker_line(SRC_FILE, "joins") for w in j) and not any(guessed),
+      "main: its waits on the JoinHandles at line %d, no guess (%s, guessed_among %s)" %
+      (marker_line(SRC_FILE, "joins"), j, guessed))
 check(not s["diagnostics"], "no diagnostic (%s)" % [d["message"] for d in s["diagnostics"]])
 done()
