@@ -94,6 +94,8 @@ static void fill_from_sym(struct au_funcinfo *fi, const struct asym_func *af)
 	fi->flags = af->flags;
 	fi->task_arg = af->task_arg;
 	fi->forwards = is_forwarding(fi);
+	/* (tokio::macros::support::poll_fn: the macros' own, doc(hidden)) */
+	fi->macro_round = fi->label && !strcmp(fi->label, "<tokio::future::poll_fn::PollFn as Future>");
 }
 
 int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary)

@@ -29,6 +29,9 @@ struct au_funcinfo {
 	 * poll is the same poll, and what it waits on is what the wrapper
 	 * waits on */
 	bool forwards;
+	/* tokio's select! and join! poll_fn: the futures it polls are the
+	 * macro's own, dropped when the macro's round is over */
+	bool macro_round;
 };
 
 struct au_funcs {

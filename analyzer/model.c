@@ -285,6 +285,17 @@ static void future_rehash(struct au_model *m)
 	free(old);
 }
 
+static struct au_future *future_find(const struct au_model *m, int32_t func, uint64_t self)
+{
+	struct au_future *f;
+
+	for (f = m->hash[future_hash(m, func, self)]; f; f = f->hnext) {
+		if (f->func == func && f->self == self)
+			return f;
+	}
+	return NULL;
+}
+
 static struct au_future *future_get(struct au_model *m, int32_t func, uint64_t self)
 {
 	size_t h = future_hash(m, func, self);
@@ -308,6 +319,67 @@ static struct au_future *future_get(struct au_model *m, int32_t func, uint64_t s
 	m->hash[h] = f;
 	m->live++;
 	return f;
+}
+
+/* Is the future at @self inside @parent's own state (its awaitee, a
+ * Timeout's value), not borrowed or boxed from elsewhere? */
+static bool held_inside(const struct au_model *m, const struct au_future *parent, uint64_t self)
+{
+	const struct au_funcinfo *pfi = finfo(m, parent->func);
+	uint64_t size = pfi && pfi->sym ? pfi->sym->future_size : 0;
+
+	return self >= parent->self && self - parent->self < size;
+}
+
+/*
+ * Did @f, polled again by @parent, an async body, complete at its last
+ * poll?  Its Poll<Output> came back through memory (a select!'s poll_fn,
+ * Interval::tick), so its Ready went unseen.  An async body polls what it
+ * awaits until Pending, then returns Pending itself: a second poll in the
+ * same poll of the body, or one after the body waited on another kind of
+ * future since, is a new future's (the next round of a loop).
+ */
+static bool done_unseen(const struct au_model *m, const struct au_future *f,
+			const struct au_future *parent)
+{
+	const struct au_funcinfo *pfi;
+
+	if (!f->polls || f->last_result != AU_POLL_UNKNOWN || f->parent_id != parent->id)
+		return false;
+	pfi = finfo(m, parent->func);
+	if (!pfi || (pfi->role != ASYM_ROLE_ASYNC_FN && pfi->role != ASYM_ROLE_ASYNC_BLOCK))
+		return false;
+	return parent->polls == f->parent_polls || parent->await.child_func != f->func;
+}
+
+/*
+ * Is @f, polled at @self by a poll of @parent, a new future made where an
+ * older one was dropped before it completed?  Its instance is known only
+ * by its address, and the drop is not recorded.  Two signs:
+ * - it lies inside @parent's state, and another instance polled it last:
+ *   the timeout that held it was dropped, and this is the next timeout's;
+ * - it was polled last by an instance of tokio's select! or join! poll_fn
+ *   that has ended: the futures the macro was given live for one round of
+ *   a loop (one it polls through `&mut` lives on: the `&mut F` wrapper's
+ *   poll polls it, and stays).  Others that end may not own what they
+ *   polled: a Next its stream's futures, an executor's per-poll wrapper
+ *   its task's.
+ */
+static bool outlived(const struct au_model *m, const struct au_future *f,
+		     const struct au_future *parent, uint64_t self)
+{
+	const struct au_funcinfo *pfi;
+	const struct au_future *last;
+
+	if (!f->polls || !f->parent_id || f->parent_id == parent->id)
+		return false;
+	if (held_inside(m, parent, self))
+		return true;
+	pfi = finfo(m, f->parent_func);
+	if (!pfi || !pfi->macro_round)
+		return false;
+	last = future_find(m, f->parent_func, f->parent_self);
+	return !last || last->id != f->parent_id;
 }
 
 static struct au_future_stats *stats_for(struct au_model *m, int32_t func)
@@ -1780,6 +1852,24 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			m->warned_noself = true;
 		}
 		fr->future = future_get(m, rec->func, self);
+		{
+			struct frame *pf = enclosing_poll(t, t->depth - 1);
+			struct au_future *parent = pf ? pf->future : NULL;
+
+			if (parent && done_unseen(m, fr->future, parent)) {
+				fr->future->completed = true;
+				future_end(m, fr->future, fr->future->last_end);
+				fr->future = future_get(m, rec->func, self);
+			} else if (parent && outlived(m, fr->future, parent, self)) {
+				/* the old one went with the instance that held it */
+				future_end(m, fr->future, fr->future->last_end);
+				fr->future = future_get(m, rec->func, self);
+			}
+			fr->future->parent_id = parent ? parent->id : 0;
+			fr->future->parent_func = parent ? parent->func : -1;
+			fr->future->parent_self = parent ? parent->self : 0;
+			fr->future->parent_polls = parent ? parent->polls : 0;
+		}
 		/* async-std's block_on names its task before polling in it */
 		if (t->next_runtime_id && t->task && t->task->kind == AU_TASK_BLOCK_ON &&
 		    !t->task->runtime_id) {

@@ -133,6 +133,13 @@ struct au_future {
 	/* The futures a library future it awaits left pending inside and
 	 * has not completed yet; NULL until it awaits one that polls some. */
 	struct au_inside *inside;
+	/* the instance whose poll polled it last (0: none): a future inside
+	 * another one's state is new when a new instance of that one polls
+	 * it (a timeout's future, cancelled, and the next timeout's) */
+	uint64_t parent_id;
+	int32_t parent_func;
+	uint64_t parent_self;
+	uint32_t parent_polls;   /* the polls that instance had ended then */
 	/* hash chaining */
 	struct au_future *hnext;
 };

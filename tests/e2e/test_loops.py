@@ -6,7 +6,9 @@ long as its timer.  Where two awaits of one kind share a place in the
 state machine and the code's order cannot tell which one runs (a loop with
 a second sleep every other round), the wait says its line is the
 likeliest of 2 (guessed_among), and the symbols say which await can follow
-which."""
+which.  A future dropped before it completes, and the next one made at its
+address (a timeout's call, a select!'s branches each round), are
+instances of their own."""
 import json
 import subprocess
 
@@ -85,6 +87,30 @@ check(all((w[0] == short) == (w[1] < 8) for w in placed) and
       all(w[4] == 2 for w in alt if w[4]) and len(placed) < len(alt),
       "alternating: the waits the code's order places are right (4 ms at line %d, 12 at "
       "%d), the others are a guess among 2 (%s)" % (short, long_, alt))
+# three 10 ms timeouts around a 100 ms call: three calls, each made where
+# the last was dropped, each waiting 10 ms once (to 13.5: the timer's 1 ms
+# slots and mcount), none complete; no wait from one call's last poll to
+# the next one's first
+calls = [w for w in waits("loops::slow_call")]
+by_name = {f["name"]: f for f in s["futures"]}
+sc = by_name.get("loops::slow_call", {})
+check(sc.get("instances") == 3 and sc.get("completed") == 0 and len(calls) == 3 and
+      all(w[0] == marker_line(SRC_FILE, "slow-call") and 10 <= w[1] <= 13.5 for w in calls),
+      "slow_call: 3 instances, none completed, one 10 ms wait each at line %d (%s, %s)" %
+      (marker_line(SRC_FILE, "slow-call"), sc, calls))
+imp = at("loops::impatient", "impatient")
+check(len(imp) == 3 and all(10 <= w[1] <= 13.5 and w[2] == "<tokio::time::timeout::Timeout as Future>"
+                            and "loops::slow_call" in (w[3] or []) for w in imp),
+      "impatient: three 10 ms waits on the timeout around slow_call (%s)" % imp)
+# the actor's select! makes a recv and a tick future every round (6
+# commands, the shutdown and a tick every 15 ms: 13 rounds or more), and
+# drops those that lost: each round's are instances of their own, not one
+# tick future polled for the whole run
+tick = by_name.get("<tokio::time::interval::Interval>::tick", {})
+recv = by_name.get("<tokio::sync::mpsc::bounded::Receiver>::recv", {})
+check(tick.get("instances", 0) >= 10 and recv.get("instances", 0) >= 10 and
+      tick.get("polls", 0) <= 2 * tick.get("instances", 0),
+      "actor: the select!'s tick and recv futures, one per round (%s, %s)" % (tick, recv))
 check(not s["diagnostics"], "no diagnostic (%s)" % [d["message"] for d in s["diagnostics"]])
 
 # the symbols: either sleep can follow the short one; only the short one
