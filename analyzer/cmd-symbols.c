@@ -90,6 +90,14 @@ static cJSON *func_json(const struct asym_func *f)
 			cJSON_AddNumberToObject(o, "ret_bits", f->ret_bits);
 			cJSON_AddNumberToObject(o, "ret_pending", f->ret_pending);
 		}
+		if (f->first_known) {
+			cJSON *first = cJSON_AddArrayToObject(o, "first_awaits");
+
+			for (unsigned b = 0; b < f->n_awaits && b < 64; b++) {
+				if (f->first_awaits & (1ull << b))
+					cJSON_AddItemToArray(first, cJSON_CreateNumber(f->awaits[b].state));
+			}
+		}
 		aws = cJSON_AddArrayToObject(o, "awaits");
 		for (unsigned i = 0; i < f->n_awaits; i++) {
 			const struct asym_await *a = &f->awaits[i];

@@ -1773,7 +1773,9 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			/* A task whose root future is done has completed, also
 			 * on runtimes whose completion has no function of its
 			 * own (async-task's run() returns from the poll) */
-			if (task && task->id == f->task && task->root_func == f->func &&
+			/* (the instance: a recursive walk's inner walks are
+			 * futures of its root's function) */
+			if (task && task->id == f->task && task->root_future == f->id &&
 			    !task->completed)
 				task->completed = end;
 			future_end(m, f, end);
@@ -1885,6 +1887,10 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			fr->future->first_start = rec->time;
 			fr->future->first_thread = thread;
 			fr->future->task = task ? task->id : 0;
+			/* a new one starts at its body's start: it reaches the
+			 * first awaits first */
+			if (fi->sym && fi->sym->first_known)
+				fr->future->maybe_at = fi->sym->first_awaits;
 			/* A task's root is the outermost future it polls, or
 			 * rather the program's own first one when the outermost
 			 * is a runtime wrapper (block_on's Pin<&mut F>). */
@@ -1892,6 +1898,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			    (task->root_func < 0 ? is_task_root(t, task)
 			     : !task->root_user && (fi->flags & ASYM_F_USER))) {
 				task->root_func = rec->func;
+				task->root_future = fr->future->id;
 				task->root_user = (fi->flags & ASYM_F_USER) != 0;
 			}
 		}

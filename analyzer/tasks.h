@@ -38,6 +38,7 @@ struct au_task {
 	enum au_task_kind kind;
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */
+	uint64_t root_future;    /* and its instance (struct au_future's id) */
 	int32_t spawn_func;      /* the program's function that spawned it, -1 unknown */
 	int32_t runs_func;       /* a blocking-pool task: the program's closure it runs, -1 */
 	int32_t spawn_callee;    /* the function spawn_func called to spawn it, -1 unknown */

@@ -72,6 +72,11 @@ bool asym_same_source(const char *a, const char *b);
  * capstone): the awaits that can follow an await */
 bool asym_calls_next(struct asym_binary *bin, const struct asym_func *f, uint64_t from,
 		     const uint64_t *calls, unsigned n, uint64_t *next);
+/* code.c: which of @calls a first poll of the state machine @f reaches
+ * first (through entry 0 of its resume jump table): the awaits it can
+ * wait at first */
+bool asym_calls_first(struct asym_binary *bin, const struct asym_func *f, const uint64_t *calls,
+		      unsigned n, uint64_t *first);
 /* code.c: what asym_each_call keeps with the binary */
 void asym_code_free(struct asym_binary *bin);
 

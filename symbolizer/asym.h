@@ -228,6 +228,10 @@ struct asym_func {
 	 * over 8 and not one or two values: rustc's Memory layout): its
 	 * address comes first (rdi), and self second (rsi). */
 	uint8_t self_arg;
+	/* The awaits a first poll can reach first (bit i: awaits[i]), from
+	 * the start of its body; known (first_known) where awaits' next is. */
+	uint64_t first_awaits;
+	bool first_known;
 	unsigned n_awaits;
 	const struct asym_await *awaits; /* sorted by state */
 };

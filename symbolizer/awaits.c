@@ -152,6 +152,10 @@ static void find_next_awaits(struct asym_binary *bin, struct asym_func *f)
 			aw->next_known = asym_calls_next(bin, f, calls[a], calls, f->n_awaits,
 							 &aw->next);
 	}
+	/* and where a first wait can be: the first of two awaits of one
+	 * kind at one offset is no guess */
+	if (shared)
+		f->first_known = asym_calls_first(bin, f, calls, f->n_awaits, &f->first_awaits);
 }
 
 static void scan_function(struct asym_binary *bin, struct asym_func *f, bool programs)

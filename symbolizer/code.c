@@ -8,6 +8,7 @@
  * relocations (R_X86_64_RELATIVE: the addend; GLOB_DAT/64: the symbol).
  */
 #include <capstone/capstone.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,8 +105,9 @@ static uint64_t got_target(const struct got_map *got, uint64_t slot)
 	return s ? s->target : 0;
 }
 
-/* The bytes of [vaddr, vaddr+size) from the section that holds them. */
-static const uint8_t *code_at(Elf *elf, uint64_t vaddr, uint64_t size)
+/* The bytes of [vaddr, vaddr+size) from the section that holds them
+ * (code only, or any: a jump table is in .rodata). */
+static const uint8_t *bytes_at(Elf *elf, uint64_t vaddr, uint64_t size, bool code)
 {
 	Elf_Scn *scn = NULL;
 
@@ -114,7 +116,7 @@ static const uint8_t *code_at(Elf *elf, uint64_t vaddr, uint64_t size)
 		Elf_Data *data;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR))
+		    (code && !(sh.sh_flags & SHF_EXECINSTR)))
 			continue;
 		if (vaddr < sh.sh_addr || vaddr + size > sh.sh_addr + sh.sh_size)
 			continue;
@@ -124,6 +126,11 @@ static const uint8_t *code_at(Elf *elf, uint64_t vaddr, uint64_t size)
 		return (const uint8_t *)data->d_buf + (vaddr - sh.sh_addr);
 	}
 	return NULL;
+}
+
+static const uint8_t *code_at(Elf *elf, uint64_t vaddr, uint64_t size)
+{
+	return bytes_at(elf, vaddr, size, true);
 }
 
 /* The line table's row for @vaddr: its line, and its file into @file. */
@@ -268,6 +275,48 @@ static size_t insn_index(const cs_insn *insn, size_t n, uint64_t vaddr)
 	return lo < n && insn[lo].address == vaddr ? lo : n;
 }
 
+/* Which of @calls (n of them, n <= 64) the code from instruction @start
+ * on reaches first, passing none of the others and not returning: bit i
+ * for calls[i].  Jumps through registers (jump tables) are not followed. */
+static uint64_t reach_calls(struct asym_binary *bin, const cs_insn *insn, size_t count,
+			    size_t start, const uint64_t *calls, unsigned n)
+{
+	uint8_t *seen = calloc(count + 1, 1);
+	size_t *todo = calloc(count + 1, sizeof(*todo)), nr_todo = 0;
+	uint64_t next = 0;
+
+	if (start < count && seen && todo)
+		todo[nr_todo++] = start;
+	while (nr_todo) {
+		size_t i = todo[--nr_todo];
+
+		for (; i < count && !seen[i]; i++) {
+			const cs_x86 *x = &insn[i].detail->x86;
+			bool imm = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+			uint64_t hit = 0;
+			size_t t;
+
+			seen[i] = 1;
+			for (unsigned c = 0; c < n; c++)
+				hit |= calls[c] == insn[i].address ? 1ull << c : 0;
+			next |= hit;
+			if (hit || ends_flow(insn[i].id))
+				break;
+			if (cs_insn_group(bin->cs, &insn[i], CS_GRP_JUMP)) {
+				/* (a jump out of the function is a tail call) */
+				t = imm ? insn_index(insn, count, x->operands[0].imm) : count;
+				if (t < count && !seen[t])
+					todo[nr_todo++] = t;
+				if (insn[i].id == X86_INS_JMP)
+					break;
+			}
+		}
+	}
+	free(seen);
+	free(todo);
+	return next;
+}
+
 /*
  * Which of the calls @calls (n of them, n <= 64) the code after the call
  * at @from can reach first, passing none of the others and not returning:
@@ -283,8 +332,7 @@ bool asym_calls_next(struct asym_binary *bin, const struct asym_func *f, uint64_
 {
 	uint64_t vaddr = f->addr + bin->base;
 	const uint8_t *code = code_at(bin->elf, vaddr, f->size);
-	size_t count, start, *todo, nr_todo = 0;
-	uint8_t *seen;
+	size_t count, start;
 	cs_insn *insn;
 
 	*next = 0;
@@ -292,37 +340,102 @@ bool asym_calls_next(struct asym_binary *bin, const struct asym_func *f, uint64_
 		return false;
 	count = cs_disasm(bin->cs, code, f->size, vaddr, 0, &insn);
 	start = insn_index(insn, count, from);
-	seen = calloc(count + 1, 1);
-	todo = calloc(count + 1, sizeof(*todo));
-	if (start < count && seen && todo)
-		todo[nr_todo++] = start + 1;
-	while (nr_todo) {
-		size_t i = todo[--nr_todo];
+	if (start < count)
+		*next = reach_calls(bin, insn, count, start + 1, calls, n);
+	if (count)
+		cs_free(insn, count);
+	return start < count;
+}
 
-		for (; i < count && !seen[i]; i++) {
-			const cs_x86 *x = &insn[i].detail->x86;
-			bool imm = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
-			uint64_t hit = 0;
-			size_t t;
+/* Does @insn change a register other than the stack's by arithmetic (the
+ * state's index shifted before the table is read)? */
+static bool shifts_register(const cs_insn *insn)
+{
+	const cs_x86 *x = &insn->detail->x86;
+	const cs_x86_op *dst = x->op_count ? &x->operands[0] : NULL;
 
-			seen[i] = 1;
-			for (unsigned c = 0; c < n; c++)
-				hit |= calls[c] == insn[i].address ? 1ull << c : 0;
-			*next |= hit;
-			if (hit || ends_flow(insn[i].id))
+	switch (insn->id) {
+	case X86_INS_ADD:
+		/* "add %rcx,%rax": the table's base plus its entry */
+		if (x->op_count == 2 && x->operands[1].type == X86_OP_REG)
+			return false;
+		/* fall through */
+	case X86_INS_SUB:
+	case X86_INS_INC:
+	case X86_INS_DEC:
+	case X86_INS_LEA:
+		if (insn->id == X86_INS_LEA && x->op_count == 2 &&
+		    x->operands[1].type == X86_OP_MEM && x->operands[1].mem.base == X86_REG_RIP)
+			return false;
+		return dst && dst->type == X86_OP_REG && dst->reg != X86_REG_RSP &&
+		       dst->reg != X86_REG_RBP;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Which of @calls (n of them, n <= 64) a first poll of the state machine
+ * @f reaches first, into @first.  Its poll begins by jumping on its state
+ * through a table, whose entry 0 is state 0, Unresumed: where its body
+ * starts.  A position-independent executable's table holds offsets from
+ * itself ("lea table(%rip),%rax; movslq (%rax,%rcx,4),%rcx; add %rcx,%rax;
+ * jmp *%rax"), another's addresses ("mov table(,%rax,8),%rax; jmp *%rax").  False when the code does not open that way (the index
+ * shifted, no table, an entry outside the function).
+ */
+bool asym_calls_first(struct asym_binary *bin, const struct asym_func *f, const uint64_t *calls,
+		      unsigned n, uint64_t *first)
+{
+	uint64_t vaddr = f->addr + bin->base, table = 0, abs_table = 0;
+	const uint8_t *code = code_at(bin->elf, vaddr, f->size), *entry;
+	size_t count, start = SIZE_MAX;
+	bool indexed = false;
+	cs_insn *insn;
+
+	*first = 0;
+	if (!code || !bin->cs_open || n > 64)
+		return false;
+	count = cs_disasm(bin->cs, code, f->size, vaddr, 0, &insn);
+	for (size_t i = 0; i < count && i < 64; i++) {
+		const cs_x86 *x = &insn[i].detail->x86;
+
+		if (insn[i].id == X86_INS_CALL && x->op_count == 1 &&
+		    x->operands[0].type == X86_OP_IMM)
+			continue; /* mcount */
+		if (ends_flow(insn[i].id) || shifts_register(&insn[i]) ||
+		    (insn[i].id != X86_INS_JMP && cs_insn_group(bin->cs, &insn[i], CS_GRP_JUMP)) ||
+		    insn[i].id == X86_INS_CALL)
+			break;
+		if (insn[i].id == X86_INS_LEA && x->op_count == 2 &&
+		    x->operands[1].type == X86_OP_MEM && x->operands[1].mem.base == X86_REG_RIP)
+			table = insn[i].address + insn[i].size + x->operands[1].mem.disp;
+		if (insn[i].id == X86_INS_MOVSXD && x->op_count == 2 &&
+		    x->operands[1].type == X86_OP_MEM && x->operands[1].mem.scale == 4 &&
+		    x->operands[1].mem.disp == 0 && x->operands[1].mem.index != X86_REG_INVALID)
+			indexed = true;
+		if (insn[i].id == X86_INS_MOV && x->op_count == 2 &&
+		    x->operands[1].type == X86_OP_MEM && x->operands[1].mem.base == X86_REG_INVALID &&
+		    x->operands[1].mem.scale == 8 && x->operands[1].mem.index != X86_REG_INVALID)
+			abs_table = (uint64_t)x->operands[1].mem.disp;
+		if (insn[i].id == X86_INS_JMP) {
+			if (x->op_count != 1 || x->operands[0].type != X86_OP_REG)
 				break;
-			if (cs_insn_group(bin->cs, &insn[i], CS_GRP_JUMP)) {
-				/* (a jump out of the function is a tail call) */
-				t = imm ? insn_index(insn, count, x->operands[0].imm) : count;
-				if (t < count && !seen[t])
-					todo[nr_todo++] = t;
-				if (insn[i].id == X86_INS_JMP)
-					break;
+			if (indexed && table && (entry = bytes_at(bin->elf, table, 4, false))) {
+				int32_t rel;
+
+				memcpy(&rel, entry, sizeof(rel));
+				start = insn_index(insn, count, table + (int64_t)rel);
+			} else if (abs_table && (entry = bytes_at(bin->elf, abs_table, 8, false))) {
+				uint64_t to;
+
+				memcpy(&to, entry, sizeof(to));
+				start = insn_index(insn, count, to);
 			}
+			break;
 		}
 	}
-	free(seen);
-	free(todo);
+	if (start < count)
+		*first = reach_calls(bin, insn, count, start, calls, n);
 	if (count)
 		cs_free(insn, count);
 	return start < count;

@@ -7,7 +7,10 @@ channels and a Barrier.  broadcast's recv returns a 16-byte
 Poll<Result<u32, RecvError>> through memory, as the symbols now say for
 every future whose code takes three argument registers; two kinds of
 JoinHandle awaited at one offset keep their own lines; and a task that
-tokio's coop budget makes yield is not busy-polling."""
+tokio's coop budget makes yield is not busy-polling.  A recursive walk
+through boxed futures awaits its left and right walks, two awaits of one
+kind at one offset: its first wait is at the left one, which the code
+reaches first from its start (`first_awaits` in the symbols), no guess."""
 import json
 import re
 import shutil
@@ -172,6 +175,35 @@ recv = [f for f in futures if f["label"] == "<tokio::sync::broadcast::Receiver>:
 check(len(recv) == 1 and recv[0]["self_arg"] == 2,
       "symbols: broadcast's recv returns through memory, self in the 2nd argument (%s)" %
       [f.get("self_arg") for f in recv])
+# the walk: 15 instances; 8 leaves wait 5 ms each; every inner walk waits
+# at its left await once per leaf completing under it, then at its right
+# one as often: 12 and 12, and no wait a guess
+WALK = "primitives::walk::{async_block#0}"
+walk_f = [f for f in s["futures"] if f["name"] == WALK]
+leaf, left, right = (marker_line(SRC_FILE, m) for m in ("leaf", "walk-left", "walk-right"))
+ww = [(w["args"].get("await", {}).get("line"), w["args"]["wait_ns"] / 1e6,
+       w["args"].get("await", {}).get("guessed_among")) for w in waits_of(trace, WALK)]
+check(walk_f and walk_f[0]["instances"] == 15 and walk_f[0]["completed"] == 15,
+      "walk: 15 instances, all completed (%s)" % walk_f)
+check(len([w for w in ww if w[0] == leaf and 5 <= w[1] <= 8]) == 8 and
+      len([w for w in ww if w[0] == left]) == 12 and
+      len([w for w in ww if w[0] == right]) == 12 and len(ww) == 32 and
+      not any(w[2] for w in ww),
+      "walk: 8 waits of 5 ms at line %d, 12 at its left walk (line %d) and 12 at its right "
+      "(line %d), no guess (%s)" % (leaf, left, right, ww))
+# its task ends with its root walk, not with the first inner walk done
+walk_t = [t for t in s["tasks"] if t.get("name") == WALK]
+check(len(walk_t) == 1 and walk_t[0]["outcome"] == "completed" and
+      walk_t[0]["completed_ns"] - walk_t[0]["spawned_ns"] >= 40e6 and
+      walk_t[0]["wakes"] == 8 and walk_t[0]["wakes_after_end"] == 0,
+      "walk's task: completed after its 8 leaves of 5 ms, 8 wakes, none after its end (%s)" %
+      [{k: t.get(k) for k in ("polls", "wakes", "wakes_after_end", "idle_ns")} for t in walk_t])
+walk_sym = [f for f in futures if f["label"] == WALK]
+states = {a["line"]: a["state"] for a in (walk_sym[0]["awaits"] if walk_sym else [])}
+check(walk_sym and sorted(walk_sym[0].get("first_awaits", [])) ==
+      sorted([states.get(leaf), states.get(left)]),
+      "symbols: a walk's first awaits are its leaf's sleep and its left walk (%s)" %
+      (walk_sym[0].get("first_awaits") if walk_sym else None))
 if not shutil.which("objdump") or not shutil.which("nm"):
     if aulib._failures:
         done()
@@ -206,4 +238,5 @@ for f in futures:
 check(checked >= 30 and not wrong,
       "self_arg agrees with the argument registers of %d futures' code (wrong: %s)" %
       (checked, wrong))
+
 done()
