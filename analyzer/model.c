@@ -565,7 +565,9 @@ static bool same_str(const char *a, const char *b)
  * in the same macro? */
 static bool one_place(const struct asym_func *af, uint64_t set, const struct asym_await *site)
 {
-	for (unsigned i = 0; set && i < af->n_awaits && i < 64; i++) {
+	if (!set)
+		return false;
+	for (unsigned i = 0; i < af->n_awaits && i < 64; i++) {
 		const struct asym_await *aw = &af->awaits[i];
 
 		if (!(set & (1ull << i)))
