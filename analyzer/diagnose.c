@@ -428,6 +428,8 @@ static void waiting_task(struct au_diag *g, const struct au_task *t, const char 
 	g->await = t->await_site;
 	g->on_task = t->await_task;
 	g->held_by = t->await_held_by;
+	g->nr_inner = t->await_nr_inner;
+	memcpy(g->inner, t->await_inner, sizeof(g->inner));
 	if (t->await_func >= 0) {
 		g->stack[g->stack_len++] = t->await_func;
 		if (t->await_child >= 0)

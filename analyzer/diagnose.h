@@ -37,6 +37,10 @@ struct au_diag {
 	const struct asym_await *await;
 	uint64_t on_task;            /* the task awaited there (a JoinHandle), 0 if none */
 	uint64_t held_by;            /* the task holding the lock awaited there, 0 if none */
+	/* what the library future awaited there waits on inside (a select!'s
+	 * branches, a FuturesUnordered's futures): functions */
+	int32_t inner[AU_AWAIT_INNER];
+	unsigned nr_inner;
 	int32_t stack[AU_DIAG_STACK]; /* functions, outermost first */
 	unsigned stack_len;
 	int64_t thread;              /* thread index, -1 if none */

@@ -213,6 +213,17 @@ static void value(struct jw *w, uint64_t v, char fmt)
 		jw_hex(w, v);
 }
 
+void au_write_inner(struct jw *w, const struct au_model *m, const int32_t *inner, unsigned n)
+{
+	if (!n)
+		return;
+	jw_name(w, "inner");
+	jw_begin_array(w);
+	for (unsigned i = 0; i < n; i++)
+		jw_string(w, au_model_funcs(m)->v[inner[i]].label);
+	jw_end_array(w);
+}
+
 static void await_args(struct jw *w, const struct au_model *m, const struct au_await *aw)
 {
 	if (aw->site && aw->site->line) {
@@ -228,13 +239,7 @@ static void await_args(struct jw *w, const struct au_model *m, const struct au_a
 	if (aw->child_func >= 0)
 		jw_str_field(w, "on", au_model_funcs(m)->v[aw->child_func].label);
 	/* what that library future (a select!, a join) waits on inside */
-	if (aw->nr_inner) {
-		jw_name(w, "inner");
-		jw_begin_array(w);
-		for (unsigned i = 0; i < aw->nr_inner; i++)
-			jw_string(w, au_model_funcs(m)->v[aw->inner[i]].label);
-		jw_end_array(w);
-	}
+	au_write_inner(w, m, aw->inner, aw->nr_inner);
 	/* a JoinHandle: the task whose end it waits for */
 	if (aw->on_task)
 		jw_u64_field(w, "on_task", aw->on_task);

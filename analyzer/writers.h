@@ -36,6 +36,10 @@ void au_trace_json_set_filter(struct au_sink *trace, const struct au_filter *fil
 /** Call slices written so far (not polls nor runtime calls), and how many
  *  of them --min-call 1us would leave out. */
 void au_trace_json_call_counts(const struct au_sink *trace, uint64_t *calls, uint64_t *under_1us);
+struct jw;
+/** An "inner" field: what a library future waits on inside (@n labels of
+ *  the functions @inner), in a wait (trace) or a diagnostic (summary). */
+void au_write_inner(struct jw *w, const struct au_model *m, const int32_t *inner, unsigned n);
 struct au_correlation;
 /** After the last recording: arrows between the correlated calls. */
 void au_trace_json_correlate(struct au_sink *trace, const struct au_correlation *c);

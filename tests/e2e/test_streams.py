@@ -6,7 +6,8 @@ and says what it still waits on inside when its poll polled none of its
 futures (a FuturesUnordered polls only those that were woken): the ones
 left pending before, less those that completed since.  Each wait is at its
 line and as long as its timers; awaits of one kind sharing a place and a line
-are no guess."""
+are no guess.  A task stuck on one future of its FuturesUnordered never
+completes, and its diagnostic names that future."""
 from aulib import check, done, marker_line, profiled, waits_of
 
 SRC_FILE = "streams/src/main.rs"
@@ -49,9 +50,9 @@ check(fine(u, "fu-next", NEXT % FU) and near(sum(w[1] for w in u), 25) and
       "unordered: three waits on Next<FuturesUnordered> at line %d, 25 ms in all, each on "
       "the fetches inside (%s)" % (marker_line(SRC_FILE, "fu-next"), u))
 fetches = sorted(w[1] for w in waits("streams::fetch"))
-check(len(fetches) == 8 and all(near(ms, e) for ms, e in zip(fetches, [5, 5, 10, 15, 20, 25,
-                                                                        30, 40])),
-      "fetch: 8 instances, each waiting its own 5 to 40 ms (%s)" % fetches)
+check(len(fetches) == 9 and all(near(ms, e) for ms, e in zip(fetches, [5, 5, 5, 10, 15, 20,
+                                                                        25, 30, 40])),
+      "fetch: 9 instances, each waiting its own 5 to 40 ms (%s)" % fetches)
 # boxed futures of two kinds: after the 5 ms fetch completes, the 25 ms
 # pause alone is left inside
 mx = [w for w in waits("streams::mixed") if w[1] > 1]
@@ -81,5 +82,20 @@ guessed = [w["args"]["await"].get("guessed_among") for w in
 check(j and all(w[0] == marker_line(SRC_FILE, "joins") for w in j) and not any(guessed),
       "main: its waits on the JoinHandles at line %d, no guess (%s, guessed_among %s)" %
       (marker_line(SRC_FILE, "joins"), j, guessed))
-check(not s["diagnostics"], "no diagnostic (%s)" % [d["message"] for d in s["diagnostics"]])
+# the task gathering a 5 ms fetch and a call stuck on a oneshot never
+# completes: it waits at its next() on the stuck call alone; nothing else
+# is wrong
+g = [w for w in waits("streams::gather") if w[1] > 1]
+check(len(g) == 1 and near(g[0][1], 5) and fine(g, "gather", NEXT % FU) and
+      sorted(g[0][3] or []) == ["streams::fetch", "streams::stuck"],
+      "gather: waits 5 ms on the fetch and the stuck call (%s)" % g)
+nc = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
+check(len(nc) == 1 and nc[0]["future"] == "streams::gather" and
+      nc[0]["await"] == "%s:%d" % (SRC_FILE, marker_line(SRC_FILE, "gather")) and
+      nc[0].get("inner") == ["streams::stuck"] and "[streams::stuck]" in nc[0]["message"] and
+      len(s["diagnostics"]) == 1,
+      "one diagnostic: gather never completed, waiting at line %d on the stuck call inside "
+      "its FuturesUnordered (%s)" % (marker_line(SRC_FILE, "gather"),
+                                     [(d["kind"], d.get("inner"), d["message"][:160])
+                                      for d in s["diagnostics"]]))
 done()
