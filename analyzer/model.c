@@ -1653,7 +1653,11 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			if (parent)
 				parent->last_child_result = (int8_t)res;
 			if (parent && res != AU_POLL_READY) {
-				parent->pending_child_holder = 0;
+				/* the lock a library future waits for inside is
+				 * what its awaiter waits for (OnceCell::get_or_init
+				 * waits for its Semaphore, held by the initializer) */
+				parent->pending_child_holder =
+					fi && !(fi->flags & ASYM_F_USER) ? fr->pending_child_holder : 0;
 				/* (a wrapper, Pin<Box<F>> or join_all's
 				 * MaybeDone: what it polled, when seen) */
 				if (fi && fi->forwards && fr->nr_pending_kids) {

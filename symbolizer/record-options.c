@@ -157,10 +157,13 @@ static bool patched_by_default(const struct asym_func *f, const struct labels *a
 		return true;
 	if (f->role == ASYM_ROLE_BLOCKING_CALL)
 		return f->flags & ASYM_F_USER_CALLED;
+	/* (a lock's own body wherever it is taken: a OnceCell's get_or_init
+	 * takes its Semaphore inside the library, and who waits for whom
+	 * needs that poll) */
 	if (f->flags & ASYM_F_FUTURE)
 		return (awaited->n && bsearch(&f->label, awaited->v, awaited->n, sizeof(*awaited->v),
 					      cmp_label)) ||
-		       (f->flags & (ASYM_F_USER_CALLED | ASYM_F_USER_MADE));
+		       (f->flags & (ASYM_F_USER_CALLED | ASYM_F_USER_MADE | ASYM_F_LOCK_BODY));
 	return runtime_call(f);
 }
 

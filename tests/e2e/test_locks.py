@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """tokio locks held across an .await (fixtures/locks): a task waiting for
 a Mutex or an RwLock names the task holding it (held_by), for as long as
-the holder keeps it; two tasks taking two Mutexes in opposite orders are
+the holder keeps it, and one waiting for a OnceCell names the task
+initializing it; two tasks taking two Mutexes in opposite orders are
 a deadlock whose parties each hold the lock the other waits for."""
 from aulib import check, done, marker_line, profiled, waits_of, within
 
@@ -27,6 +28,19 @@ def lock_wait(future, marker, holder, ms):
 lock_wait("locks::contender", "contender lock", "locks::holder", 35)
 # writer keeps the write lock over 30 ms; reader asks 5 ms in
 lock_wait("locks::reader", "reader read", "locks::writer", 25)
+# three tasks ask a OnceCell 0, 5 and 10 ms in; the first initializes it
+# over 30 ms: the others wait ~25 and ~20 ms, for the first (its
+# Semaphore, inside get_or_init)
+users = sorted(t["id"] for t in s["tasks"] if t["name"] == "locks::cell_user")
+line = marker_line(SRC_FILE, "cell get")
+cw = sorted(((w["args"]["wait_ns"] / 1e6, w["args"].get("held_by"))
+             for w in waits_of(trace, "locks::cell_user")
+             if w["args"].get("await", {}).get("line") == line), reverse=True)
+check(len(users) == 3 and len(cw) == 3 and within(cw[0][0], 30, 0.15) and not cw[0][1] and
+      within(cw[1][0], 25, 0.15) and within(cw[2][0], 20, 0.15) and
+      cw[1][1] == cw[2][1] == users[0],
+      "OnceCell: the initializer waits 30 ms in its init; the others ~25 and ~20 ms at line %d "
+      "for the initializer, task %s (%s)" % (line, users[:1], cw))
 check(not s["diagnostics"], "no diagnostics (%s)" % [d["kind"] for d in s["diagnostics"]])
 
 # two Mutexes taken in opposite orders: each task holds what the other wants
