@@ -9,10 +9,11 @@ likeliest of 2 (guessed_among), and the symbols say which await can follow
 which.  A future dropped before it completes, and the next one made at its
 address (a timeout's call, a select!'s branches each round), are
 instances of their own."""
+import collections
 import json
 import subprocess
 
-from aulib import AU, check, done, fixture, marker_line, profiled, waits_of, within
+from aulib import AU, check, done, fixture, marker_line, polls_of, profiled, waits_of, within
 
 SRC_FILE = "loops/src/main.rs"
 res, s, trace = profiled("loops")
@@ -111,6 +112,13 @@ recv = by_name.get("<tokio::sync::mpsc::bounded::Receiver>::recv", {})
 check(tick.get("instances", 0) >= 10 and recv.get("instances", 0) >= 10 and
       tick.get("polls", 0) <= 2 * tick.get("instances", 0),
       "actor: the select!'s tick and recv futures, one per round (%s, %s)" % (tick, recv))
+# ...while the shutdown Receiver it polls through `&mut` every round lives
+# on: one instance polled in every round
+shut = collections.Counter(e["args"].get("instance") for e in
+                           polls_of(trace, "<tokio::sync::oneshot::Receiver as Future>"))
+check(shut and max(shut.values()) >= 10,
+      "actor: the shutdown Receiver, polled through &mut, is one instance over the rounds "
+      "(polls per instance: %s)" % dict(shut))
 check(not s["diagnostics"], "no diagnostic (%s)" % [d["message"] for d in s["diagnostics"]])
 
 # the symbols: either sleep can follow the short one; only the short one
