@@ -33,6 +33,35 @@ static const char *dur(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+/*
+ * @name as a table's column of @width shows it.  A type's label too long
+ * for it loses its module paths, so that what tells two rows apart
+ * survives the cut: "<futures_util::stream::stream::next::Next<
+ * futures_util::stream::futures_unordered::FuturesUnordered> as Future>"
+ * reads "<Next<FuturesUnordered> as Future>".  The program's own names
+ * keep theirs (the function is the part that matters).
+ */
+static const char *fit(const char *name, size_t width, char *buf, size_t len)
+{
+	size_t n = 0, path = 0;
+
+	if (!name || name[0] != '<' || strlen(name) <= width || !len)
+		return name;
+	for (const char *p = name; *p && n + 1 < len; p++) {
+		if (p[0] == ':' && p[1] == ':') {
+			n = path; /* drop the module path so far */
+			p++;
+			continue;
+		}
+		if (!(p[0] == '_' || (p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
+		      (p[0] >= '0' && p[0] <= '9')))
+			path = n + 1;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void print_await(FILE *fp, const struct au_model *m, const struct au_await *aw)
 {
 	if (aw->site && aw->site->line)
@@ -136,13 +165,13 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 	for (size_t i = 0; i < listed && i < 10; i++) {
 		const struct au_task *t = all[i];
 		const char *name = au_summary_task_name(m, t);
-		char rt[24] = "-";
+		char rt[24] = "-", short_name[256];
 
 		if (t->runtime_id)
 			snprintf(rt, sizeof(rt), "%llu", (unsigned long long)t->runtime_id);
 		fprintf(fp, "  %6llu %6s %-36.36s %6u %12s %11s %12s %12s  %s\n",
 			(unsigned long long)t->id, rt,
-			name ? name
+			name ? fit(name, 36, short_name, sizeof(short_name))
 			: t->kind == AU_TASK_BLOCKING ? "(blocking task, future not traced)"
 						      : "(future not traced)",
 			t->polls, dur(b1, sizeof(b1), t->busy_ns),
@@ -269,6 +298,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			"polls", "busy", "blocked", "waiting", "max poll");
 		for (size_t i = 0; i < sum->nr_futures; i++) {
 			const struct au_sum_future *f = &sum->futures[i];
+			char short_name[256];
 
 			if (!!(f->fi->flags & ASYM_F_USER) != user ||
 			    future_hidden(filter, f->fi, f->max_poll_ns))
@@ -277,7 +307,8 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 				fprintf(fp, "  ... %zu more in the summary JSON\n", total - shown + 1);
 				break;
 			}
-			fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %11s %12s %12s\n", f->name,
+			fprintf(fp, "  %-44.44s %-11s %6llu %6llu %12s %11s %12s %12s\n",
+				fit(f->name, 44, short_name, sizeof(short_name)),
 				au_summary_kind(f->fi), (unsigned long long)f->instances,
 				(unsigned long long)f->polls, dur(b1, sizeof(b1), f->busy_ns),
 				f->blocked_ns ? dur(b4, sizeof(b4), f->blocked_ns) : "-",

@@ -8,7 +8,9 @@ left pending before, less those that completed since.  Each wait is at its
 line and as long as its timers; awaits of one kind sharing a place and a line
 are no guess.  A task stuck on one future of its FuturesUnordered never
 completes, and its diagnostic names that future."""
-from aulib import check, done, marker_line, profiled, waits_of
+import subprocess
+
+from aulib import AU, check, done, marker_line, profiled, waits_of
 
 SRC_FILE = "streams/src/main.rs"
 res, s, trace = profiled("streams")
@@ -90,6 +92,12 @@ check(len(g) == 1 and near(g[0][1], 5) and fine(g, "gather", NEXT % FU) and
       sorted(g[0][3] or []) == ["streams::fetch", "streams::stuck"],
       "gather: waits 5 ms on the fetch and the stuck call (%s)" % g)
 nc = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
+# the report's table: rows of one stream future told apart by their
+# streams, their module paths dropped to fit the column
+report = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
+check("<Next<FuturesUnordered> as Future>" in report and "<Next<Unfold> as Future>" in report,
+      "report: the library futures' table names Next<FuturesUnordered> and Next<Unfold> (%s)" %
+      [l for l in report.splitlines() if "Next" in l][:4])
 check(len(nc) == 1 and nc[0]["future"] == "streams::gather" and
       nc[0]["await"] == "%s:%d" % (SRC_FILE, marker_line(SRC_FILE, "gather")) and
       nc[0].get("inner") == ["streams::stuck"] and "[streams::stuck]" in nc[0]["message"] and
