@@ -52,8 +52,8 @@ struct frame {
 	 * (AU_POLL_*), NO_CHILD if none */
 #define NO_CHILD -2
 	int8_t last_child_result;
-	/* task poll frames: time in the runtime's park inside it (a worker
-	 * loop that runs inside a blocking task's poll): not busy */
+	/* task and poll frames: time in the runtime's park inside it (a
+	 * worker loop that runs inside a blocking task's poll): not busy */
 	uint64_t parked_inside;
 	/* a task poll (or block_on) on this frame, and the task it replaced
 	 * as the thread's current one */
@@ -1268,11 +1268,16 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 		}
 		break;
 	case ASYM_ROLE_PARK:
+		/* the task poll around it, and the polls of futures in between
+		 * (a tokio worker's loop runs as a BlockingTask's poll): parked,
+		 * not busy */
 		for (size_t d = th->depth; d-- > 0;) {
-			if (th->stack[d].task) {
-				th->stack[d].parked_inside += end - fr->start;
+			struct frame *pf = &th->stack[d];
+
+			if (pf->future || pf->task)
+				pf->parked_inside += end - fr->start;
+			if (pf->task)
 				break;
-			}
 		}
 		for_each_sink(m, s) {
 			if (s->ops->park)
@@ -1586,7 +1591,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.prev_await = f->await;
 		f->polls++;
 		poll.number = f->polls;
-		f->busy_ns += dur;
+		f->busy_ns += dur > fr->parked_inside ? dur - fr->parked_inside : 0;
 		if (dur > f->max_poll_ns)
 			f->max_poll_ns = dur;
 		if (poll.wait_start && fr->start >= poll.wait_start)
@@ -1949,9 +1954,13 @@ static void sched_switch(struct au_model *m, uint32_t thread, const struct au_re
 
 	m->switches += rec->addr != AU_EVENT_THREAD_EXIT;
 	/* a known time on the thread: calls still open at the end (a park
-	 * the program exited in) close no earlier */
+	 * the program exited in) close no earlier; and on the program, which
+	 * lived until then (a hung service killed after seconds of no call
+	 * at all) */
 	if (rec->time > t->last_time)
 		t->last_time = rec->time;
+	if (rec->time > m->last_time)
+		m->last_time = rec->time;
 	if (rec->addr == AU_EVENT_SCHED_OUT || rec->addr == AU_EVENT_SCHED_OUT_PREEMPT) {
 		t->off_since = rec->time;
 		t->off_preempted = rec->addr == AU_EVENT_SCHED_OUT_PREEMPT;
@@ -2068,6 +2077,14 @@ static void finish_task(struct au_task *t, void *arg)
 {
 	struct au_model *m = arg;
 
+	/* waiting when the recording ended, nothing having woken it: idle
+	 * until then (a task stuck in a hung service, for the whole hang) */
+	if (!t->completed && !t->running && !t->woken_at && t->last_poll_end &&
+	    m->last_time > t->last_poll_end) {
+		t->idle_ns += m->last_time - t->last_poll_end;
+		if (m->last_time - t->last_poll_end > t->max_idle_ns)
+			t->max_idle_ns = m->last_time - t->last_poll_end;
+	}
 	t->outcome = outcome_of(t, AU_OUTCOME_PENDING);
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
