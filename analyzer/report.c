@@ -264,8 +264,12 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 	if (info->has_exit_status && info->exit_status != 0) {
 		int st = info->exit_status;
 
-		/* a raw wait(2) status, as uftrace saved it */
-		if ((st & 0x7f) && (st & 0x7f) != 0x7f)
+		/* a raw wait(2) status, as uftrace saved it; -1 when uftrace
+		 * itself was interrupted (Ctrl-C) before it saw the program end */
+		if (st == -1)
+			fprintf(fp, "the recording was interrupted before the program ended: this is "
+				"what was recorded until then\n");
+		else if ((st & 0x7f) && (st & 0x7f) != 0x7f)
 			fprintf(fp, "the program was killed by signal %d (%s): this is what was "
 				"recorded until then\n", st & 0x7f, strsignal(st & 0x7f));
 		else if (st != 65536)

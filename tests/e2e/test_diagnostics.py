@@ -6,11 +6,14 @@ an AB-BA channel deadlock (with each send's await line), a dropped waker
 (lost_wake), and a clean program (no diagnostics).  The report shows the
 same diagnostics as the summary."""
 import json
+import os
 import re
+import signal
 import subprocess
+import time
 
 from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, marker_line, profile,
-                   undocumented_keys)
+                   tmpdir, undocumented_keys)
 
 
 def diags(summary, kind):
@@ -125,6 +128,38 @@ check(ta and len(wn) == 1 and wn[0].get("on_task") == ta[0] and
       "the waiter's never_completed names a's task %s as what it waits on (%s)" %
       (ta, [(d.get("on_task"), d["message"][:120]) for d in wn]))
 check_trace_file(res["trace"])
+
+# The same, hung: main waits forever, nothing is called after the first
+# millisecond, and the user interrupts it (Ctrl-C: SIGINT to the whole
+# group) after 2 s.  The recording lasts until then, and so do the stuck
+# tasks' waits.
+out = os.path.join(tmpdir("au-e2e-"), "hang")
+proc = subprocess.Popen([os.path.join(SRC, "scripts", "profile.sh"), fixture("deadlock"), out,
+                         "--", "hang"], env=dict(os.environ, ASYNC_UFTRACE=AU),
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                        start_new_session=True)
+time.sleep(2)
+os.killpg(proc.pid, signal.SIGINT)
+text = proc.communicate(timeout=120)[0]
+print(text)
+if os.path.exists(out + ".summary.json"):
+    s = load(out + ".summary.json")
+    stuck = [d for d in diags(s, "never_completed") if d["future"] in ("deadlock::a", "deadlock::b")]
+    idle = {t["name"]: t["idle_ns"] for t in s["tasks"] if t["name"] in ("deadlock::a", "deadlock::b")}
+    # (profile.sh starts the program ~0.1 s in)
+    check(s["trace"]["duration_ns"] >= 1.5e9 and
+          "the recording was interrupted before the program ended" in text,
+          "hang: the recording lasts until the interrupt, ~2 s, and says it was interrupted "
+          "(%.3f s)" % (s["trace"]["duration_ns"] / 1e9))
+    check(len(stuck) == 2 and all(d["dur_ns"] >= 1.5e9 for d in stuck) and
+          all(" s before the end" in d["message"] or "ms before the end" in d["message"]
+              for d in stuck),
+          "hang: a and b last polled ~2 s before the end (%s)" %
+          [(d["dur_ns"], d["message"][-80:]) for d in stuck])
+    check(len(idle) == 2 and all(v >= 1.5e9 for v in idle.values()),
+          "hang: a and b idle ~2 s, waiting when it ended (%s)" % idle)
+else:
+    check(False, "hang: analyzed after the interrupt (%s)" % text[-300:])
 
 # --- lost wake -----------------------------------------------------------------
 res = profile(fixture("lost-wake"), "lost-wake")
