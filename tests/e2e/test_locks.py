@@ -5,7 +5,9 @@ a Mutex or an RwLock names the task holding it (held_by), for as long as
 the holder keeps it, and one waiting for a OnceCell names the task
 initializing it; two tasks taking two Mutexes in opposite orders are
 a deadlock whose parties each hold the lock the other waits for."""
-from aulib import check, done, marker_line, profiled, waits_of, within
+import subprocess
+
+from aulib import AU, check, done, marker_line, profiled, waits_of, within
 
 SRC_FILE = "locks/src/main.rs"
 res, s, trace = profiled("locks")
@@ -41,6 +43,12 @@ check(len(users) == 3 and len(cw) == 3 and within(cw[0][0], 30, 0.15) and not cw
       cw[1][1] == cw[2][1] == users[0],
       "OnceCell: the initializer waits 30 ms in its init; the others ~25 and ~20 ms at line %d "
       "for the initializer, task %s (%s)" % (line, users[:1], cw))
+# the report's library table: get_or_init's name shortened to fit its
+# column keeps the "::" before the method
+report = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
+check("  <OnceCell>::get_or_init " in report,
+      "report: <tokio::sync::once_cell::OnceCell>::get_or_init reads <OnceCell>::get_or_init (%s)" %
+      [l for l in report.splitlines() if "get_or_init" in l][:2])
 check(not s["diagnostics"], "no diagnostics (%s)" % [d["kind"] for d in s["diagnostics"]])
 
 # two Mutexes taken in opposite orders: each task holds what the other wants
