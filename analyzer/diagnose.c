@@ -129,6 +129,34 @@ static const char *label(const struct au_model *m, int32_t func)
 	return func >= 0 ? au_model_funcs(m)->v[func].label : "?";
 }
 
+/*
+ * A poll open at the end whose thread was blocked off the CPU most of it
+ * (a hung program, stopped): for how long, and the blocking call its
+ * innermost function makes, where it most likely is.  uftrace writes a
+ * call when it returns (under the default time filter): one that never
+ * returned is not in the recording.  "" otherwise.
+ */
+static const char *ended_blocked(char *buf, size_t len, const struct au_model *m,
+				 const struct au_task *t, uint64_t poll_ns)
+{
+	const struct au_funcinfo *fi = t->ended_depth ?
+		&au_model_funcs(m)->v[t->ended_stack[t->ended_depth - 1]] : NULL;
+	char b[32];
+	size_t n;
+
+	if (!len || t->ended_blocked_ns * 2 < poll_ns || !t->ended_blocked_ns) {
+		if (len)
+			buf[0] = '\0';
+		return buf;
+	}
+	n = snprintf(buf, len, "; its thread was blocked off the CPU for %s of it",
+		     short_time(b, sizeof(b), t->ended_blocked_ns));
+	if (n < len && fi && fi->sym && fi->sym->may_block_in)
+		snprintf(buf + n, len - n, ", most likely in %s, which %s calls (a call that "
+			 "never returned is not recorded)", fi->sym->may_block_in, fi->label);
+	return buf;
+}
+
 /* Where task @t waits on, as it was at its last poll. */
 static struct wait_on task_wait(const struct au_task *t)
 {
@@ -497,11 +525,12 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		if (!(g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_start, end))))
 			return;
 		g->message = msg("task %llu (%s) never completed: it was inside a poll when the "
-				 "recording ended, in %s (the poll began %s before the end)",
+				 "recording ended, in %s (the poll began %s before the end)%s",
 				 (unsigned long long)t->id, name ? name : "?",
 				 t->ended_depth ? label(m, t->ended_stack[t->ended_depth - 1])
 						: "its task poll",
-				 short_time(b1, sizeof(b1), elapsed(t->last_poll_start, end)));
+				 short_time(b1, sizeof(b1), elapsed(t->last_poll_start, end)),
+				 ended_blocked(b2, sizeof(b2), m, t, elapsed(t->last_poll_start, end)));
 		g->task = t->id;
 		g->future = name;
 		g->ts = t->last_poll_start;

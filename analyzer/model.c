@@ -2150,8 +2150,15 @@ void au_model_finish(struct au_model *m)
 			if (t->depth - from > AU_TASK_ENDED_STACK)
 				from = t->depth - AU_TASK_ENDED_STACK;
 			task->ended_in_poll = true;
-			for (size_t d = from; d < t->depth; d++)
+			for (size_t d = from; d < t->depth; d++) {
 				task->ended_stack[task->ended_depth++] = t->stack[d].func;
+				/* (the outermost poll's: all of it) */
+				if (t->stack[d].future && t->stack[d].blocked_ns > task->ended_blocked_ns)
+					task->ended_blocked_ns = t->stack[d].blocked_ns;
+			}
+			/* still off the CPU, not for want of one: blocked to the end */
+			if (t->off_since && !t->off_preempted && m->last_time > t->off_since)
+				task->ended_blocked_ns += m->last_time - t->off_since;
 		}
 		while (t->depth)
 			pop_frame(m, i, t->last_time, false, 0, true);

@@ -78,6 +78,7 @@ struct au_task {
 	/* a poll still open when the recording ended (the program was killed,
 	 * crashed or exited inside it), and the innermost call then */
 	bool ended_in_poll;
+	uint64_t ended_blocked_ns; /* of that poll, its thread's time blocked off the CPU */
 	uint8_t ended_depth;
 	int32_t ended_stack[AU_TASK_ENDED_STACK]; /* innermost calls then, outermost first */
 	bool dropped;            /* freed inside its own poll: ends with it */

@@ -216,6 +216,11 @@ struct asym_func {
 	const char *runtime;    /* runtime a runtime role belongs to ("tokio"), else NULL */
 	int task_arg;           /* runtime roles: argN (1-based) holding the task identity, 0 if none */
 	const char *blocking_callee; /* with ASYM_F_CALLS_BLOCKING: the blocking function's name */
+	/* The program's functions: the first blocking function it calls,
+	 * generic ones included (std's Mutex<T>::lock), NULL if none: where
+	 * a thread blocked inside it most likely is when the call never
+	 * returned, and so was never recorded. */
+	const char *may_block_in;
 	uint64_t future_size;   /* byte size of the state machine / Self, 0 if unknown */
 	/* Ready/Pending decoding: with ASYM_RET_REG, the poll returned
 	 * Pending iff ((rax >> ret_shift) & mask(ret_bits)) == ret_pending. */

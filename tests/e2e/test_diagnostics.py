@@ -133,17 +133,24 @@ check_trace_file(res["trace"])
 # millisecond, and the user interrupts it (Ctrl-C: SIGINT to the whole
 # group) after 2 s.  The recording lasts until then, and so do the stuck
 # tasks' waits.
-out = os.path.join(tmpdir("au-e2e-"), "hang")
-proc = subprocess.Popen([os.path.join(SRC, "scripts", "profile.sh"), fixture("deadlock"), out,
-                         "--", "hang"], env=dict(os.environ, ASYNC_UFTRACE=AU),
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                        start_new_session=True)
-time.sleep(2)
-os.killpg(proc.pid, signal.SIGINT)
-text = proc.communicate(timeout=120)[0]
-print(text)
-if os.path.exists(out + ".summary.json"):
-    s = load(out + ".summary.json")
+def interrupted(mode):
+    """Profiles fixtures/deadlock MODE and interrupts it after 2 s as Ctrl-C
+    would (SIGINT to the whole group): (summary path, profile.sh's output)."""
+    out = os.path.join(tmpdir("au-e2e-"), mode)
+    proc = subprocess.Popen([os.path.join(SRC, "scripts", "profile.sh"), fixture("deadlock"), out,
+                             "--", mode], env=dict(os.environ, ASYNC_UFTRACE=AU),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGINT)
+    text = proc.communicate(timeout=120)[0]
+    print(text)
+    return out + ".summary.json", text
+
+
+summary, text = interrupted("hang")
+if os.path.exists(summary):
+    s = load(summary)
     stuck = [d for d in diags(s, "never_completed") if d["future"] in ("deadlock::a", "deadlock::b")]
     idle = {t["name"]: t["idle_ns"] for t in s["tasks"] if t["name"] in ("deadlock::a", "deadlock::b")}
     # (profile.sh starts the program ~0.1 s in)
@@ -160,6 +167,23 @@ if os.path.exists(out + ".summary.json"):
           "hang: a and b idle ~2 s, waiting when it ended (%s)" % idle)
 else:
     check(False, "hang: analyzed after the interrupt (%s)" % text[-300:])
+
+# A std Mutex kept across an .await: the other task blocks the runtime's
+# only thread in lock(), which never returns (so is never recorded); its
+# poll is open at the end, blocked off the CPU, most likely in that lock
+summary, text = interrupted("stdlock")
+if os.path.exists(summary):
+    s = load(summary)
+    bl = [d for d in diags(s, "never_completed") if d["future"] == "deadlock::std_blocker"]
+    check(len(bl) == 1 and bl[0]["dur_ns"] >= 1.5e9 and
+          "was inside a poll when the recording ended" in bl[0]["message"] and
+          "blocked off the CPU for" in bl[0]["message"] and
+          "most likely in <std::sync::poison::mutex::Mutex<u32>>::lock, which "
+          "deadlock::std_blocker calls" in bl[0]["message"],
+          "stdlock: the blocker's poll is open at the end, ~2 s blocked off the CPU, most likely "
+          "in std's Mutex::lock (%s)" % [(d["dur_ns"], d["message"][-260:]) for d in bl])
+else:
+    check(False, "stdlock: analyzed after the interrupt (%s)" % text[-300:])
 
 # --- lost wake -----------------------------------------------------------------
 res = profile(fixture("lost-wake"), "lost-wake")
