@@ -77,9 +77,13 @@ static uint64_t elapsed(uint64_t from, uint64_t to)
 	return to > from ? to - from : 0;
 }
 
+/* (in seconds from 10 s: a hang of minutes reads "608.8 s") */
 static const char *ms(char *buf, size_t len, uint64_t ns)
 {
-	snprintf(buf, len, "%.1f ms", ns / 1e6);
+	if (ns >= 10000000000ull)
+		snprintf(buf, len, "%.1f s", ns / 1e9);
+	else
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
 	return buf;
 }
 
@@ -144,6 +148,18 @@ static const char *ended_blocked(char *buf, size_t len, const struct au_model *m
 	char b[32];
 	size_t n;
 
+	/* an executor's block_on run inside the poll (futures' block_on on a
+	 * tokio worker): its thread waits there, parked, for its future */
+	for (unsigned i = 1; len && i < t->ended_depth; i++) {
+		const struct au_funcinfo *bfi = &au_model_funcs(m)->v[t->ended_stack[i]];
+
+		if (bfi->role == ASYM_ROLE_BLOCK_ON) {
+			snprintf(buf, len, "; it is inside %s, an executor's block_on run inside the "
+				 "poll: its thread waits there for that future, and its runtime "
+				 "runs nothing else on it", bfi->name);
+			return buf;
+		}
+	}
 	if (!len || t->ended_blocked_ns * 2 < poll_ns || !t->ended_blocked_ns) {
 		if (len)
 			buf[0] = '\0';
@@ -278,7 +294,8 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	/* Either the blocking function itself was traced (a generic std
 	 * function instantiated in the program), or the program's function
 	 * that calls it directly (libstd's own code is not traced). */
-	if (fi->role == ASYM_ROLE_BLOCKING_CALL && c->user_caller >= 0) {
+	if ((fi->role == ASYM_ROLE_BLOCKING_CALL || fi->role == ASYM_ROLE_BLOCK_ON) &&
+	    c->user_caller >= 0) {
 		callee = fi->name;
 		caller = c->user_caller;
 	} else if ((fi->flags & ASYM_F_CALLS_BLOCKING) && fi->sym && fi->sym->blocking_callee) {
@@ -310,6 +327,7 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 	g->ts = c->start;
 	g->thread = c->thread;
 	g->detail = callee;
+	g->nested_executor = fi->role == ASYM_ROLE_BLOCK_ON;
 	g->count = 1;
 	g->total = c->end - c->start;
 	g->stack[0] = caller;
@@ -539,7 +557,11 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		return;
 	}
 
-	/* Alive at the end: why? */
+	/* Alive at the end: why?  (Not a blocking-pool task: a closure on
+	 * its own thread, with no waker to lose; an idle tokio worker's loop
+	 * is one.) */
+	if (t->kind == AU_TASK_BLOCKING)
+		return;
 	if (!t->woken_at && t->wakers <= 0) {
 		g = add(d, AU_DIAG_LOST_WAKE, elapsed(t->last_poll_end, end));
 		if (!g)
@@ -711,12 +733,16 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 		g = &d->v[i];
 		if (g->kind != AU_DIAG_BLOCKING_CALL || g->message)
 			continue;
-		g->message = msg("%s calls %s inside a poll (%llu time%s, %s in all, longest %s): a "
-				 "blocking call stalls the worker and every task queued on it; use "
-				 "the runtime's async equivalent or spawn_blocking",
+		g->message = msg("%s calls %s inside a poll (%llu time%s, %s in all, longest %s): %s",
 				 label(m, g->stack[0]), g->detail, (unsigned long long)g->count,
 				 g->count == 1 ? "" : "s", ms(b1, sizeof(b1), g->total),
-				 ms(b2, sizeof(b2), g->dur));
+				 ms(b2, sizeof(b2), g->dur),
+				 g->nested_executor
+				 ? "an executor's block_on inside async code blocks the worker until "
+				   "its future is done (and deadlocks when that future needs the "
+				   "worker); .await the future instead"
+				 : "a blocking call stalls the worker and every task queued on it; "
+				   "use the runtime's async equivalent or spawn_blocking");
 	}
 	if (d->n)
 		qsort(d->v, d->n, sizeof(*d->v), cmp_severity);

@@ -45,6 +45,7 @@ struct au_diag {
 	unsigned stack_len;
 	int64_t thread;              /* thread index, -1 if none */
 	const char *detail;          /* blocking_call: the blocking function */
+	bool nested_executor;        /* blocking_call: an executor's block_on */
 	uint64_t count, total;       /* blocking_call: calls and their total time */
 	char *message;               /* one sentence a person can act on */
 };

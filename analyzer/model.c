@@ -1741,7 +1741,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			if (pf)
 				pf->in_place_ns += end - fr->start;
 		}
-		if (fi && (fi->role == ASYM_ROLE_BLOCKING_CALL || (fi->flags & ASYM_F_CALLS_BLOCKING))) {
+		/* (an executor's block_on run inside a poll blocks its thread
+		 * as any blocking call does: futures' block_on on a worker) */
+		if (fi && (fi->role == ASYM_ROLE_BLOCKING_CALL || fi->role == ASYM_ROLE_BLOCK_ON ||
+			   (fi->flags & ASYM_F_CALLS_BLOCKING))) {
 			const struct au_funcinfo *pfi = t->depth ? finfo(m, t->stack[t->depth - 1].func)
 								 : NULL;
 

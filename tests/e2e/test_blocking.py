@@ -3,7 +3,7 @@
 """Blocking calls inside async code: std::thread::sleep (libstd's own code,
 not traced: found at its call site by the symbolizer) and a std Mutex lock
 (a generic, traced itself) are each flagged once as blocking_call, naming
-the program's function; the sleep also makes a long_poll.  `blocking starve` spawns a task and
+the program's function, and so is futures' block_on run inside a poll; the sleep also makes a long_poll.  `blocking starve` spawns a task and
 blocks its only thread until the program exits: the task never runs, and
 the diagnostics say so, naming its future (taken from the spawn's generics)
 and how long it waited.  `blocking crash`: a task faults (SIGSEGV) inside
@@ -15,7 +15,9 @@ import re
 from aulib import SRC, check, check_trace_file, done, fixture, load, profile
 
 with open(SRC + "/fixtures/blocking/src/main.rs") as f:
-    nap_ms = int(re.search(r"const NAP_MS: u64 = (\d+);", f.read()).group(1))
+    source = f.read()
+nap_ms = int(re.search(r"const NAP_MS: u64 = (\d+);", source).group(1))
+nested_ms = int(re.search(r"const NESTED_MS: u64 = (\d+);", source).group(1))
 res = profile(fixture("blocking"), "blocking")
 s = load(res["summary"])
 bc = [d for d in s["diagnostics"] if d["kind"] == "blocking_call"]
@@ -26,6 +28,14 @@ check(len(sleep) == 1 and sleep[0]["stack"][0] == "blocking::doze",
 check(sleep and sleep[0]["dur_ns"] >= 0.9 * nap_ms * 1e6, "the sleep's time is measured")
 check(len(lock) == 1 and lock[0]["stack"][0] == "blocking::careful",
       "one blocking_call: careful locks a std Mutex")
+# futures' block_on inside a poll, on a channel a std thread feeds 20 ms on
+nested = [d for d in bc if "block_on" in d["message"]]
+check(len(nested) == 1 and nested[0]["stack"][0] == "blocking::nested" and
+      nested[0]["dur_ns"] >= 0.9 * nested_ms * 1e6 and
+      "an executor's block_on inside async code blocks the worker" in nested[0]["message"] and
+      ".await the future instead" in nested[0]["message"],
+      "one blocking_call: nested runs futures' block_on inside its poll, %d ms (%s)" %
+      (nested_ms, [(d["dur_ns"], d["message"][:120]) for d in nested]))
 lp = [d for d in s["diagnostics"] if d["kind"] == "long_poll"]
 check(len(lp) == 1 and "blocking::doze" in lp[0]["stack"] and lp[0]["dur_ns"] >= nap_ms * 1e6,
       "a long_poll with doze in its stack (%s)" % [(d["future"], d["stack"]) for d in lp])

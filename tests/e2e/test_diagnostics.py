@@ -168,22 +168,42 @@ if os.path.exists(summary):
 else:
     check(False, "hang: analyzed after the interrupt (%s)" % text[-300:])
 
+def stuck_in_poll(mode, future, phrases, what):
+    """fixtures/deadlock MODE, interrupted: @future's task has one
+    never_completed, its poll open ~2 s to the end, whose message holds
+    @phrases.  Returns the summary, or None."""
+    summary, text = interrupted(mode)
+    if not os.path.exists(summary):
+        check(False, "%s: analyzed after the interrupt (%s)" % (mode, text[-300:]))
+        return None
+    s = load(summary)
+    nc = [d for d in diags(s, "never_completed") if d["future"] == future]
+    check(len(nc) == 1 and nc[0]["dur_ns"] >= 1.5e9 and
+          "was inside a poll when the recording ended" in nc[0]["message"] and
+          all(p in nc[0]["message"] for p in phrases),
+          "%s: %s (%s)" % (mode, what, [(d["dur_ns"], d["message"][-260:]) for d in nc]))
+    return s
+
+
 # A std Mutex kept across an .await: the other task blocks the runtime's
 # only thread in lock(), which never returns (so is never recorded); its
 # poll is open at the end, blocked off the CPU, most likely in that lock
-summary, text = interrupted("stdlock")
-if os.path.exists(summary):
-    s = load(summary)
-    bl = [d for d in diags(s, "never_completed") if d["future"] == "deadlock::std_blocker"]
-    check(len(bl) == 1 and bl[0]["dur_ns"] >= 1.5e9 and
-          "was inside a poll when the recording ended" in bl[0]["message"] and
-          "blocked off the CPU for" in bl[0]["message"] and
-          "most likely in <std::sync::poison::mutex::Mutex<u32>>::lock, which "
-          "deadlock::std_blocker calls" in bl[0]["message"],
-          "stdlock: the blocker's poll is open at the end, ~2 s blocked off the CPU, most likely "
-          "in std's Mutex::lock (%s)" % [(d["dur_ns"], d["message"][-260:]) for d in bl])
-else:
-    check(False, "stdlock: analyzed after the interrupt (%s)" % text[-300:])
+stuck_in_poll("stdlock", "deadlock::std_blocker",
+              ["blocked off the CPU for", "most likely in <std::sync::poison::mutex::Mutex<u32>>"
+               "::lock, which deadlock::std_blocker calls"],
+              "the blocker's poll is open at the end, ~2 s blocked off the CPU, most likely in "
+              "std's Mutex::lock")
+
+# futures' block_on inside a task's poll, on a tokio sleep: a hang; the
+# never_completed says it is inside block_on, and no idle tokio worker is
+# reported as a lost wake
+s = stuck_in_poll("nested", "deadlock::nested_block_on",
+                  ["it is inside futures_executor::local_pool::block_on",
+                   "an executor's block_on run inside the poll"],
+                  "the task's poll is open at the end, inside futures' block_on")
+if s:
+    check(not diags(s, "lost_wake"), "nested: no lost_wake (%s)" %
+          [d["message"][:100] for d in diags(s, "lost_wake")])
 
 # --- lost wake -----------------------------------------------------------------
 res = profile(fixture("lost-wake"), "lost-wake")
