@@ -433,7 +433,7 @@ static void never_polled(struct diagnose *d, const struct au_model *m, const str
 	uint64_t since = t->spawned ? elapsed(t->spawned, end) : 0;
 	uint64_t queued = t->woken_at ? elapsed(t->woken_at, end) : 0;
 	struct au_diag *g = add(d, AU_DIAG_NEVER_COMPLETED, since);
-	char b1[32], b2[32], by[400] = "", when[64] = "", why[96] = "";
+	char b1[32], b2[32], by[400] = "", when[64] = "", why[256] = "";
 
 	if (!g)
 		return;
@@ -455,6 +455,13 @@ static void never_polled(struct diagnose *d, const struct au_model *m, const str
 			 "thread polled it", ms(b2, sizeof(b2), queued));
 	else if (t->sched_local || t->sched_remote)
 		snprintf(why, sizeof(why), "; it was queued to run and no thread polled it");
+	/* (uftrace writes a poll's entry when it returns or when a call
+	 * inside it is written: a closure on the blocking pool still in
+	 * libstd's code at the end leaves none) */
+	else if (t->kind == AU_TASK_BLOCKING)
+		snprintf(why, sizeof(why), "; or its closure was still running at the end in code "
+			 "that records nothing (std::thread::sleep, a lock), and its poll was never "
+			 "written");
 	g->message = msg("task %llu (%s) never completed: it was never polled%s%s%s",
 			 (unsigned long long)t->id, name ? name : "future not traced", by, when,
 			 why);

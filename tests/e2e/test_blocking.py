@@ -50,7 +50,8 @@ check(len(task) == 1 and task[0]["name"] == "blocking::starved" and task[0]["pol
       task[0]["outcome"] == "pending_at_end",
       "starve: one task, named blocking::starved though never polled (%s)" %
       [(t["name"], t["polls"], t["outcome"]) for t in task])
-never = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
+never = [d for d in s["diagnostics"] if d["kind"] == "never_completed" and
+         d["future"] == "blocking::starved"]
 check(len(never) == 1 and "never polled" in never[0]["message"] and
       never[0]["future"] == "blocking::starved" and
       "spawned by blocking::main::{async_block#0}" in never[0]["message"],
@@ -59,6 +60,16 @@ check(len(never) == 1 and "never polled" in never[0]["message"] and
 check(never and 0.9 * nap_ms * 1e6 <= never[0]["dur_ns"] <= 3 * nap_ms * 1e6,
       "starve: it waited from its spawn to the end, the %d ms doze (%s ns)" %
       (nap_ms, never and never[0]["dur_ns"]))
+# the spawn_blocking closure still sleeping at the exit: its poll never
+# returned and nothing recorded ran in it, so no poll was written; the
+# diagnostic says that is what "never polled" may mean for it
+bt = [d for d in s["diagnostics"] if d["kind"] == "never_completed" and d["task"] and
+      d["task"] != (never and never[0]["task"])]
+check(len(bt) == 1 and "spawned by blocking::main::{async_block#0}" in bt[0]["message"] and
+      "its closure was still running at the end in code that records nothing" in
+      bt[0]["message"],
+      "starve: the sleeping spawn_blocking closure's task: never polled as recorded, or "
+      "still running unrecorded (%s)" % [d["message"][-200:] for d in bt])
 check_trace_file(res["trace"])
 ev = [e for e in load(res["trace"])["traceEvents"] if e.get("cat") == "task"]
 np = {e["ph"]: e["ts"] for e in ev if e["name"] == "never polled"}
