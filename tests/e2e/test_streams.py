@@ -92,6 +92,9 @@ check(len(g) == 1 and near(g[0][1], 5) and fine(g, "gather", NEXT % FU) and
       sorted(g[0][3] or []) == ["streams::fetch", "streams::stuck"],
       "gather: waits 5 ms on the fetch and the stuck call (%s)" % g)
 nc = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
+# (a parked worker's wake delay is tokio's doing under load: not counted)
+others = [d for d in s["diagnostics"] if d["kind"] != "never_completed" and
+          not (d["kind"] == "wake_delay" and "its worker stayed parked" in d["message"])]
 # the report's table: rows of one stream future told apart by their
 # streams, their module paths dropped to fit the column
 # (the table keeps the busiest few: which Next rows make it varies)
@@ -104,7 +107,7 @@ check(nexts and all(n in ("<Next<FuturesUnordered> as Future>", "<Next<Unfold> a
 check(len(nc) == 1 and nc[0]["future"] == "streams::gather" and
       nc[0]["await"] == "%s:%d" % (SRC_FILE, marker_line(SRC_FILE, "gather")) and
       nc[0].get("inner") == ["streams::stuck"] and "[streams::stuck]" in nc[0]["message"] and
-      len(s["diagnostics"]) == 1,
+      not others,
       "one diagnostic: gather never completed, waiting at line %d on the stuck call inside "
       "its FuturesUnordered (%s)" % (marker_line(SRC_FILE, "gather"),
                                      [(d["kind"], d.get("inner"), d["message"][:160])
