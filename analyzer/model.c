@@ -826,6 +826,17 @@ static bool inside_flag(const struct au_model *m, const struct thread_state *th,
 	return false;
 }
 
+/* Task @t idle from its last poll's end until @until, when it was woken
+ * (or the recording ended with it still waiting). */
+static void add_idle(struct au_task *t, uint64_t until)
+{
+	if (t->running || !t->last_poll_end || until < t->last_poll_end)
+		return;
+	t->idle_ns += until - t->last_poll_end;
+	if (until - t->last_poll_end > t->max_idle_ns)
+		t->max_idle_ns = until - t->last_poll_end;
+}
+
 /*
  * A task's wake of itself that tokio's cooperative budget forced: out of
  * budget, coop::poll_proceed wakes the task and has the resource it polls
@@ -875,11 +886,7 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 		t->woken_at = time;
 		t->woken_thread = thread;
 		t->woken_by = w.waker;
-		if (!t->running && t->last_poll_end && time >= t->last_poll_end) {
-			t->idle_ns += time - t->last_poll_end;
-			if (time - t->last_poll_end > t->max_idle_ns)
-				t->max_idle_ns = time - t->last_poll_end;
-		}
+		add_idle(t, time);
 		au_tasks_runnable_add(m->tasks, 1);
 	}
 	for_each_sink(m, s) {
@@ -1460,8 +1467,8 @@ static uint8_t still_inside(struct au_future *f, const struct frame *kid, int32_
 	if (!in || in->via != kid->func) {
 		if (!kid->nr_waiting)
 			return 0;
-		if (!in && !(in = f->inside = calloc(1, sizeof(*in))))
-			return 0;
+		if (!in)
+			in = f->inside = xcalloc(1, sizeof(*in));
 		in->via = kid->func;
 		in->n = 0;
 	}
@@ -1872,12 +1879,12 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			struct frame *pf = enclosing_poll(t, t->depth - 1);
 			struct au_future *parent = pf ? pf->future : NULL;
 
-			if (parent && done_unseen(m, fr->future, parent)) {
-				fr->future->completed = true;
-				future_end(m, fr->future, fr->future->last_end);
-				fr->future = future_get(m, rec->func, self);
-			} else if (parent && outlived(m, fr->future, parent, self)) {
-				/* the old one went with the instance that held it */
+			bool done = parent && done_unseen(m, fr->future, parent);
+
+			/* the old one completed unseen, or went with the instance
+			 * that held it: this is a new one */
+			if (done || (parent && outlived(m, fr->future, parent, self))) {
+				fr->future->completed = done;
 				future_end(m, fr->future, fr->future->last_end);
 				fr->future = future_get(m, rec->func, self);
 			}
@@ -2082,12 +2089,8 @@ static void finish_task(struct au_task *t, void *arg)
 
 	/* waiting when the recording ended, nothing having woken it: idle
 	 * until then (a task stuck in a hung service, for the whole hang) */
-	if (!t->completed && !t->running && !t->woken_at && t->last_poll_end &&
-	    m->last_time > t->last_poll_end) {
-		t->idle_ns += m->last_time - t->last_poll_end;
-		if (m->last_time - t->last_poll_end > t->max_idle_ns)
-			t->max_idle_ns = m->last_time - t->last_poll_end;
-	}
+	if (!t->completed && !t->woken_at)
+		add_idle(t, m->last_time);
 	t->outcome = outcome_of(t, AU_OUTCOME_PENDING);
 	for_each_sink(m, s) {
 		if (s->ops->task_end)
