@@ -37,6 +37,9 @@ char *asym_label_of(const char *name, enum asym_role role, int block_index);
 char *asym_crate_of(const char *name);
 /* the label of the poll function of a future of DWARF type @type_name */
 char *asym_awaitee_label(const char *type_name);
+/* demangle.c: a Future impl's poll "<T as core::future::future::Future>::poll":
+ * T (@len bytes at the returned pointer), or NULL for another name */
+const char *asym_future_self(const char *name, size_t *len);
 /* "a::b::<T>::c" -> "a::b::c" into @out (at most @len bytes) */
 void asym_strip_generics(const char *in, char *out, size_t len);
 

@@ -227,6 +227,17 @@ char *asym_shorten(const char *name)
 	return out;
 }
 
+const char *asym_future_self(const char *name, size_t *len)
+{
+	static const char impl[] = " as core::future::future::Future>::poll";
+	size_t n = name ? strlen(name) : 0;
+
+	if (n <= sizeof(impl) || name[0] != '<' || strcmp(name + n - (sizeof(impl) - 1), impl))
+		return NULL;
+	*len = n - (sizeof(impl) - 1) - 1;
+	return name + 1;
+}
+
 char *asym_label_of(const char *name, enum asym_role role, int block_index)
 {
 	size_t len = strlen(name) + 1;
@@ -234,10 +245,11 @@ char *asym_label_of(const char *name, enum asym_role role, int block_index)
 
 	if (!plain)
 		return NULL;
-	if (role == ASYM_ROLE_FUTURE_IMPL && name[0] == '<') {
-		const char *as = strstr(name, " as core::future::future::Future>::poll");
+	if (role == ASYM_ROLE_FUTURE_IMPL) {
+		size_t tlen;
+		const char *t = asym_future_self(name, &tlen);
 
-		if (as && (out = stream_future_label(name + 1, as - name - 1))) {
+		if (t && (out = stream_future_label(t, tlen))) {
 			free(plain);
 			return out;
 		}
@@ -253,7 +265,7 @@ static char *label_of_plain(const char *name, enum asym_role role, int block_ind
 {
 	size_t base;
 	char *out;
-	const char *as;
+	const char *t;
 
 	switch (role) {
 	case ASYM_ROLE_ASYNC_FN:
@@ -269,9 +281,8 @@ static char *label_of_plain(const char *name, enum asym_role role, int block_ind
 		return out;
 	case ASYM_ROLE_FUTURE_IMPL:
 		/* "<T as core::future::future::Future>::poll" -> "<T as Future>" */
-		as = strstr(name, " as core::future::future::Future>::poll");
-		if (name[0] == '<' && as) {
-			if (asprintf(&out, "%.*s as Future>", (int)(as - name), name) < 0)
+		if ((t = asym_future_self(name, &base))) {
+			if (asprintf(&out, "<%.*s as Future>", (int)base, t) < 0)
 				return NULL;
 			return out;
 		}

@@ -172,14 +172,7 @@ static bool patched_by_default(const struct asym_func *f, const struct labels *a
  * (into @len bytes at the returned pointer), or NULL. */
 static const char *self_type(const struct asym_func *f, size_t *len)
 {
-	static const char impl[] = " as core::future::future::Future>::poll";
-	size_t n = f->name ? strlen(f->name) : 0;
-
-	if (f->role != ASYM_ROLE_FUTURE_IMPL || n <= sizeof(impl) || f->name[0] != '<' ||
-	    strcmp(f->name + n - (sizeof(impl) - 1), impl))
-		return NULL;
-	*len = n - (sizeof(impl) - 1) - 1;
-	return f->name + 1;
+	return f->role == ASYM_ROLE_FUTURE_IMPL ? asym_future_self(f->name, len) : NULL;
 }
 
 struct self_entry {
