@@ -5,6 +5,7 @@
  */
 #define PR_FMT "report"
 
+#include <ctype.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,8 +55,7 @@ static const char *fit(const char *name, size_t width, char *buf, size_t len)
 			p++;
 			continue;
 		}
-		if (!(p[0] == '_' || (p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
-		      (p[0] >= '0' && p[0] <= '9')))
+		if (p[0] != '_' && !isalnum((unsigned char)p[0]))
 			path = n + 1;
 		buf[n++] = *p;
 	}

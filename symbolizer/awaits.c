@@ -79,11 +79,11 @@ static bool on_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 
 	if (!callee)
 		return true;
+	if (callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER) && !f->may_block_in)
+		f->may_block_in = callee->name;
 	/* Only non-generic callees: libstd's own code, which is not traced;
 	 * generic ones are instantiated in the program and show up in the
 	 * trace themselves. */
-	if (callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER) && !f->may_block_in)
-		f->may_block_in = callee->name;
 	if (callee->role == ASYM_ROLE_BLOCKING_CALL && (f->flags & ASYM_F_USER) &&
 	    !(f->flags & ASYM_F_CALLS_BLOCKING) && !strchr(callee->name, '<')) {
 		f->flags |= ASYM_F_CALLS_BLOCKING;
