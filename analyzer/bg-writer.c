@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bg-writer.h"
+#include "handover.h"
 #include "utils.h"
 
 /* Writes of 256 KiB cost less system time here than 1 MiB ones (they stay
@@ -45,6 +46,9 @@ struct bg_writer {
 	pthread_cond_t written;  /* a buffer was written: it is free again */
 	char *bufs[BG_NBUF];
 	size_t lens[BG_NBUF];
+	/* the producer fills this one, in its own cache, and submitting
+	 * copies it to a free slot of bufs[] (handover.h) */
+	char *staging;
 	/* Queued buffers are bufs[next_write .. next_write + nr_queued), in
 	 * ring order; the producer fills the one after them. */
 	unsigned next_write, nr_queued;
@@ -175,6 +179,7 @@ static void free_writer(struct bg_writer *bg)
 	pthread_mutex_destroy(&bg->lock);
 	for (unsigned i = 0; i < BG_NBUF; i++)
 		free(bg->bufs[i]);
+	free(bg->staging);
 	free(bg->out.buf);
 	free(bg);
 }
@@ -194,39 +199,42 @@ struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx,
 	pthread_cond_init(&bg->queued, NULL);
 	pthread_cond_init(&bg->written, NULL);
 	for (unsigned i = 0; i < BG_NBUF; i++)
-		bg->bufs[i] = xmalloc(BG_BUF);
+		bg->bufs[i] = xaligned(16, BG_BUF);
+	bg->staging = xaligned(16, BG_BUF);
 	if (pthread_create(&bg->thread, NULL, writer_thread, bg) != 0) {
 		free_writer(bg);
 		return NULL;
 	}
-	*buf = bg->bufs[0];
+	*buf = bg->staging;
 	*cap = BG_BUF;
 	return bg;
 }
 
-/* Queue @len bytes of the producer's buffer, which is always the slot
- * after the queued ones; returns the slot after it, the producer's next. */
-static unsigned queue(struct bg_writer *bg, size_t len)
+/* Queue @len bytes of the staging buffer: copied to the slot after the
+ * queued ones once it is free.  Called with the lock held. */
+static void queue(struct bg_writer *bg, size_t len)
 {
-	unsigned i = (bg->next_write + bg->nr_queued) % BG_NBUF;
+	unsigned i;
 
+	while (bg->nr_queued == BG_NBUF)
+		pthread_cond_wait(&bg->written, &bg->lock);
+	i = (bg->next_write + bg->nr_queued) % BG_NBUF;
+	/* the thread touches only queued slots: copy without the lock */
+	pthread_mutex_unlock(&bg->lock);
+	handover_copy(bg->bufs[i], bg->staging, len);
+	handover_fence();
+	pthread_mutex_lock(&bg->lock);
 	bg->lens[i] = len;
 	bg->nr_queued++;
 	pthread_cond_signal(&bg->queued);
-	return (i + 1) % BG_NBUF;
 }
 
 char *bg_writer_submit(struct bg_writer *bg, size_t len)
 {
-	unsigned next;
-
 	pthread_mutex_lock(&bg->lock);
-	next = queue(bg, len);
-	/* the next slot is free once fewer than all buffers are queued */
-	while (bg->nr_queued == BG_NBUF)
-		pthread_cond_wait(&bg->written, &bg->lock);
+	queue(bg, len);
 	pthread_mutex_unlock(&bg->lock);
-	return bg->bufs[next];
+	return bg->staging;
 }
 
 int bg_writer_stop(struct bg_writer *bg, size_t len)

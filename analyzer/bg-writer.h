@@ -4,8 +4,9 @@
  *
  * A full trace is about a gigabyte: formatting it and write(2) into the
  * page cache cost about as much as the analysis itself, and on this
- * two-core target they can run beside it.  The producer fills one buffer
- * while the thread handles the ones before it, in order.  The thread can
+ * two-core target they can run beside it.  The producer fills a buffer
+ * of its own; submitting copies it into a ring the thread handles in
+ * order (with non-temporal stores, handover.h).  The thread can
  * expand each buffer first (a transform), so that the producer queues
  * compact records and the thread formats them.
  *

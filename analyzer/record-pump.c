@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "handover.h"
 #include "record-pump.h"
 #include "utils.h"
 
@@ -31,14 +32,17 @@ struct packed_arg {
 	uint64_t fmt;
 };
 
+_Static_assert(sizeof(struct packed) % 16 == 0 && sizeof(struct packed_arg) % 16 == 0,
+	       "packed records are copied in 16-byte stores");
+
 #define PACKED_MAX (sizeof(struct packed) + AU_MAX_ARGS * sizeof(struct packed_arg))
 
 struct batch {
 	size_t used;             /* bytes of data[] */
 	bool last;               /* the recording ends with this batch */
-	/* packed records hold 64-bit fields: 8-byte aligned, as every
-	 * record's length is a multiple of 8 */
-	_Alignas(uint64_t) unsigned char data[PUMP_BATCH_BYTES];
+	/* packed records are written 16 bytes at a time (handover.h):
+	 * 16-byte aligned, as every record's length is a multiple of 16 */
+	_Alignas(16) unsigned char data[PUMP_BATCH_BYTES];
 };
 
 struct au_pump {
@@ -73,10 +77,14 @@ static bool fill(struct au_pump *p, struct batch *b)
 		if (au_data_next(p->data, &p->in) <= 0)
 			return false;
 		k = p->in.nargs < AU_MAX_ARGS ? p->in.nargs : AU_MAX_ARGS;
-		*h = (struct packed){ p->in.time, p->in.addr, p->in.func, p->in.thread,
-				      p->in.depth, p->in.type, (uint8_t)k, 0 };
-		for (unsigned i = 0; i < k; i++)
-			a[i] = (struct packed_arg){ p->in.args[i], (uint8_t)p->in.fmts[i] };
+		struct packed ph = { p->in.time, p->in.addr, p->in.func, p->in.thread,
+				     p->in.depth, p->in.type, (uint8_t)k, 0 };
+		handover_copy(h, &ph, sizeof(ph));
+		for (unsigned i = 0; i < k; i++) {
+			struct packed_arg pa = { p->in.args[i], (uint8_t)p->in.fmts[i] };
+
+			handover_copy(&a[i], &pa, sizeof(pa));
+		}
 		b->used += sizeof(*h) + k * sizeof(*a);
 	}
 	return true;
@@ -102,6 +110,7 @@ static void *pump_thread(void *arg)
 
 		more = fill(p, b);
 		b->last = !more;
+		handover_fence();
 		atomic_store_explicit(&p->bytes_read, au_data_bytes_read(p->data),
 				      memory_order_relaxed);
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json-writer.h"
 #include "unittest.h"
@@ -76,6 +77,63 @@ static int check_sample(bool pretty)
 
 TEST(compact_output_parses_and_round_trips) { return check_sample(false); }
 TEST(pretty_output_parses_and_round_trips) { return check_sample(true); }
+
+/* Elements of every length mod 16 (the ring is copied in 16-byte
+ * stores), over many more bytes than the writer's ring holds. */
+static void write_many(struct jw *w)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+	jw_begin_array(w);
+	for (unsigned i = 0; i < 300000; i++) {
+		jw_newline(w);
+		jw_u64(w, i);
+		jw_newline(w);
+		jw_string_len(w, digits, i % 37);
+	}
+	jw_end_array(w);
+}
+
+static char *read_all(FILE *fp, long *len)
+{
+	char *buf;
+
+	fseek(fp, 0, SEEK_END);
+	*len = ftell(fp);
+	rewind(fp);
+	buf = malloc(*len + 1);
+	if (fread(buf, 1, *len, fp) != (size_t)*len)
+		*len = -1;
+	return buf;
+}
+
+TEST(background_writer_writes_the_same_bytes)
+{
+	FILE *fg = tmpfile(), *bg = tmpfile();
+	struct jw *w;
+	char *a, *b;
+	long alen, blen;
+
+	if (!fg || !bg)
+		TEST_SKIP_BECAUSE("no temporary file");
+	w = jw_open(fg, false);
+	write_many(w);
+	TEST_EQ(jw_close(w), 0);
+	w = jw_open_background(bg, NULL, NULL);
+	TEST_TRUE(jw_background(w));
+	write_many(w);
+	TEST_EQ(jw_close(w), 0);
+	a = read_all(fg, &alen);
+	b = read_all(bg, &blen);
+	TEST_GE(alen, 5L * 1024 * 1024); /* more than the ring (4 MiB) */
+	TEST_EQ(alen, blen);
+	TEST_TRUE(memcmp(a, b, alen) == 0);
+	free(a);
+	free(b);
+	fclose(fg);
+	fclose(bg);
+	return TEST_OK;
+}
 
 TEST(write_errors_are_sticky)
 {
