@@ -4,15 +4,13 @@
  * buffers, the full ones handled in the order they were queued.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bg-writer.h"
+#include "direct-out.h"
 #include "handover.h"
 #include "utils.h"
 
@@ -23,20 +21,13 @@
  * on a 12.9M-record trace). */
 #define BG_BUF (256 * 1024)
 #define BG_NBUF 16
-/* A regular file is written around the page cache (O_DIRECT), in blocks
- * of DIRECT_ALIGN from memory aligned as much: copying a gigabyte into the
- * page cache took a quarter of a full trace's CPU time, and this virtual
- * disk takes direct writes of 1 MiB at 3.3 GB/s against 1.3 GB/s through
- * the cache (dd, doc/benchmarks.md). */
-#define DIRECT_ALIGN 4096
-#define DIRECT_BUF (1024 * 1024)
 
 struct bg_out {
 	int fd;
 	bool io_error;
-	bool direct;             /* the fd is O_DIRECT: whole blocks only */
+	struct direct_out *direct; /* a regular file: written around the cache */
 	size_t len, cap;
-	char *buf;               /* DIRECT_ALIGN-aligned */
+	char *buf;
 };
 
 struct bg_writer {
@@ -58,61 +49,29 @@ struct bg_writer {
 	struct bg_out out;       /* the thread's alone until joined */
 };
 
-/* O_DIRECT on a regular file at a block boundary, if it takes it. */
-static bool go_direct(int fd)
-{
-	struct stat st;
-	off_t pos = lseek(fd, 0, SEEK_CUR);
-	int flags = fcntl(fd, F_GETFL);
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || pos < 0 || pos % DIRECT_ALIGN ||
-	    flags < 0 || getenv("AU_NO_DIRECT_IO"))
-		return false;
-	return fcntl(fd, F_SETFL, flags | O_DIRECT) == 0;
-}
-
-static void stop_direct(struct bg_out *out)
-{
-	int flags = fcntl(out->fd, F_GETFL);
-
-	if (flags >= 0)
-		fcntl(out->fd, F_SETFL, flags & ~O_DIRECT);
-	out->direct = false;
-}
-
-/* After one failure the rest is dropped, as fwrite would.  A file system
- * that turns a direct write down (EINVAL) gets it through the cache. */
+/* After one failure the rest is dropped, as fwrite would. */
 static void write_all(struct bg_out *out, const char *p, size_t len)
 {
-	while (len && !out->io_error) {
-		ssize_t n = write(out->fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EINVAL && out->direct) {
-			stop_direct(out);
-			continue;
-		}
-		if (n <= 0)
-			out->io_error = true;
-		else
-			p += n, len -= n;
-	}
+	if (!out->io_error && au_write_full(out->fd, p, len) < len)
+		out->io_error = true;
 }
 
 /* Writes what the buffer holds; direct, the whole blocks of it (all of it
- * when @last: the tail goes through the cache). */
+ * when @last). */
 static void out_flush(struct bg_out *out, bool last)
 {
-	size_t n = out->len;
-
-	if (out->direct && last)
-		stop_direct(out);
-	if (out->direct)
-		n -= n % DIRECT_ALIGN;
-	write_all(out, out->buf, n);
-	memmove(out->buf, out->buf + n, out->len - n);
-	out->len -= n;
+	if (out->direct && last) {
+		if (!direct_out_finish(out->direct, out->len))
+			out->io_error = true;
+		out->direct = NULL;
+		out->buf = NULL;
+		out->len = 0;
+	} else if (out->direct) {
+		out->buf = direct_out_submit(out->direct, &out->len);
+	} else {
+		write_all(out, out->buf, out->len);
+		out->len = 0;
+	}
 }
 
 char *bg_out_room(struct bg_out *out, size_t max)
@@ -180,7 +139,7 @@ static void free_writer(struct bg_writer *bg)
 	for (unsigned i = 0; i < BG_NBUF; i++)
 		free(bg->bufs[i]);
 	free(bg->staging);
-	free(bg->out.buf);
+	free(bg->out.buf); /* NULL once direct_out_finish() freed it */
 	free(bg);
 }
 
@@ -190,9 +149,11 @@ struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx,
 	struct bg_writer *bg = xcalloc(1, sizeof(*bg));
 
 	bg->out.fd = fd;
-	bg->out.direct = go_direct(fd);
-	bg->out.cap = bg->out.direct ? DIRECT_BUF : BG_BUF;
-	bg->out.buf = xaligned(DIRECT_ALIGN, bg->out.cap);
+	bg->out.direct = direct_out_start(fd, &bg->out.buf, &bg->out.cap);
+	if (!bg->out.direct) {
+		bg->out.cap = BG_BUF;
+		bg->out.buf = xmalloc(BG_BUF);
+	}
 	bg->transform = transform;
 	bg->ctx = ctx;
 	pthread_mutex_init(&bg->lock, NULL);
@@ -202,6 +163,7 @@ struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx,
 		bg->bufs[i] = xaligned(16, BG_BUF);
 	bg->staging = xaligned(16, BG_BUF);
 	if (pthread_create(&bg->thread, NULL, writer_thread, bg) != 0) {
+		out_flush(&bg->out, true);
 		free_writer(bg);
 		return NULL;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "utils.h"
 
@@ -58,6 +59,25 @@ void *xaligned(size_t align, size_t size)
 	void *p;
 
 	return posix_memalign(&p, align, size ? size : 1) == 0 ? p : oom(size);
+}
+
+size_t au_write_full(int fd, const char *p, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			break;
+		}
+		done += n;
+	}
+	return done;
 }
 
 char *xstrdup(const char *s)

@@ -55,6 +55,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void au_grow(void *ptr, size_t *cap, size_t len, size_t elem);
 
+/* write(2) until all @len bytes are written or a write fails (EINTR is
+ * retried); returns the bytes written, errno set when fewer than @len. */
+size_t au_write_full(int fd, const char *p, size_t len);
+
 #define AU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif /* AU_UTILS_H */
