@@ -12,6 +12,7 @@
 #include "bg-writer.h"
 #include "direct-out.h"
 #include "handover.h"
+#include "slot-ring.h"
 #include "utils.h"
 
 /* Writes of 256 KiB cost less system time here than 1 MiB ones (they stay
@@ -32,18 +33,12 @@ struct bg_out {
 
 struct bg_writer {
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t queued;   /* a buffer was queued, or stop */
-	pthread_cond_t written;  /* a buffer was written: it is free again */
+	struct slot_ring ring;   /* of bufs[], written in order */
 	char *bufs[BG_NBUF];
 	size_t lens[BG_NBUF];
 	/* the producer fills this one, in its own cache, and submitting
 	 * copies it to a free slot of bufs[] (handover.h) */
 	char *staging;
-	/* Queued buffers are bufs[next_write .. next_write + nr_queued), in
-	 * ring order; the producer fills the one after them. */
-	unsigned next_write, nr_queued;
-	bool stop;
 	bg_transform_fn *transform;
 	void *ctx;
 	struct bg_out out;       /* the thread's alone until joined */
@@ -104,38 +99,24 @@ void bg_out_put(struct bg_out *out, const char *s, size_t n)
 static void *writer_thread(void *arg)
 {
 	struct bg_writer *bg = arg;
+	unsigned i;
 
-	pthread_mutex_lock(&bg->lock);
-	for (;;) {
-		unsigned i;
-
-		while (!bg->nr_queued && !bg->stop)
-			pthread_cond_wait(&bg->queued, &bg->lock);
-		if (!bg->nr_queued)
-			break;
-		i = bg->next_write;
-		pthread_mutex_unlock(&bg->lock);
+	while (slot_ring_take(&bg->ring, &i)) {
 		if (bg->transform)
 			bg->transform(bg->ctx, bg->bufs[i], bg->lens[i], &bg->out);
 		else if (bg->out.direct)
 			bg_out_put(&bg->out, bg->bufs[i], bg->lens[i]);
 		else
 			write_all(&bg->out, bg->bufs[i], bg->lens[i]);
-		pthread_mutex_lock(&bg->lock);
-		bg->next_write = (i + 1) % BG_NBUF;
-		bg->nr_queued--;
-		pthread_cond_signal(&bg->written);
+		slot_ring_done(&bg->ring);
 	}
-	pthread_mutex_unlock(&bg->lock);
 	out_flush(&bg->out, true);
 	return NULL;
 }
 
 static void free_writer(struct bg_writer *bg)
 {
-	pthread_cond_destroy(&bg->written);
-	pthread_cond_destroy(&bg->queued);
-	pthread_mutex_destroy(&bg->lock);
+	slot_ring_destroy(&bg->ring);
 	for (unsigned i = 0; i < BG_NBUF; i++)
 		free(bg->bufs[i]);
 	free(bg->staging);
@@ -156,9 +137,7 @@ struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx,
 	}
 	bg->transform = transform;
 	bg->ctx = ctx;
-	pthread_mutex_init(&bg->lock, NULL);
-	pthread_cond_init(&bg->queued, NULL);
-	pthread_cond_init(&bg->written, NULL);
+	slot_ring_init(&bg->ring, BG_NBUF);
 	for (unsigned i = 0; i < BG_NBUF; i++)
 		bg->bufs[i] = xaligned(16, BG_BUF);
 	bg->staging = xaligned(16, BG_BUF);
@@ -172,30 +151,20 @@ struct bg_writer *bg_writer_start(int fd, bg_transform_fn *transform, void *ctx,
 	return bg;
 }
 
-/* Queue @len bytes of the staging buffer: copied to the slot after the
- * queued ones once it is free.  Called with the lock held. */
+/* Queue @len bytes of the staging buffer: copied to the next free slot. */
 static void queue(struct bg_writer *bg, size_t len)
 {
-	unsigned i;
+	unsigned i = slot_ring_free(&bg->ring);
 
-	while (bg->nr_queued == BG_NBUF)
-		pthread_cond_wait(&bg->written, &bg->lock);
-	i = (bg->next_write + bg->nr_queued) % BG_NBUF;
-	/* the thread touches only queued slots: copy without the lock */
-	pthread_mutex_unlock(&bg->lock);
 	handover_copy(bg->bufs[i], bg->staging, len);
 	handover_fence();
-	pthread_mutex_lock(&bg->lock);
 	bg->lens[i] = len;
-	bg->nr_queued++;
-	pthread_cond_signal(&bg->queued);
+	slot_ring_queue(&bg->ring);
 }
 
 char *bg_writer_submit(struct bg_writer *bg, size_t len)
 {
-	pthread_mutex_lock(&bg->lock);
 	queue(bg, len);
-	pthread_mutex_unlock(&bg->lock);
 	return bg->staging;
 }
 
@@ -203,12 +172,9 @@ int bg_writer_stop(struct bg_writer *bg, size_t len)
 {
 	int err;
 
-	pthread_mutex_lock(&bg->lock);
 	if (len)
 		queue(bg, len);
-	bg->stop = true;
-	pthread_cond_signal(&bg->queued);
-	pthread_mutex_unlock(&bg->lock);
+	slot_ring_stop(&bg->ring);
 	pthread_join(bg->thread, NULL);
 	err = bg->out.io_error ? -EIO : 0;
 	free_writer(bg);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "direct-out.h"
+#include "slot-ring.h"
 #include "utils.h"
 
 /* Blocks of DIRECT_ALIGN from memory aligned as much.  Writes of 1 MiB:
@@ -25,15 +26,10 @@
 struct direct_out {
 	int fd;
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t queued;   /* a buffer was queued, or stop */
-	pthread_cond_t written;  /* a buffer was written: it is free again */
+	struct slot_ring ring;   /* of bufs[], written in order */
 	char *bufs[DIRECT_NBUF];
 	size_t lens[DIRECT_NBUF];
-	/* queued buffers are bufs[first .. first + nr_queued), ring order;
-	 * the caller fills the one after them */
-	unsigned first, nr_queued;
-	bool stop;
+	unsigned filling;        /* the caller's slot */
 	/* the thread's until joined */
 	bool direct;             /* the fd still has O_DIRECT */
 	bool error;
@@ -69,32 +65,18 @@ static void write_blocks(struct direct_out *d, const char *p, size_t len)
 static void *direct_thread(void *arg)
 {
 	struct direct_out *d = arg;
+	unsigned i;
 
-	pthread_mutex_lock(&d->lock);
-	for (;;) {
-		unsigned i;
-
-		while (!d->nr_queued && !d->stop)
-			pthread_cond_wait(&d->queued, &d->lock);
-		if (!d->nr_queued)
-			break;
-		i = d->first;
-		pthread_mutex_unlock(&d->lock);
+	while (slot_ring_take(&d->ring, &i)) {
 		write_blocks(d, d->bufs[i], d->lens[i]);
-		pthread_mutex_lock(&d->lock);
-		d->first = (i + 1) % DIRECT_NBUF;
-		d->nr_queued--;
-		pthread_cond_signal(&d->written);
+		slot_ring_done(&d->ring);
 	}
-	pthread_mutex_unlock(&d->lock);
 	return NULL;
 }
 
 static void free_direct(struct direct_out *d)
 {
-	pthread_cond_destroy(&d->written);
-	pthread_cond_destroy(&d->queued);
-	pthread_mutex_destroy(&d->lock);
+	slot_ring_destroy(&d->ring);
 	for (unsigned i = 0; i < DIRECT_NBUF; i++)
 		free(d->bufs[i]);
 	free(d);
@@ -112,9 +94,8 @@ struct direct_out *direct_out_start(int fd, char **buf, size_t *cap)
 	d = xcalloc(1, sizeof(*d));
 	d->fd = fd;
 	d->direct = true;
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->queued, NULL);
-	pthread_cond_init(&d->written, NULL);
+	slot_ring_init(&d->ring, DIRECT_NBUF);
+	d->filling = slot_ring_free(&d->ring);
 	for (unsigned i = 0; i < DIRECT_NBUF; i++)
 		d->bufs[i] = xaligned(DIRECT_ALIGN, DIRECT_BUF);
 	if (pthread_create(&d->thread, NULL, direct_thread, d) != 0) {
@@ -122,7 +103,7 @@ struct direct_out *direct_out_start(int fd, char **buf, size_t *cap)
 		free_direct(d);
 		return NULL;
 	}
-	*buf = d->bufs[0];
+	*buf = d->bufs[d->filling];
 	*cap = DIRECT_BUF;
 	return d;
 }
@@ -130,40 +111,28 @@ struct direct_out *direct_out_start(int fd, char **buf, size_t *cap)
 char *direct_out_submit(struct direct_out *d, size_t *len)
 {
 	size_t whole = *len - *len % DIRECT_ALIGN;
-	unsigned i, next;
+	unsigned i = d->filling;
 
-	pthread_mutex_lock(&d->lock);
-	i = (d->first + d->nr_queued) % DIRECT_NBUF;
-	next = (i + 1) % DIRECT_NBUF;
 	d->lens[i] = whole;
-	d->nr_queued++;
-	pthread_cond_signal(&d->queued);
-	/* the next buffer is free once fewer than all are queued */
-	while (d->nr_queued == DIRECT_NBUF)
-		pthread_cond_wait(&d->written, &d->lock);
-	pthread_mutex_unlock(&d->lock);
+	slot_ring_queue(&d->ring);
+	d->filling = slot_ring_free(&d->ring);
 	/* the thread only reads the queued buffer: its tail can be copied */
-	memcpy(d->bufs[next], d->bufs[i] + whole, *len - whole);
+	memcpy(d->bufs[d->filling], d->bufs[i] + whole, *len - whole);
 	*len -= whole;
-	return d->bufs[next];
+	return d->bufs[d->filling];
 }
 
 bool direct_out_finish(struct direct_out *d, size_t len)
 {
-	unsigned last;
 	bool ok;
 
-	pthread_mutex_lock(&d->lock);
-	last = (d->first + d->nr_queued) % DIRECT_NBUF;
-	d->stop = true;
-	pthread_cond_signal(&d->queued);
-	pthread_mutex_unlock(&d->lock);
+	slot_ring_stop(&d->ring);
 	pthread_join(d->thread, NULL);
 	/* a tail shorter than a block goes through the cache */
 	if (d->direct)
 		set_direct(d->fd, false);
 	d->direct = false;
-	write_blocks(d, d->bufs[last], len);
+	write_blocks(d, d->bufs[d->filling], len);
 	ok = !d->error;
 	free_direct(d);
 	return ok;
