@@ -49,8 +49,9 @@ static const char *fit(const char *name, size_t width, char *buf, size_t len)
 	if (!name || name[0] != '<' || strlen(name) <= width || !len)
 		return name;
 	for (const char *p = name; *p && n + 1 < len; p++) {
-		/* drop the module path so far ("<T>::f" keeps its "::") */
-		if (p[0] == ':' && p[1] == ':' && n > path) {
+		/* drop the module path so far ("<T>::f" keeps its "::", and
+		 * "f::{closure#0}" its function) */
+		if (p[0] == ':' && p[1] == ':' && p[2] != '{' && n > path) {
 			n = path;
 			p++;
 			continue;

@@ -145,6 +145,25 @@ static bool in_stream_module(const char *t, size_t n)
 	return false;
 }
 
+/* Is the path at @t (@n bytes, no generics) tokio's blocking-pool task? */
+static bool is_blocking_task(const char *t, size_t n)
+{
+	static const char bt[] = "tokio::runtime::blocking::task::BlockingTask";
+
+	return n == sizeof(bt) - 1 && !strncmp(t, bt, n);
+}
+
+/* "a::f::{closure#0}::{closure#1}" -> "a::f": the function whose closure
+ * a blocking-pool task runs reads better than its closures' numbers. */
+static void drop_closures(char *path)
+{
+	char *seg;
+
+	while ((seg = strrchr(path, ':')) && seg > path + 1 && seg[-1] == ':' &&
+	       !strncmp(seg + 1, "{closure#", 9))
+		seg[-1] = '\0';
+}
+
 /* Strips "&mut ", "&", and Pin<..> / Box<..> around the type at @t. */
 static void unwrap_pointer(const char **t, size_t *n)
 {
@@ -173,8 +192,12 @@ static void unwrap_pointer(const char **t, size_t *n)
  * argument: "<futures_util::stream::stream::next::Next<
  * futures_channel::mpsc::Receiver> as Future>".  `rx.next().await` and
  * `fu.next().await` wait on different things, and without it both read
- * "Next".  @t is the future's type (@n bytes) with its generic arguments,
- * as in a demangled name or DWARF.  NULL when it is no stream's future.
+ * "Next".  Likewise tokio's blocking-pool task names the closure it runs:
+ * "<tokio::runtime::blocking::task::BlockingTask<tokio::fs::read::read>
+ * as Future>" (a closure of read), where every `tokio::fs` call and every
+ * `spawn_blocking` read "BlockingTask".  @t is the future's type (@n
+ * bytes) with its generic arguments, as in a demangled name or DWARF.
+ * NULL when it is neither.
  */
 static char *stream_future_label(const char *t, size_t n)
 {
@@ -182,7 +205,7 @@ static char *stream_future_label(const char *t, size_t n)
 	const char *arg;
 	char *path, *inner, *out = NULL;
 
-	if (lt >= n || !in_stream_module(t, n))
+	if (lt >= n || !(in_stream_module(t, n) || is_blocking_task(t, lt)))
 		return NULL;
 	arg = t + lt + 1;
 	/* the first argument: up to a ',' or the '>' at its level */
@@ -207,6 +230,8 @@ static char *stream_future_label(const char *t, size_t n)
 
 		if (plain) {
 			asym_strip_generics(inner, plain, len);
+			if (is_blocking_task(t, lt))
+				drop_closures(plain);
 			if (asprintf(&out, "<%s<%s> as Future>", path, plain) < 0)
 				out = NULL;
 			free(plain);

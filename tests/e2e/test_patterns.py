@@ -3,7 +3,9 @@
 """Patterns of tokio services (fixtures/patterns): each wait is where the
 source says and as long as its timer, and a select! or a timeout names what
 it waits on inside; spawn_blocking's task is named by its closure and
-raises no long_poll.  Awaits inside tokio::select! and
+raises no long_poll, and each tokio::fs call's is named after its
+function.  try_join! and FuturesOrdered wait as long as their slowest
+sleep, sleep_until its time.  Awaits inside tokio::select! and
 futures::join! are at the line of the macro in the program (rustc puts
 them in the macro's own source); JoinSet and spawn_local tasks carry the
 line of their spawn call; a task still waiting when main returns is
@@ -109,7 +111,8 @@ check_join_wait("local", local and local[0], 20, "the spawn_local task's JoinHan
 # spawn_blocking: a blocking-pool task named by its closure, computing
 # 20 ms; main waits that long on its JoinHandle; no long_poll (it runs off
 # the executor, as it should)
-blocking = [t for t in tasks if t["kind"] == "blocking"]
+blocking = [t for t in tasks if t["kind"] == "blocking" and
+            t["spawn_site"]["function"].startswith("patterns::main::")]
 check(len(blocking) == 1 and blocking[0]["name"].startswith("patterns::main::") and
       blocking[0]["name"].endswith("{closure#0}") and
       within(blocking[0]["busy_ns"] / 1e6, 20, 0.15) and
@@ -117,6 +120,43 @@ check(len(blocking) == 1 and blocking[0]["name"].startswith("patterns::main::") 
       "the spawn_blocking task is named by its closure, busy 20 ms, spawned at its line (%s)" %
       [(t["name"], t["busy_ns"], t["spawn_site"]) for t in blocking])
 check_join_wait("blocking", blocking and blocking[0], 20, "the blocking task")
+
+# try_join! of a 10 and a 20 ms sleep: woken as each ends, 20 ms in all
+check_waits("patterns::tried", "try_join!", 20, 2)
+# a FuturesOrdered of 30, 10 and 20 ms steps yields them in that order:
+# the first next() waits the 30 ms (woken as each step ends), the others
+# not at all; every wait is on the FuturesOrdered's Next
+check_waits("patterns::ordered", "ordered", 30, 1)
+on = {w[2] for w in waits("patterns::ordered")}
+check(on == {"<Next<FuturesOrdered> as Future>"} or
+      on == {"<futures_util::stream::stream::next::Next<"
+             "futures_util::stream::futures_ordered::FuturesOrdered> as Future>"},
+      "ordered waits on Next<FuturesOrdered> (%s)" % on)
+steps = waits("patterns::step")
+check(sorted(round(w[1] / 10) * 10 for w in steps) == [10, 20, 30] and
+      all(w[0] == marker_line(SRC_FILE, "step") for w in steps),
+      "the three steps wait 10, 20 and 30 ms at their sleep (%s)" % steps)
+# sleep_until 15 ms after now
+check_wait("patterns::until", "until", 15)
+# tokio::fs: each call a blocking-pool task of its own, named by the fs
+# function whose closure it runs, spawned at the program's line of the call
+fs = {}
+for t in tasks:
+    if t["kind"] == "blocking" and t["spawn_site"]["function"] == "patterns::files":
+        fs[t["spawn_site"]["line"]] = t["name"]
+want = {marker_line(SRC_FILE, "fs-write", "SPAWN"):
+        "<tokio::runtime::blocking::task::BlockingTask<tokio::fs::write::write> as Future>",
+        marker_line(SRC_FILE, "fs-read", "SPAWN"):
+        "<tokio::runtime::blocking::task::BlockingTask<tokio::fs::read::read> as Future>",
+        marker_line(SRC_FILE, "fs-remove", "SPAWN"):
+        "<tokio::runtime::blocking::task::BlockingTask<tokio::fs::remove_file::remove_file> "
+        "as Future>"}
+check(fs == want, "tokio::fs write, read, remove_file: three blocking tasks named after them, "
+      "spawned at their lines (%s)" % fs)
+fs_parents = {t["parent"] for t in tasks if t["kind"] == "blocking" and
+              t["spawn_site"]["function"] == "patterns::files"}
+check(fs_parents == {root_id}, "their parent is the root task, which awaits files() (%s)" %
+      fs_parents)
 
 # a task waiting forever on a Notify: the runtime shuts it down at exit
 forever = [t for t in tasks if t["name"] == "patterns::forever"]

@@ -104,6 +104,20 @@ TEST(stream_futures_name_their_stream)
 					 "core::future::future::Future>::poll",
 					 ASYM_ROLE_FUTURE_IMPL, 0),
 			   "<tokio::runtime::task::join::JoinHandle as Future>"));
+	/* a blocking-pool task names the function whose closure it runs */
+	TEST_TRUE(label_is(asym_label_of("<tokio::runtime::blocking::task::BlockingTask<tokio::fs::"
+					 "write::write<&std::path::PathBuf, alloc::vec::Vec<u8>>::"
+					 "{closure#0}::{closure#0}> as core::future::future::Future>"
+					 "::poll",
+					 ASYM_ROLE_FUTURE_IMPL, 0),
+			   "<tokio::runtime::blocking::task::BlockingTask<tokio::fs::write::write> "
+			   "as Future>"));
+	TEST_TRUE(label_is(asym_label_of("<tokio::runtime::blocking::task::BlockingTask<app::main::"
+					 "{async_block#0}::{closure#1}> as core::future::future::"
+					 "Future>::poll",
+					 ASYM_ROLE_FUTURE_IMPL, 0),
+			   "<tokio::runtime::blocking::task::BlockingTask<app::main::{async_block#0}> "
+			   "as Future>"));
 	return TEST_OK;
 }
 
