@@ -102,9 +102,12 @@ static void print_diagnostics(FILE *fp, const struct au_model *m, const struct a
 			continue;
 		fprintf(fp, "  [%s] %s\n", au_diag_kind_name(g->kind), g->message);
 		if (g->stack_len) {
-			fprintf(fp, "      stack:");
+			/* a deadlock's "stack" is what each party waits on */
+			bool each = g->kind == AU_DIAG_DEADLOCK;
+
+			fprintf(fp, "      %s:", each ? "each waits on" : "stack");
 			for (unsigned k = 0; k < g->stack_len; k++)
-				fprintf(fp, "%s %.60s", k ? " >" : "",
+				fprintf(fp, "%s %.60s", k ? (each ? ";" : " >") : "",
 					g->stack[k] >= 0 ? au_model_funcs(m)->v[g->stack[k]].label : "?");
 			fputc('\n', fp);
 		}

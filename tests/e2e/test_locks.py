@@ -63,6 +63,12 @@ want = ["task %s (locks::first) at %s:%d on <tokio::sync::mutex::Mutex>::lock (h
 check(len(dl) == 1 and all(w in dl[0]["message"] for w in want),
       "a deadlock of first and second, each on the lock the other holds (%s)" %
       [d["message"] for d in dl])
+# the report lists what each waits on, not as a call stack
+report = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
+each = [l.strip() for l in report.splitlines() if "each waits on:" in l]
+check(each == ["each waits on: <tokio::sync::mutex::Mutex>::lock; "
+               "<tokio::sync::mutex::Mutex>::lock"],
+      "report: the deadlock's line says what each waits on (%s)" % each)
 nc = {d["task"]: d.get("held_by") for d in s["diagnostics"] if d["kind"] == "never_completed"}
 check(nc == {first: second, second: first},
       "never_completed: first waits for second's lock and second for first's (%s)" % nc)
