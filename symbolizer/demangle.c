@@ -145,6 +145,36 @@ static bool in_stream_module(const char *t, size_t n)
 	return false;
 }
 
+/* The generic arguments at @args (just after their '<', at most @n
+ * bytes): the length of the first one and where the last one starts;
+ * returns the offset of the closing '>' (@n, or the string's end, when
+ * there is none).  A "->" in a fn type closes nothing. */
+static size_t scan_generic_args(const char *args, size_t n, size_t *first_len,
+				const char **last)
+{
+	size_t depth = 0, end;
+	bool comma = false;
+
+	*last = args;
+	for (end = 0; end < n && args[end]; end++) {
+		char c = args[end];
+
+		if (c == '<') {
+			depth++;
+		} else if (c == '>' && !(end && args[end - 1] == '-') && depth-- == 0) {
+			break;
+		} else if (c == ',' && depth == 0) {
+			if (!comma)
+				*first_len = end;
+			comma = true;
+			*last = args + end + 1;
+		}
+	}
+	if (!comma)
+		*first_len = end;
+	return end;
+}
+
 /* Is the path at @t (@n bytes, no generics) tokio's blocking-pool task? */
 static bool is_blocking_task(const char *t, size_t n)
 {
@@ -201,24 +231,14 @@ static void unwrap_pointer(const char **t, size_t *n)
  */
 static char *stream_future_label(const char *t, size_t n)
 {
-	size_t lt = strcspn(t, "<"), end, depth = 0;
-	const char *arg;
+	size_t lt = strcspn(t, "<"), end;
+	const char *arg, *last;
 	char *path, *inner, *out = NULL;
 
 	if (lt >= n || !(in_stream_module(t, n) || is_blocking_task(t, lt)))
 		return NULL;
 	arg = t + lt + 1;
-	/* the first argument: up to a ',' or the '>' at its level */
-	for (end = 0; arg + end < t + n; end++) {
-		char c = arg[end];
-
-		if (c == '<')
-			depth++;
-		else if (c == '>' && !(end && arg[end - 1] == '-') && depth-- == 0)
-			break;
-		else if (c == ',' && depth == 0)
-			break;
-	}
+	scan_generic_args(arg, n - lt - 1, &end, &last);
 	unwrap_pointer(&arg, &end);
 	if (!end)
 		return NULL;
@@ -263,6 +283,42 @@ const char *asym_future_self(const char *name, size_t *len)
 	return name + 1;
 }
 
+/*
+ * The blocking crate's unblock (smol's, and async-std's spawn_blocking
+ * and fs) runs a closure on its thread pool in an async block generic
+ * over it: "blocking::unblock::<T, F>::{closure#0}".  Labelled with F's
+ * function, "blocking::unblock<async_std::fs::read::read>", as tokio's
+ * BlockingTask is, rather than one "blocking::unblock::{async_block#0}"
+ * for every call.  NULL for any other name.
+ */
+static char *unblock_label(const char *name)
+{
+	static const char unblock[] = "blocking::unblock::<";
+	const char *args = name + sizeof(unblock) - 1, *f;
+	size_t end, first;
+	char *f_name, *plain, *out = NULL;
+
+	if (strncmp(name, unblock, sizeof(unblock) - 1))
+		return NULL;
+	/* F, the last argument */
+	end = scan_generic_args(args, strlen(args), &first, &f);
+	while (*f == ' ')
+		f++;
+	if (!args[end] || f >= args + end)
+		return NULL;
+	f_name = strndup(f, args + end - f);
+	plain = f_name ? malloc(strlen(f_name) + 1) : NULL;
+	if (plain) {
+		asym_strip_generics(f_name, plain, strlen(f_name) + 1);
+		drop_closures(plain);
+		if (asprintf(&out, "blocking::unblock<%s>", plain) < 0)
+			out = NULL;
+	}
+	free(f_name);
+	free(plain);
+	return out;
+}
+
 char *asym_label_of(const char *name, enum asym_role role, int block_index)
 {
 	size_t len = strlen(name) + 1;
@@ -278,6 +334,10 @@ char *asym_label_of(const char *name, enum asym_role role, int block_index)
 			free(plain);
 			return out;
 		}
+	}
+	if (role == ASYM_ROLE_ASYNC_BLOCK && (out = unblock_label(name))) {
+		free(plain);
+		return out;
 	}
 	/* Generic copies of one async fn share a label. */
 	asym_strip_generics(name, plain, len);

@@ -118,6 +118,15 @@ TEST(stream_futures_name_their_stream)
 					 ASYM_ROLE_FUTURE_IMPL, 0),
 			   "<tokio::runtime::blocking::task::BlockingTask<app::main::{async_block#0}> "
 			   "as Future>"));
+	/* the blocking crate's unblock: its closure's function */
+	TEST_TRUE(label_is(asym_label_of("blocking::unblock::<core::result::Result<alloc::vec::"
+					 "Vec<u8>, std::io::error::Error>, async_std::fs::read::"
+					 "read<&std::path::PathBuf>::{closure#0}::{closure#0}>::"
+					 "{closure#0}",
+					 ASYM_ROLE_ASYNC_BLOCK, 0),
+			   "blocking::unblock<async_std::fs::read::read>"));
+	TEST_TRUE(label_is(asym_label_of("blocking::unblock::{closure#0}", ASYM_ROLE_ASYNC_BLOCK, 0),
+			   "blocking::unblock::{async_block#0}"));
 	return TEST_OK;
 }
 
