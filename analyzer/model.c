@@ -671,11 +671,39 @@ static enum au_task_outcome outcome_of(const struct au_task *t, enum au_task_out
 				       : otherwise;
 }
 
+static void task_poll_done(struct au_model *m, uint32_t thread, struct frame *fr,
+			   struct au_task *t, uint64_t end);
+
 /* Forget a task: sinks see its end, frames stop pointing at it. */
 static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 {
+	/* A poll of it still open: its memory went to a new task before
+	 * its run() returned (async-task's run drops its reference, then
+	 * its thread was preempted).  That poll ends here, so that its time
+	 * counts and the task's track opens before it closes. */
+	for (size_t i = 0; i < m->nr_threads; i++) {
+		struct thread_state *th = &m->threads[i];
+
+		for (size_t d = 0; d < th->depth; d++) {
+			struct frame *fr = &th->stack[d];
+			const struct au_funcinfo *fi = finfo(m, fr->func);
+
+			if (fr->task == t && !fr->deferred && fi && fi->role == ASYM_ROLE_TASK_POLL)
+				task_poll_done(m, i, fr, t, end);
+		}
+	}
+	/* Freed after a run whose poll of its root could not be read (its
+	 * Output came back through memory: async_std::fs::read's task's
+	 * Result<Vec<u8>>): that poll finished it.  A task cancelled while
+	 * it waited is freed after a run that drops its future unpolled. */
+	if (!t->completed && t->root_last_unknown && t->root_last_end >= t->last_poll_start)
+		t->completed = t->root_last_end;
+	/* Run, but none of its futures' polls recorded (a patched build
+	 * of async-std, whose spawn wrapper is not patched): whether it
+	 * completed before it was freed is not known */
 	if (t->outcome == AU_OUTCOME_PENDING)
-		t->outcome = outcome_of(t, AU_OUTCOME_DROPPED);
+		t->outcome = outcome_of(t, t->polls && !t->root_future ? AU_OUTCOME_FREED
+								     : AU_OUTCOME_DROPPED);
 	/* a guard dropped with its task (an abort) is no lock held */
 	while (t->nr_held_locks) {
 		uint64_t lock = t->held_locks[--t->nr_held_locks];
@@ -749,31 +777,13 @@ static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *f
 	th->task = t;
 }
 
-static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr, uint64_t end)
+/* The task's side of a poll of @t (@fr, on @thread) that ended at @end:
+ * its busy time, the sinks' task_poll, the wake it consumed. */
+static void task_poll_done(struct au_model *m, uint32_t thread, struct frame *fr,
+			   struct au_task *t, uint64_t end)
 {
-	struct thread_state *th = &m->threads[thread];
-	struct au_task *t = fr->task;
 	uint64_t busy;
 
-	/* a deferred task poll that polled no future was no task's */
-	if (fr->deferred)
-		return;
-	th->task = fr->saved_task;
-	/* Tell the enclosing task poll it hosted one (tokio's workers run
-	 * inside a blocking task): only innermost task polls are busy time. */
-	for (size_t d = th->depth; d-- > 0;) {
-		if (th->stack[d].task) {
-			th->stack[d].task_children++;
-			th->stack[d].task_children_ns += end - fr->start;
-			break;
-		}
-	}
-	/* and the top-level poll around it (an executor's loop inside a
-	 * block_on's poll) that its time is not that poll's */
-	if (th->top >= 0 && (size_t)th->top < th->depth)
-		th->stack[th->top].nested_tasks_ns += end - fr->start;
-	if (!t)
-		return;
 	if (t->running_polls)
 		t->running_polls--;
 	t->running = t->running_polls > 0;
@@ -811,6 +821,33 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	 * scheduled from there. */
 	if (t->woken_at && t->woken_at < end)
 		t->woken_at = end;
+}
+
+static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr, uint64_t end)
+{
+	struct thread_state *th = &m->threads[thread];
+	struct au_task *t = fr->task;
+
+	/* a deferred task poll that polled no future was no task's */
+	if (fr->deferred)
+		return;
+	th->task = fr->saved_task;
+	/* Tell the enclosing task poll it hosted one (tokio's workers run
+	 * inside a blocking task): only innermost task polls are busy time. */
+	for (size_t d = th->depth; d-- > 0;) {
+		if (th->stack[d].task) {
+			th->stack[d].task_children++;
+			th->stack[d].task_children_ns += end - fr->start;
+			break;
+		}
+	}
+	/* and the top-level poll around it (an executor's loop inside a
+	 * block_on's poll) that its time is not that poll's */
+	if (th->top >= 0 && (size_t)th->top < th->depth)
+		th->stack[th->top].nested_tasks_ns += end - fr->start;
+	if (!t)
+		return;
+	task_poll_done(m, thread, fr, t, end);
 	if (t->dropped)
 		task_end(m, t, end);
 }
@@ -1569,6 +1606,14 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			res = fr->join_done ? AU_POLL_READY : AU_POLL_PENDING;
 		if (res < 0 && !truncated)
 			res = body_result(m, fi, fr);
+		/* A blocking-pool task's future runs its closure to the end in
+		 * its one poll (tokio's BlockingTask, the blocking crate's
+		 * `async move { f() }`): returned, it is done, also where its
+		 * output comes back through memory and reads neither way
+		 * (async_std::fs::read's Result<Vec<u8>>) */
+		if (res < 0 && !truncated && t->task && t->task->kind == AU_TASK_BLOCKING &&
+		    t->task->root_future == f->id)
+			res = AU_POLL_READY;
 
 		memset(&poll, 0, sizeof(poll));
 		poll.future = f;
@@ -1730,6 +1775,12 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	{
 		const struct au_funcinfo *fi = finfo(m, fr->func);
 
+		/* A blocking-pool task's run is its only one: returned, its
+		 * closure has run to the end, also where nothing inside was
+		 * recorded (async_std::fs's closure in a patched build) */
+		if (fi && fi->role == ASYM_ROLE_TASK_POLL && !truncated && !fr->deferred &&
+		    fr->task && fr->task->kind == AU_TASK_BLOCKING && !fr->task->completed)
+			fr->task->completed = end;
 		if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 			runtime_exit(m, thread, fr, fi, end, has_ret, retval);
 		/* the runtime's id for the next spawn on this thread */
@@ -1787,6 +1838,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		}
 		if (poll.top)
 			t->top = fr->saved_top;
+		if (t->task && t->task->id == f->task && t->task->root_future == f->id) {
+			t->task->root_last_end = end;
+			t->task->root_last_unknown = poll.result == AU_POLL_UNKNOWN && !truncated;
+		}
 		if (poll.result == AU_POLL_READY) {
 			struct au_task *task = t->task;
 

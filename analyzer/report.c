@@ -186,7 +186,8 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			t->outcome == AU_OUTCOME_PENDING ? "pending at end" :
 			t->outcome == AU_OUTCOME_ABORTED ? "aborted" :
 			t->outcome == AU_OUTCOME_SHUT_DOWN ? "shut down" :
-			t->outcome == AU_OUTCOME_PANICKED ? "panicked" : "dropped");
+			t->outcome == AU_OUTCOME_PANICKED ? "panicked" :
+			t->outcome == AU_OUTCOME_FREED ? "freed" : "dropped");
 	}
 	if (sum->delays.count)
 		fprintf(fp, "\nWake to poll (%llu wakes): p50 %s, p90 %s, p99 %s, max %s\n",

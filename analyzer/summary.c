@@ -414,6 +414,8 @@ static const char *outcome_name(enum au_task_outcome o)
 		return "panicked";
 	case AU_OUTCOME_SHUT_DOWN:
 		return "shut_down";
+	case AU_OUTCOME_FREED:
+		return "freed";
 	default:
 		return "pending_at_end";
 	}

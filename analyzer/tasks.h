@@ -26,6 +26,8 @@ enum au_task_outcome {
 	AU_OUTCOME_DROPPED,      /* freed without completing or an abort seen */
 	AU_OUTCOME_PANICKED,     /* its future panicked (or the program aborted in its poll) */
 	AU_OUTCOME_SHUT_DOWN,    /* cancelled by its runtime's shutdown before completing */
+	AU_OUTCOME_FREED,        /* freed after runs in which no future of it was recorded:
+				  * completed or cancelled, the recording cannot tell */
 };
 
 #define AU_TASK_ENDED_STACK 8
@@ -39,6 +41,10 @@ struct au_task {
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */
 	uint64_t root_future;    /* and its instance (struct au_future's id) */
+	/* its root's last poll: when it ended, and whether it was an
+	 * unreadable one (Poll<Output> through memory, neither way known) */
+	uint64_t root_last_end;
+	bool root_last_unknown;
 	int32_t spawn_func;      /* the program's function that spawned it, -1 unknown */
 	int32_t runs_func;       /* a blocking-pool task: the program's closure it runs, -1 */
 	int32_t spawn_callee;    /* the function spawn_func called to spawn it, -1 unknown */
