@@ -1417,6 +1417,20 @@ static struct frame *enclosing_poll(struct thread_state *t, size_t below)
 	return NULL;
 }
 
+/* The poll frame whose future polls the one above @below, or NULL: none
+ * across a task's poll (async-std's and smol's tasks run inside their
+ * executor's run future, which does not await them). */
+static struct frame *parent_poll(struct thread_state *t, size_t below)
+{
+	while (below-- > 0) {
+		if (t->stack[below].future)
+			return &t->stack[below];
+		if (t->stack[below].task)
+			return NULL;
+	}
+	return NULL;
+}
+
 /* Self time (duration less children) of the call just popped, ranked
  * within the top-level poll it ran in. */
 static void account_self(struct au_model *m, struct thread_state *t, const struct frame *fr,
@@ -1705,7 +1719,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		/* Tell the enclosing poll which child left it pending, or
 		 * that one more of its children completed. */
 		{
-			struct frame *parent = enclosing_poll(t, t->depth);
+			struct frame *parent = parent_poll(t, t->depth);
 
 			if (parent)
 				parent->last_child_result = (int8_t)res;
@@ -1931,7 +1945,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 		}
 		fr->future = future_get(m, rec->func, self);
 		{
-			struct frame *pf = enclosing_poll(t, t->depth - 1);
+			struct frame *pf = parent_poll(t, t->depth - 1);
 			struct au_future *parent = pf ? pf->future : NULL;
 
 			bool done = parent && done_unseen(m, fr->future, parent);

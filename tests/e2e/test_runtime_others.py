@@ -44,10 +44,23 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
           "%s: each poll followed a queueing on the shared queue, none local (%s)" %
           (app, [(t["polls"], t["scheduled_remote"], t["scheduled_local"]) for t in workers]))
     joins = join_waits(load(res["trace"]))
-    check(joins and all(t in {w["id"] for w in workers} and by_id[t]["parent"] == w
-                        for w, t in joins),
-          "%s: the root's waits on JoinHandles name the worker tasks it awaits (%s)" %
+    joined = {w["id"] for w in workers} | {t["id"] for t in s["tasks"]
+                                          if t["name"] == crate + "::label"}
+    check(joins and all(t in joined and by_id[t]["parent"] == w for w, t in joins),
+          "%s: the root's waits on JoinHandles name the tasks it awaits (%s)" %
           (app, joins))
+    if app == "smol-tasks":
+        # a task whose String output comes back through memory: its
+        # future is one instance over its two polls (its root is no
+        # child of the executor's run future it runs inside), and the
+        # task completed though no poll's Ready could be read
+        lt = [t for t in s["tasks"] if t["name"] == crate + "::label"]
+        lf = [f for f in s["futures"] if f["name"] == crate + "::label"]
+        check(len(lt) == 1 and lt[0]["outcome"] == "completed" and lt[0]["polls"] == 2 and
+              len(lf) == 1 and lf[0]["instances"] == 1 and lf[0]["polls"] == 2,
+              "%s: the String-returning task completed, one future instance over 2 polls "
+              "(%s; %s)" % (app, [(t["outcome"], t["polls"]) for t in lt],
+                            [(f["instances"], f["polls"]) for f in lf]))
     if app == "asyncstd-tasks":
         # the ids async-std gives its tasks, as the program printed them
         said = dict(re.findall(r"(main|worker-\d+) is task (\d+)", res["stdout"]))
