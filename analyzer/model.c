@@ -681,7 +681,7 @@ static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 	 * its run() returned (async-task's run drops its reference, then
 	 * its thread was preempted).  That poll ends here, so that its time
 	 * counts and the task's track opens before it closes. */
-	for (size_t i = 0; i < m->nr_threads; i++) {
+	for (size_t i = 0; t->running_polls && i < m->nr_threads; i++) {
 		struct thread_state *th = &m->threads[i];
 
 		for (size_t d = 0; d < th->depth; d++) {
