@@ -1742,17 +1742,18 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 					note_kid(parent, fr->func, f->self, false);
 				}
 				/* a library Future impl (a select!'s poll_fn, a
-				 * timeout, a join): what it waits on inside; a
-				 * JoinHandle's is its task, named already */
+				 * timeout, a join): what it waits on inside, the
+				 * task one of those awaits too; a JoinHandle's is
+				 * its task, named already */
 				parent->nr_child_inner =
-					fi && (fi->flags & ASYM_F_COMBINATOR) && !fr->join_task &&
-					!fr->pending_child_task ? fr->nr_pending_kids : 0;
+					fi && (fi->flags & ASYM_F_COMBINATOR) && !fr->join_task
+						? fr->nr_pending_kids : 0;
 				memcpy(parent->child_inner, fr->pending_kids,
 				       sizeof(parent->child_inner));
 				/* (one that polled none of them this time: those
 				 * it left pending before) */
 				if (fi && (fi->flags & ASYM_F_COMBINATOR) && !fr->join_task &&
-				    !fr->pending_child_task && parent->future) {
+				    parent->future) {
 					int32_t before[AU_AWAIT_INNER];
 					uint8_t n = still_inside(parent->future, fr, before);
 
@@ -1767,10 +1768,21 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 				 * future (a join_all around JoinHandles), the one
 				 * its child awaits; a future of the program's own
 				 * shows its join at its own await */
-				parent->pending_child_task =
-					fr->join_task			    ? fr->join_task
-					: fi && (fi->flags & ASYM_F_USER) ? 0
-									    : fr->pending_child_task;
+				{
+					uint64_t task_of_child =
+						fr->join_task			    ? fr->join_task
+						: fi && (fi->flags & ASYM_F_USER) ? 0
+										    : fr->pending_child_task;
+					const struct au_funcinfo *pfi = finfo(m, parent->func);
+
+					/* a combinator waits on all its pending
+					 * children: a timeout's timer, polled after
+					 * the JoinHandle it guards, leaves its task
+					 * named */
+					if (task_of_child ||
+					    !(pfi && (pfi->flags & ASYM_F_COMBINATOR)))
+						parent->pending_child_task = task_of_child;
+				}
 			} else if (parent && res == AU_POLL_READY) {
 				note_kid(parent, fr->func, f->self, true);
 				if (fi && fi->forwards)

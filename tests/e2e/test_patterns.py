@@ -79,7 +79,10 @@ by_id = {t["id"]: t for t in tasks}
 root = [t for t in tasks if t["kind"] == "block_on"]
 check(len(root) == 1, "one block_on root (%s)" % [(t["id"], t["kind"]) for t in tasks])
 root_id = root[0]["id"] if root else -1
-nappers = [t for t in tasks if t["name"] == "patterns::napper"]
+guard_line = marker_line(SRC_FILE, "guarded", "SPAWN")
+guarded = [t for t in tasks if t["name"] == "patterns::napper" and t["spawn_site"] and
+           t["spawn_site"]["line"] == guard_line]
+nappers = [t for t in tasks if t["name"] == "patterns::napper" and t not in guarded]
 check(len(nappers) == 4 and all(t["parent"] == root_id and t["outcome"] == "completed"
                                 for t in nappers),
       "4 napper tasks (3 in the JoinSet, 1 spawn_local), children of the root, completed (%s)" %
@@ -157,6 +160,21 @@ fs_parents = {t["parent"] for t in tasks if t["kind"] == "blocking" and
               t["spawn_site"]["function"] == "patterns::files"}
 check(fs_parents == {root_id}, "their parent is the root task, which awaits files() (%s)" %
       fs_parents)
+
+# a 20 ms timeout on the JoinHandle of a task needing 60 ms: the wait is
+# on the Timeout, names the task, and lists the JoinHandle and the timer
+# inside; then 40 ms more on the JoinHandle itself
+gid = guarded[0]["id"] if len(guarded) == 1 else -1
+gw = [(w["args"].get("await", {}).get("line"), w["args"]["wait_ns"] / 1e6, w["args"].get("on_task"),
+       sorted(w["args"].get("inner") or [])) for w in waits_of(trace, "patterns::guarded")]
+check(len(gw) == 2 and gw[0][0] == marker_line(SRC_FILE, "guard timeout") and
+      within(gw[0][1], 20, 0.15) and gw[0][2] == gid and
+      gw[0][3] == ["<tokio::runtime::task::join::JoinHandle as Future>",
+                   "<tokio::time::sleep::Sleep as Future>"] and
+      gw[1][0] == marker_line(SRC_FILE, "guard rest") and within(gw[1][1], 40, 0.15) and
+      gw[1][2] == gid,
+      "guarded: 20 ms on the timeout around task %d's JoinHandle (the handle and the timer "
+      "inside), then 40 ms on the handle (%s)" % (gid, gw))
 
 # a task waiting forever on a Notify: the runtime shuts it down at exit
 forever = [t for t in tasks if t["name"] == "patterns::forever"]
