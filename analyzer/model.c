@@ -146,6 +146,9 @@ struct au_model {
 	uint64_t first_time, last_time, records, truncated, switches;
 	uint64_t slow_poll_ns;   /* a task poll this long is slow */
 	bool warned_noself;
+	/* an abort in a panic outside any task: where (thread, the panic
+	 * function, the program's function that called into it), else -1 */
+	int32_t panic_thread, panic_func, panic_caller;
 
 	struct au_tasks *tasks;
 	uint64_t unknown_wakes;
@@ -173,6 +176,7 @@ struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs
 	m->tasks = au_tasks_new();
 	m->locks = au_lock_holders_new();
 	m->slow_poll_ns = AU_SLOW_POLL_NS;
+	m->panic_thread = m->panic_func = m->panic_caller = -1;
 	return m;
 }
 
@@ -239,6 +243,17 @@ uint64_t au_model_unknown_wakes(const struct au_model *m) { return m->unknown_wa
 const struct au_future_stats *au_model_stats(const struct au_model *m, size_t idx)
 {
 	return idx < m->nr_stats ? &m->stats[idx] : NULL;
+}
+
+bool au_model_panic_outside_task(const struct au_model *m, uint32_t *thread, int32_t *func,
+				 int32_t *caller)
+{
+	if (m->panic_thread < 0)
+		return false;
+	*thread = (uint32_t)m->panic_thread;
+	*func = m->panic_func;
+	*caller = m->panic_caller;
+	return true;
 }
 
 const char *au_model_func_name(const struct au_model *m, int32_t func)
@@ -2195,11 +2210,27 @@ static int cmp_future_id(const void *a, const void *b)
  * spawned task rather than a block_on or blocking-pool one (idle tokio
  * workers sit inside one), and among several the one recorded last.
  */
+/* Is @t's innermost open call in the panic machinery (core::panicking,
+ * std's begin_panic)?  Only its generic entries are recorded, which the
+ * program's crates instantiate. */
+static bool in_panic(const struct au_model *m, const struct thread_state *t)
+{
+	for (size_t d = t->depth; d-- > 0;) {
+		const char *name = au_model_func_name(m, t->stack[d].func);
+
+		if (!name)
+			continue;
+		return !strncmp(name, "core::panicking::", 17) ||
+		       !strncmp(name, "std::panicking::begin_panic", 27);
+	}
+	return false;
+}
+
 static void aborted_in_poll(struct au_model *m)
 {
 	const struct au_data_info *info = au_data_info(m->data);
 	uint32_t pid = au_data_pid(m->data);
-	struct thread_state *best = NULL;
+	struct thread_state *best = NULL, *panicking = NULL;
 
 	if (!info->has_exit_status || !WIFSIGNALED(info->exit_status) ||
 	    WTERMSIG(info->exit_status) != SIGABRT)
@@ -2208,13 +2239,38 @@ static void aborted_in_poll(struct au_model *m)
 		struct thread_state *t = &m->threads[i];
 		bool spawned, best_spawned;
 
-		if (!t->task || (pid && au_data_thread(m->data, i)->pid != pid))
+		if (pid && au_data_thread(m->data, i)->pid != pid)
+			continue;
+		if (!panicking && in_panic(m, t))
+			panicking = t;
+		if (!t->task)
 			continue;
 		spawned = t->task->kind == AU_TASK_TASK;
 		best_spawned = best && best->task->kind == AU_TASK_TASK;
 		if (!best || spawned > best_spawned ||
 		    (spawned == best_spawned && t->last_time > best->last_time))
 			best = t;
+	}
+	/* A thread left inside the panic machinery itself panicked (its
+	 * generic entries are the program's: core::panicking::panic_display
+	 * under tokio::time::sleep outside a runtime), in a task or in none:
+	 * the tasks open elsewhere were only waiting (idle workers). */
+	if (panicking && panicking->task) {
+		panicking->task->panicked = true;
+		return;
+	}
+	if (panicking) {
+		m->panic_thread = (int32_t)(panicking - m->threads);
+		m->panic_func = panicking->stack[panicking->depth - 1].func;
+		for (size_t d = panicking->depth; d-- > 0;) {
+			const struct au_funcinfo *fi = finfo(m, panicking->stack[d].func);
+
+			if (fi && (fi->flags & ASYM_F_USER)) {
+				m->panic_caller = panicking->stack[d].func;
+				break;
+			}
+		}
+		return;
 	}
 	if (best)
 		best->task->panicked = true;

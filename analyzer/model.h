@@ -274,6 +274,14 @@ const struct au_tasks *au_model_tasks(const struct au_model *m);
 /** Wakes of task pointers that were never spawned or polled in the trace. */
 uint64_t au_model_unknown_wakes(const struct au_model *m);
 /** Readable name of function @func (or "0x<addr>" style for -1). */
+/**
+ * au_model_panic_outside_task - the program aborted in a panic outside any
+ * task's poll (under uftrace a panic cannot unwind): the thread, the
+ * panic function it was left in and the program's function that called
+ * into it (-1 when none); false when no such panic was seen
+ */
+bool au_model_panic_outside_task(const struct au_model *m, uint32_t *thread, int32_t *func,
+				 int32_t *caller);
 const char *au_model_func_name(const struct au_model *m, int32_t func);
 
 #endif /* AU_MODEL_H */

@@ -233,6 +233,18 @@ static void print_panics(FILE *fp, const struct au_model *m, const struct au_dat
 			abrt ? " in its poll, and the program aborted: under uftrace a Rust panic "
 			       "cannot unwind (doc/findings.md)" : "");
 	}
+	{
+		uint32_t th;
+		int32_t func, caller;
+
+		if (au_model_panic_outside_task(m, &th, &func, &caller))
+			fprintf(fp, "the program panicked outside any task, on thread %u, in %s%s%s, "
+				"and aborted: under uftrace a Rust panic cannot unwind "
+				"(doc/findings.md)\n",
+				au_data_thread(au_model_data(m), th)->tid, au_model_func_name(m, func),
+				caller >= 0 ? " called from " : "",
+				caller >= 0 ? au_model_func_name(m, caller) : "");
+	}
 }
 
 /* --task rt:N: our id of the task the runtime numbers N, or none. */

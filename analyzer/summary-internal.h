@@ -31,6 +31,9 @@ struct au_sum_thread {
 	uint64_t task_busy_ns;   /* inside innermost task polls */
 	uint64_t wakes;          /* wakes called on this thread */
 	bool worker;             /* ran the runtime's worker loop */
+	/* called tokio's block_on (Runtime's or a Handle's): its parks are
+	 * block_on's, no worker's, unless it polls tasks too */
+	bool tokio_block_on;
 };
 
 /* One wait or poll remembered for "longest" lists. */

@@ -190,8 +190,13 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 {
 	struct au_summary *sum = container_of(s, struct au_summary, sink);
 
-	if (c->func >= 0 && au_model_funcs(m)->v[c->func].role == ASYM_ROLE_WORKER_START)
+	const struct au_funcinfo *fi = c->func >= 0 ? &au_model_funcs(m)->v[c->func] : NULL;
+
+	if (fi && fi->role == ASYM_ROLE_WORKER_START)
 		sum_thread(sum, c->thread)->worker = true;
+	if (fi && fi->role == ASYM_ROLE_BLOCK_ON && fi->label &&
+	    !strncmp(fi->label, "<tokio::runtime::", 17))
+		sum_thread(sum, c->thread)->tokio_block_on = true;
 }
 
 static const struct au_sink_ops summary_ops = {
@@ -336,6 +341,20 @@ static void write_trace(struct jw *w, const struct au_model *m)
 	jw_u64_field(w, "unknown_wakes", au_model_unknown_wakes(m));
 	jw_u64_field(w, "context_switches", au_model_context_switches(m));
 	jw_u64_field(w, "slow_poll_threshold_ns", au_model_slow_poll(m));
+	{
+		uint32_t th;
+		int32_t func, caller;
+
+		if (au_model_panic_outside_task(m, &th, &func, &caller)) {
+			jw_name(w, "panic_outside_task");
+			jw_begin_object(w);
+			jw_u64_field(w, "tid", au_data_thread(data, th)->tid);
+			jw_str_field(w, "in", au_model_func_name(m, func));
+			if (caller >= 0)
+				jw_str_field(w, "called_from", au_model_func_name(m, caller));
+			jw_end_object(w);
+		}
+	}
 	jw_end_object(w);
 }
 
@@ -396,7 +415,7 @@ const char *au_summary_thread_role(const struct au_thread *th, const struct au_s
 		return "worker";
 	if (t->blocking_polls > t->task_polls)
 		return "blocking";
-	if (t->task_polls || t->parked_ns)
+	if (t->task_polls || (t->parked_ns && !t->tokio_block_on))
 		return "worker";
 	return "thread";
 }

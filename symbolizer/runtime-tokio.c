@@ -75,6 +75,11 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<tokio::runtime::defer::Defer>::wake", NONE, ASYM_F_DEFERRED_WAKE, 0),
 	E(EXACT, "<tokio::runtime::blocking::pool::Spawner>::spawn_blocking", SPAWN_BLOCKING, 0, 0),
 	E(EXACT, "<tokio::runtime::runtime::Runtime>::block_on", BLOCK_ON, 0, 0),
+	/* from a thread of the program's own, outside the runtime */
+	E(EXACT, "<tokio::runtime::handle::Handle>::block_on", BLOCK_ON, 0, 0),
+	/* where a multi-thread runtime's block_on waits (runtime/park.rs) */
+	E(EXACT, "<tokio::runtime::park::CachedParkThread>::park", PARK, 0, 0),
+	E(EXACT, "<tokio::runtime::park::CachedParkThread>::park_timeout", PARK, 0, 0),
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::park::Parker>::park", PARK, 0, 0),
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::park::Parker>::park_timeout", PARK, 0,
 	  0),

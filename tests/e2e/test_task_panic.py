@@ -51,6 +51,28 @@ check(boom and re.search(r"^\s+%d\s+%d task_panic::boom\s.*\spanicked$" %
       is not None, "the report's task table says panicked")
 check_trace_file(res["trace"])
 
+# a panic outside any task (a tokio timer made outside the runtime, in
+# main): no task panicked, the idle worker's included; the report and the
+# summary say where
+res = profile(app, "task-panic-outside", args=["outside"])
+s = load(res["summary"])
+status = s["trace"]["exit_status"]
+if status is not None and status & 0x7f == 6:
+    po = s["trace"].get("panic_outside_task") or {}
+    main_tid = [t["tid"] for t in s["threads"] if t["role"] == "main"]
+    check(po.get("in", "").startswith("core::panicking::panic_display") and
+          po.get("called_from") == "task_panic::main" and [po.get("tid")] == main_tid,
+          "outside: the panic is in main's thread, under task_panic::main (%s)" % po)
+    check(not [t for t in s["tasks"] if t["outcome"] == "panicked"],
+          "outside: no task panicked (%s)" % [(t["name"], t["outcome"]) for t in s["tasks"]])
+    rep = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
+    check(re.search(r"^the program panicked outside any task, on thread %s, in "
+                    r"core::panicking::panic_display\S* called from task_panic::main" %
+                    (main_tid[0] if main_tid else -1), rep, re.M) is not None,
+          "outside: the report's header says where")
+else:
+    check(status == 0, "outside: the program aborted (SIGABRT) or exited cleanly (%s)" % status)
+
 # async-std: async-task does not catch the panic; it unwinds out of
 # Runnable::run into the executor thread's catch_unwind.  Nothing in
 # between says "panicked" but the unwinding itself, which uftrace 0.13
