@@ -141,9 +141,16 @@ def interrupted(mode):
                              "--", mode], env=dict(os.environ, ASYNC_UFTRACE=AU),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
+    # the 2 s count from uftrace's start: the symbolizer before it takes
+    # seconds of its own on a loaded machine under ASan
+    head = []
+    for line in proc.stdout:
+        head.append(line)
+        if line.startswith("profile.sh: recording"):
+            break
     time.sleep(2)
     os.killpg(proc.pid, signal.SIGINT)
-    text = proc.communicate(timeout=120)[0]
+    text = "".join(head) + proc.communicate(timeout=120)[0]
     print(text)
     return out + ".summary.json", text
 
