@@ -191,6 +191,14 @@ def within(value, expect, tol):
     return value is not None and abs(value - expect) <= expect * tol
 
 
+def timer_wait(value, ms):
+    """Is @value (ms) the wait of an @ms timer?  Not much less (the wait
+    starts where the poll that set the timer ended), late by up to 15 %
+    and 3 ms: the timer's 1 ms rounding and the wake-to-poll latency of a
+    loaded machine (the suite runs two tests at once on two cores)."""
+    return value is not None and ms * 0.9 <= value <= ms * 1.15 + 3
+
+
 def marker_line(source, marker, kind="AWAIT"):
     """Line number of the '// AWAIT: marker' (or SPAWN: ...) comment in a
     fixture source."""

@@ -9,7 +9,7 @@ import re
 import subprocess
 
 from aulib import (AU, SRC, check, check_trace_file, done, fixture, join_waits, load, marker_line,
-                   profile, undocumented_keys, waits_of, within)
+                   profile, timer_wait, undocumented_keys, waits_of, within)
 
 
 def tasks_named(summary, name):
@@ -200,11 +200,11 @@ res = profile(fixture("spawn-tree"), "spawn-tree-side", args=["side"])
 s = load(res["summary"])
 side = [t for t in s["threads"] if t["name"] == "side"]
 check(len(side) == 1 and side[0]["role"] == "thread" and
-      within(side[0]["parked_ns"] / 1e6, 20, 0.15) and side[0]["blocked_ns"] < 2e6,
+      timer_wait(side[0]["parked_ns"] / 1e6, 20) and side[0]["blocked_ns"] < 2e6,
       "side: no worker; its 20 ms in Handle::block_on are parked, not blocked (%s)" %
       [(t["role"], t["parked_ns"], t["blocked_ns"]) for t in side])
 check(len([t for t in s["threads"] if t["role"] == "worker"]) == 2,
       "the runtime's 2 workers and no more (%s)" % [(t["name"], t["role"]) for t in s["threads"]])
 nap = [w["args"]["wait_ns"] / 1e6 for w in waits_of(load(res["trace"]), "spawn_tree::side_nap")]
-check(len(nap) == 1 and within(nap[0], 20, 0.15), "side_nap waits its 20 ms (%s)" % nap)
+check(len(nap) == 1 and timer_wait(nap[0], 20), "side_nap waits its 20 ms (%s)" % nap)
 done()
