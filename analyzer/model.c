@@ -1067,6 +1067,10 @@ static void lock_call(struct au_model *m, struct thread_state *th, const struct 
 		return;
 	}
 	lock = task_arg(fi, fr, &ok);
+	/* through an Arc: the lock lies past ArcInner's strong and weak
+	 * counts, where lock(&self) sees it */
+	if (ok && (fi->flags & ASYM_F_LOCK_ARC))
+		lock += 2 * sizeof(uint64_t);
 	/* the caller: the innermost poll around the call */
 	for (size_t d = th->depth - 1; ok && d-- > 0;) {
 		if (th->stack[d].future) {

@@ -159,6 +159,11 @@ const char *asym_role_name(enum asym_role role);
  * that wakes itself inside it used up its budget and is made to yield,
  * though the resource it polled was ready: no busy-polling of its own */
 #define ASYM_F_COOP_BUDGET (1u << 19)
+/* A lock call (ASYM_F_LOCK) whose lock comes in an Arc (tokio's
+ * lock_owned, read_owned, acquire_owned: `self: Arc<Self>`): the lock's
+ * address is the Arc's pointer past ArcInner's two counts, as `lock(&self)`
+ * on the same lock has it */
+#define ASYM_F_LOCK_ARC (1u << 20)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

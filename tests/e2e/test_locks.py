@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """tokio locks held across an .await (fixtures/locks): a task waiting for
 a Mutex or an RwLock names the task holding it (held_by), for as long as
-the holder keeps it, and one waiting for a OnceCell names the task
+the holder keeps it, taken by reference or through its Arc
+(lock_owned), and one waiting for a OnceCell names the task
 initializing it; two tasks taking two Mutexes in opposite orders are
 a deadlock whose parties each hold the lock the other waits for."""
 import subprocess
@@ -30,6 +31,19 @@ def lock_wait(future, marker, holder, ms):
 lock_wait("locks::contender", "contender lock", "locks::holder", 35)
 # writer keeps the write lock over 30 ms; reader asks 5 ms in
 lock_wait("locks::reader", "reader read", "locks::writer", 25)
+# a Mutex taken through its Arc (lock_owned) over 30 ms: asked for the
+# same way 5 ms in and by reference 10 ms in, both wait for its holder
+# (and the one by reference, after that, for the other)
+lock_wait("locks::owned_contender", "owned contender", "locks::owned_holder", 25)
+line = marker_line(SRC_FILE, "ref contender")
+rw = [w["args"] for w in waits_of(trace, "locks::ref_contender")
+      if w["args"].get("await", {}).get("line") == line]
+holders = {by_name.get(n, {}).get("id") for n in ("locks::owned_holder", "locks::owned_contender")}
+check(rw and rw[0].get("held_by") == by_name.get("locks::owned_holder", {}).get("id") and
+      all(w.get("held_by") in holders for w in rw) and
+      within(sum(w["wait_ns"] for w in rw) / 1e6, 20, 0.25),
+      "lock() waits ~20 ms for the lock lock_owned took: one lock, either way (%s)" %
+      [(w.get("held_by"), w["wait_ns"]) for w in rw])
 # three tasks ask a OnceCell 0, 5 and 10 ms in; the first initializes it
 # over 30 ms: the others wait ~25 and ~20 ms, for the first (its
 # Semaphore, inside get_or_init)
