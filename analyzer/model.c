@@ -2206,30 +2206,27 @@ static int cmp_future_id(const void *a, const void *b)
 	return fa->id < fb->id ? -1 : fa->id > fb->id;
 }
 
-/*
- * Under uftrace 0.13 a Rust panic cannot unwind through traced frames: the
- * program aborts (SIGABRT) inside the poll that panicked, and the
- * runtime's catch never runs (doc/findings.md).  When the recording ends
- * so, the task whose poll was left open is the one that panicked: a
- * spawned task rather than a block_on or blocking-pool one (idle tokio
- * workers sit inside one), and among several the one recorded last.
- */
 /* Is @t's innermost open call in the panic machinery (core::panicking,
  * std's begin_panic)?  Only its generic entries are recorded, which the
  * program's crates instantiate. */
 static bool in_panic(const struct au_model *m, const struct thread_state *t)
 {
-	for (size_t d = t->depth; d-- > 0;) {
-		const char *name = au_model_func_name(m, t->stack[d].func);
+	const char *name = t->depth ? au_model_func_name(m, t->stack[t->depth - 1].func) : NULL;
 
-		if (!name)
-			continue;
-		return !strncmp(name, "core::panicking::", 17) ||
-		       !strncmp(name, "std::panicking::begin_panic", 27);
-	}
-	return false;
+	return name && (!strncmp(name, "core::panicking::", 17) ||
+			!strncmp(name, "std::panicking::begin_panic", 27));
 }
 
+/*
+ * Under uftrace 0.13 a Rust panic cannot unwind through traced frames: the
+ * program aborts (SIGABRT) inside the poll that panicked, and the
+ * runtime's catch never runs (doc/findings.md).  When the recording ends
+ * so, a thread left inside the panic machinery is the one that panicked,
+ * in its task's poll or in no task (m->panic_*).  Without one, the task
+ * whose poll was left open is the one that panicked: a spawned task rather
+ * than a block_on or blocking-pool one (idle tokio workers sit inside
+ * one), and among several the one recorded last.
+ */
 static void aborted_in_poll(struct au_model *m)
 {
 	const struct au_data_info *info = au_data_info(m->data);

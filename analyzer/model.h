@@ -273,7 +273,6 @@ uint64_t au_model_truncated_calls(const struct au_model *m);
 const struct au_tasks *au_model_tasks(const struct au_model *m);
 /** Wakes of task pointers that were never spawned or polled in the trace. */
 uint64_t au_model_unknown_wakes(const struct au_model *m);
-/** Readable name of function @func (or "0x<addr>" style for -1). */
 /**
  * au_model_panic_outside_task - the program aborted in a panic outside any
  * task's poll (under uftrace a panic cannot unwind): the thread, the
@@ -282,6 +281,7 @@ uint64_t au_model_unknown_wakes(const struct au_model *m);
  */
 bool au_model_panic_outside_task(const struct au_model *m, uint32_t *thread, int32_t *func,
 				 int32_t *caller);
+/** Readable name of function @func (or "0x<addr>" style for -1). */
 const char *au_model_func_name(const struct au_model *m, int32_t func);
 
 #endif /* AU_MODEL_H */
