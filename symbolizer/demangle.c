@@ -146,7 +146,8 @@ static bool in_stream_module(const char *t, size_t n)
 }
 
 /* The generic arguments at @args (just after their '<', at most @n
- * bytes): the length of the first one and where the last one starts;
+ * bytes): the length of the first one and where the last one starts
+ * (@last may be NULL);
  * returns the offset of the closing '>' (@n, or the string's end, when
  * there is none).  A "->" in a fn type closes nothing. */
 static size_t scan_generic_args(const char *args, size_t n, size_t *first_len,
@@ -155,7 +156,8 @@ static size_t scan_generic_args(const char *args, size_t n, size_t *first_len,
 	size_t depth = 0, end;
 	bool comma = false;
 
-	*last = args;
+	if (last)
+		*last = args;
 	for (end = 0; end < n && args[end]; end++) {
 		char c = args[end];
 
@@ -167,7 +169,8 @@ static size_t scan_generic_args(const char *args, size_t n, size_t *first_len,
 			if (!comma)
 				*first_len = end;
 			comma = true;
-			*last = args + end + 1;
+			if (last)
+				*last = args + end + 1;
 		}
 	}
 	if (!comma)
@@ -229,16 +232,16 @@ static void unwrap_pointer(const char **t, size_t *n)
  * bytes) with its generic arguments, as in a demangled name or DWARF.
  * NULL when it is neither.
  */
-static char *stream_future_label(const char *t, size_t n)
+static char *argument_label(const char *t, size_t n)
 {
 	size_t lt = strcspn(t, "<"), end;
-	const char *arg, *last;
+	const char *arg;
 	char *path, *inner, *out = NULL;
 
 	if (lt >= n || !(in_stream_module(t, n) || is_blocking_task(t, lt)))
 		return NULL;
 	arg = t + lt + 1;
-	scan_generic_args(arg, n - lt - 1, &end, &last);
+	scan_generic_args(arg, n - lt - 1, &end, NULL);
 	unwrap_pointer(&arg, &end);
 	if (!end)
 		return NULL;
@@ -330,7 +333,7 @@ char *asym_label_of(const char *name, enum asym_role role, int block_index)
 		size_t tlen;
 		const char *t = asym_future_self(name, &tlen);
 
-		if (t && (out = stream_future_label(t, tlen))) {
+		if (t && (out = argument_label(t, tlen))) {
 			free(plain);
 			return out;
 		}
@@ -402,7 +405,7 @@ char *asym_awaitee_label(const char *type_name)
 	if (!plain)
 		return NULL;
 	/* as the poll function's label reads (asym_label_of) */
-	if ((out = stream_future_label(type_name, len - 1))) {
+	if ((out = argument_label(type_name, len - 1))) {
 		free(plain);
 		return out;
 	}
