@@ -367,6 +367,18 @@ static char *default_stem(const char *dir)
 	return stem;
 }
 
+/* The trace goes to a file (not stdout, "-", nor a device or a pipe): the
+ * summary's default is beside it then, else beside the recording, so that
+ * -o /dev/null does not ask for /dev/null.summary.json. */
+static bool to_file(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return false;
+	return stat(path, &st) != 0 || S_ISREG(st.st_mode);
+}
+
 static FILE *open_out(const char *path)
 {
 	FILE *fp;
@@ -403,7 +415,9 @@ static void analyze_usage(FILE *fp)
 		"\n"
 		"options:\n"
 		"  -o, --output FILE    trace JSON (default: DIR without .uftrace.data + .json)\n"
-		"  -s, --summary FILE   summary JSON (default: OUTPUT with .summary.json)\n"
+		"  -s, --summary FILE   summary JSON (default: OUTPUT with .summary.json; when\n"
+		"                       OUTPUT is - or a device, DIR without .uftrace.data\n"
+		"                       + .summary.json)\n"
 		"      --no-trace       do not write the trace JSON\n"
 		"  -r, --report         print the text report on stdout\n"
 		"  -b, --binary PATH    the program, if it moved since the recording\n"
@@ -534,7 +548,9 @@ int cmd_analyze(int argc, char **argv)
 	if (!summary) {
 		size_t len = strlen(output);
 
-		if (len > 5 && !strcmp(output + len - 5, ".json"))
+		if (!to_file(output))
+			summary = xasprintf("%s.summary.json", stem);
+		else if (len > 5 && !strcmp(output + len - 5, ".json"))
 			summary = xasprintf("%.*s.summary.json", (int)(len - 5), output);
 		else
 			summary = xasprintf("%s.summary.json", output);

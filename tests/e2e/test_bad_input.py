@@ -65,6 +65,21 @@ check("file ends inside a record" in p.stderr and ".dat" in p.stderr,
 check(os.path.getsize(os.path.join(tmp, "trunc.json")) > 1000, "truncated .dat: trace written")
 check(digest(d) == h, "the recording is not changed")
 
+# A trace thrown away (-o /dev/null) or on stdout (-o -): the summary goes
+# beside the recording, not to /dev/null.summary.json or -.summary.json.
+d = copy("devnull.uftrace.data")
+p = run("analyze", d, "-o", "/dev/null")
+check(p.returncode == 0 and os.path.exists(os.path.join(tmp, "devnull.summary.json"))
+      and not os.path.exists("/dev/null.summary.json"),
+      "-o /dev/null: the summary beside the recording (devnull.summary.json)")
+os.unlink(os.path.join(tmp, "devnull.summary.json"))
+p = subprocess.run([AU, "analyze", d, "-o", "-"], capture_output=True, text=True, timeout=60,
+                   cwd=tmp)
+check(p.returncode == 0 and p.stdout.lstrip().startswith("{")
+      and os.path.exists(os.path.join(tmp, "devnull.summary.json"))
+      and not os.path.exists(os.path.join(tmp, "-.summary.json")),
+      "-o -: the trace on stdout, the summary beside the recording")
+
 d = copy("corrupt")
 with open(dat(d), "r+b") as f:
     f.seek(16 * 40)
