@@ -851,6 +851,7 @@ static void task_poll_end(struct au_model *m, uint32_t thread, struct frame *fr,
 	 * inside a blocking task): only innermost task polls are busy time. */
 	for (size_t d = th->depth; d-- > 0;) {
 		if (th->stack[d].task) {
+			th->stack[d].task->hosts_tasks = true;
 			th->stack[d].task_children++;
 			th->stack[d].task_children_ns += end - fr->start;
 			break;
@@ -1227,6 +1228,12 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 	case ASYM_ROLE_TASK_BIND:
 		if (ok)
 			bind_note(th, ptr, th->depth - 2);
+		break;
+	case ASYM_ROLE_WORKER_START:
+		/* a worker's loop in a task's poll: tokio's blocking task
+		 * for the worker, also one that never polls a task */
+		if (th->task)
+			th->task->hosts_tasks = true;
 		break;
 	case ASYM_ROLE_WAKE:
 	case ASYM_ROLE_WAKE_BY_REF:

@@ -148,25 +148,28 @@ static void print_tasks(FILE *fp, const struct au_model *m, const struct au_summ
 			const struct au_filter *filter)
 {
 	const struct au_tasks *ts = au_model_tasks(m);
-	size_t n = au_tasks_count(ts), listed = 0;
+	size_t n = au_tasks_count(ts), listed = 0, workers = 0;
 	const struct au_task **all;
 	char b1[32], b2[32], b3[32], b4[32];
 
 	if (!n)
 		return;
 	all = xmalloc(n * sizeof(*all));
-	/* block_on's "task" is the thread itself: not listed */
+	/* block_on's "task" is the thread itself, a worker's blocking task
+	 * (tokio's) the worker, in the threads' table: not listed */
 	for (size_t i = 0; i < n; i++) {
 		const struct au_task *t = au_tasks_at(ts, i);
 
-		if (t->kind != AU_TASK_BLOCK_ON && (!filter->task || t->id == filter->task))
+		if (t->kind == AU_TASK_BLOCKING && t->hosts_tasks)
+			workers++;
+		else if (t->kind != AU_TASK_BLOCK_ON && (!filter->task || t->id == filter->task))
 			all[listed++] = t;
 	}
 	qsort(all, listed, sizeof(*all), cmp_task_busy);
 	if (listed)
-		fprintf(fp, "\nTasks by busy time (%zu tasks):\n  %6s %6s %-36s %6s %12s %11s %12s %12s  %s\n",
-			listed, "id", "rt id", "task", "polls", "busy", "blocked", "idle",
-			"scheduled", "outcome");
+		fprintf(fp, "\nTasks by busy time (%zu tasks%s):\n  %6s %6s %-36s %6s %12s %11s %12s %12s  %s\n",
+			listed, workers ? "; the workers' blocking tasks are under Threads" : "",
+			"id", "rt id", "task", "polls", "busy", "blocked", "idle", "scheduled", "outcome");
 	for (size_t i = 0; i < listed && i < 10; i++) {
 		const struct au_task *t = all[i];
 		const char *name = au_summary_task_name(m, t);

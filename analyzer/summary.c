@@ -66,8 +66,11 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	}
 	span.start = p->start;
 	span.dur = p->end - p->start;
-	/* (a wrapper's poll is the poll of the future inside, listed too) */
-	if (!au_model_funcs(m)->v[p->future->func].forwards)
+	/* (a wrapper's poll is the poll of the future inside, listed too;
+	 * an executor's loop's, around other tasks' polls, is theirs: a
+	 * tokio worker's blocking task would head the list, the recording
+	 * long) */
+	if (!au_model_funcs(m)->v[p->future->func].forwards && !p->nested_tasks_ns)
 		keep_longest(sum->polls, &sum->nr_polls, AU_TOP_POLLS, &span);
 	/* Waits are listed for the program's own futures: the runtime's
 	 * nest around them and would repeat the same wait. */
@@ -440,9 +443,13 @@ static const char *outcome_name(enum au_task_outcome o)
 	}
 }
 
-static const char *kind_name(enum au_task_kind k)
+/* A blocking-pool task that polled other tasks is a runtime's worker
+ * (tokio's run as blocking tasks): "worker", not the program's work. */
+static const char *kind_name(const struct au_task *t)
 {
-	return k == AU_TASK_BLOCKING ? "blocking" : k == AU_TASK_BLOCK_ON ? "block_on" : "task";
+	if (t->kind == AU_TASK_BLOCKING)
+		return t->hosts_tasks ? "worker" : "blocking";
+	return t->kind == AU_TASK_BLOCK_ON ? "block_on" : "task";
 }
 
 /* A label for a task: its root future, else what spawned it. */
@@ -487,7 +494,7 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_str_field(w, "future", t->root_func >= 0	      ? funcs->v[t->root_func].name
 					  : t->spawned_future >= 0 ? funcs->v[t->spawned_future].name
 								   : NULL);
-		jw_str_field(w, "kind", kind_name(t->kind));
+		jw_str_field(w, "kind", kind_name(t));
 		jw_hex_field(w, "ptr", t->ptr);
 		if (t->spawn_func >= 0) {
 			const struct au_funcinfo *fi = &funcs->v[t->spawn_func];

@@ -68,6 +68,10 @@ struct au_task {
 	uint32_t woken_thread;   /* where that wake happened */
 	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
 	bool running;
+	/* it runs an executor's loop (each of tokio's workers runs inside a
+	 * blocking-pool task): other tasks were polled inside its poll, or a
+	 * worker's loop began there; not the program's work */
+	bool hosts_tasks;
 	/* Polls open at once on two threads: tokio queues a task woken during
 	 * its poll before raw::poll returns, and another worker can start on
 	 * it meanwhile.  The earlier poll ends where the later one begins. */

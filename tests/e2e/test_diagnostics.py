@@ -83,7 +83,7 @@ check(len(lp) == 1 and lp[0]["dur_ns"] >= 0.9 * hog_ms * 1e6 and "cpu_hog::crunc
 wd = [d for d in diags(s, "wake_delay") if d["future"] == "cpu_hog::waiter"]
 check(len(wd) == 1 and wd[0]["dur_ns"] >= hog_ms / 2 * 1e6 and "cpu_hog::hog" in wd[0]["message"],
       "multi-thread: the waiter's wake_delay names the hog (%s)" % [d["message"] for d in wd])
-loops = [t for t in s["tasks"] if t["kind"] == "blocking"]
+loops = [t for t in s["tasks"] if t["kind"] == "worker"]
 hog = [t for t in s["tasks"] if t["name"] == "cpu_hog::hog"]
 check(loops and hog and all(t["busy_ns"] < 0.1 * hog_ms * 1e6 for t in loops) and
       hog[0]["busy_ns"] >= 0.9 * hog_ms * 1e6,

@@ -99,9 +99,13 @@ workers = [t for t in s["threads"] if t["role"] == "worker"]
 check(len(workers) == 2, "2 worker threads (%s)" % [(t["tid"], t["role"]) for t in s["threads"]])
 check(all(w["parked_ns"] > 0 and w["parks"] >= 1 for w in workers),
       "each worker parked, at least once (%s)" % [(w["parks"], w["parked_ns"]) for w in workers])
-# a worker's loop runs inside a blocking task's poll: its parks there are
-# idle time, not that task's busy time, nor the worker's
-loops = [t for t in s["tasks"] if t["kind"] == "blocking"]
+# a worker's loop runs inside a blocking task's poll, of kind "worker" (the
+# program spawned no blocking task): its parks there are idle time, not
+# that task's busy time, nor the worker's
+loops = [t for t in s["tasks"] if t["kind"] == "worker"]
+check(not [t for t in s["tasks"] if t["kind"] == "blocking"],
+      "no blocking tasks: the workers' are of kind worker (%s)" %
+      [(t["id"], t["kind"], t["name"]) for t in s["tasks"]])
 check(len(loops) == 2 and all(t["busy_ns"] < 0.2 * leaf_ms * 1e6 for t in loops) and
       all(w["busy_ns"] < w["parked_ns"] for w in workers),
       "the workers' loop tasks are not busy while their workers park (busy %s ms; workers "
@@ -135,6 +139,15 @@ wtp = s["wake_to_poll"]
 check(wtp["count"] >= 9 and wtp["p50_ns"] <= wtp["p90_ns"] <= wtp["p99_ns"] <= wtp["max_ns"],
       "wake-to-poll percentiles are ordered (%s)" % wtp)
 rep = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
+# the report lists the program's tasks: not the workers' (under Threads),
+# and no worker's loop among the longest polls (it would head it)
+listed = re.search(r"^Tasks by busy time \((\d+) tasks; the workers' blocking tasks are under "
+                   r"Threads\)", rep, re.M)
+mine = [t for t in s["tasks"] if t["kind"] == "task"]
+longest = rep.split("\nLongest polls:\n", 1)[-1].split("\n\n", 1)[0]
+check(listed and int(listed.group(1)) == len(mine) and "BlockingTask" not in longest,
+      "the report's tasks: the %d spawned, not the workers'; no BlockingTask among the longest "
+      "polls (%s; %s)" % (len(mine), listed and listed.group(0), longest[:300]))
 m = re.search(r"Wake to poll \((\d+) wakes\): p50 ([\d.]+ \w+), p90 ([\d.]+ \w+), p99 ([\d.]+ \w+), "
               r"max ([\d.]+ \w+)", rep)
 
