@@ -86,7 +86,7 @@ check(len(parked) >= 2, "'off CPU (parked)' slices on the workers (%d)" % len(pa
 # (a park counted as blocked would be tens of ms; a worker's loop, busy
 # about 0.3 ms here, really blocks for 20-40 us now and then, a futex or a
 # page fault: more than 10% of it in 1 run of 5 under load)
-launch = [t for t in st["tasks"] if t["kind"] == "blocking"]
+launch = [t for t in st["tasks"] if t["kind"] == "worker"]
 check(launch and all(t["blocked_ns"] < max(0.1 * t["busy_ns"], 1e6) for t in launch),
       "the workers' own tasks (their loop inside a poll) are not blocked by their parks "
       "(busy, blocked us: %s)" % [(t["busy_ns"] // 1000, t["blocked_ns"] // 1000) for t in launch])
