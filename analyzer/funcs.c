@@ -30,34 +30,78 @@ static bool same_build_id(const struct au_module *mod, const struct asym_binary 
 	return strcmp(mod->build_id, bid) == 0;
 }
 
-static struct asym_binary *open_module(const struct au_module *mod, const char *override)
+/* A session's executable, or @override for the recorded program's
+ * (--binary); what goes wrong is said for the recorded program only: an
+ * executable it ran (a Command's child) is named from its .sym anyway. */
+static struct asym_binary *open_module(const struct au_module *mod, const char *override,
+				       bool recorded)
 {
-	const char *path = mod->main && override ? override : mod->path;
+	const char *path = recorded && override ? override : mod->path;
 	struct asym_binary *bin = NULL;
 	int err;
 
 	if (!path || path[0] == '[' || access(path, R_OK) != 0) {
-		if (mod->main)
+		if (recorded)
 			pr_warn("%s: cannot read the program (%s): functions are named but not "
 				"classified; pass --binary PATH", path ? path : "?", strerror(errno));
 		return NULL;
 	}
 	err = asym_binary_open(path, &bin);
 	if (err < 0) {
-		if (mod->main)
+		if (recorded)
 			pr_warn("%s: %s", path, asym_strerror(err));
 		return NULL;
 	}
 	if (!same_build_id(mod, bin)) {
-		pr_warn("%s: build-id differs from the recording (rebuilt since?): not using it",
-			path);
+		if (recorded || override)
+			pr_warn("%s: build-id differs from the recording (rebuilt since?): not "
+				"using it", path);
 		asym_binary_free(bin);
 		return NULL;
 	}
-	if (mod->main && !(asym_binary_flags(bin) & ASYM_BIN_DWARF))
-		pr_warn("%s: no DWARF debug info: futures cannot be told from closures; "
-			"build with debuginfo (scripts/cargo-mcount)", path);
 	return bin;
+}
+
+/* How much a session's executable looks like the async program: one
+ * with a runtime, then one with DWARF, then any that could be read. */
+static int program_rank(const struct asym_binary *bin)
+{
+	if (!bin)
+		return 0;
+	if (strcmp(asym_binary_runtime(bin), "unknown"))
+		return 3;
+	return asym_binary_flags(bin) & ASYM_BIN_DWARF ? 2 : 1;
+}
+
+/* The program among the sessions' executables (the recorded one, and
+ * any it exec'd: a Command's child, or the app a wrapper script exec's):
+ * the one that looks most like the async program, the first of equals.
+ * Its flags are the recording's. */
+static void choose_program(struct au_funcs *funcs, struct au_data *data, uint32_t recorded,
+			   const char *override)
+{
+	const char *path = NULL;
+	int best = 0;
+
+	for (uint32_t m = 0; m < funcs->nr_bins; m++) {
+		int rank = au_data_module(data, m)->main ? program_rank(funcs->bins[m]) : 0;
+
+		if (rank > best) {
+			best = rank;
+			funcs->main_bin = funcs->bins[m];
+			path = m == recorded && override ? override : au_data_module(data, m)->path;
+		}
+	}
+	if (funcs->main_bin) {
+		unsigned bf = asym_binary_flags(funcs->main_bin);
+
+		funcs->patched = (bf & ASYM_BIN_PATCHABLE) && !(bf & ASYM_BIN_MCOUNT);
+		funcs->runtime = asym_binary_runtime(funcs->main_bin);
+		funcs->classified = (bf & ASYM_BIN_DWARF) != 0;
+		if (!funcs->classified)
+			pr_warn("%s: no DWARF debug info: futures cannot be told from closures; "
+				"build with debuginfo (scripts/cargo-mcount)", path);
+	}
 }
 
 /* A wrapper whose poll only polls the future inside (au_funcinfo's
@@ -102,6 +146,9 @@ int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *bin
 {
 	size_t nmod = au_data_nr_modules(data);
 	uint32_t classified = 0;
+	/* the recorded program's module (info's exename), for --binary */
+	const char *exename = au_data_info(data)->exename;
+	uint32_t recorded = UINT32_MAX;
 
 	memset(funcs, 0, sizeof(*funcs));
 	funcs->n = au_data_nr_funcs(data);
@@ -110,23 +157,29 @@ int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *bin
 	funcs->bins = xcalloc(nmod ? nmod : 1, sizeof(*funcs->bins));
 	funcs->runtime = "unknown";
 
+	for (uint32_t m = 0; m < nmod && recorded == UINT32_MAX; m++) {
+		const struct au_module *mod = au_data_module(data, m);
+
+		if (mod->main && mod->path && exename && !strcmp(mod->path, exename))
+			recorded = m;
+	}
+	for (uint32_t m = 0; m < nmod && recorded == UINT32_MAX; m++) {
+		if (au_data_module(data, m)->main)
+			recorded = m;
+	}
+	/* Only executables carry Rust async code worth the cost of a DWARF
+	 * walk; libraries keep their .sym names. */
 	for (uint32_t m = 0; m < nmod; m++) {
 		const struct au_module *mod = au_data_module(data, m);
-		struct asym_binary *bin = NULL;
 
-		/* Only the program itself carries Rust async code worth the
-		 * cost of a DWARF walk; libraries keep their .sym names. */
 		if (mod->main)
-			bin = open_module(mod, binary);
-		funcs->bins[m] = bin;
-		if (bin && mod->main) {
-			unsigned bf = asym_binary_flags(bin);
+			funcs->bins[m] = open_module(mod, binary, m == recorded);
+	}
+	choose_program(funcs, data, recorded, binary);
 
-			funcs->main_bin = bin;
-			funcs->patched = (bf & ASYM_BIN_PATCHABLE) && !(bf & ASYM_BIN_MCOUNT);
-			funcs->runtime = asym_binary_runtime(bin);
-			funcs->classified = (asym_binary_flags(bin) & ASYM_BIN_DWARF) != 0;
-		}
+	for (uint32_t m = 0; m < nmod; m++) {
+		const struct au_module *mod = au_data_module(data, m);
+		struct asym_binary *bin = funcs->bins[m];
 
 		for (uint32_t i = 0; i < mod->nr_funcs; i++) {
 			uint32_t idx = mod->first_func + i;

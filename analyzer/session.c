@@ -260,3 +260,12 @@ void au_comm_names_read(struct au_data *d)
 	}
 	closedir(dir);
 }
+
+const char *au_data_exename_of(const struct au_data *d, uint32_t pid)
+{
+	for (size_t i = d->nr_sessions; i-- > 0;) {
+		if (d->sessions[i].pid == pid && d->sessions[i].exename)
+			return d->sessions[i].exename;
+	}
+	return d->info.exename;
+}

@@ -184,9 +184,10 @@ static void on_thread(struct au_sink *s, const struct au_model *m, uint32_t thre
 
 	if (tj->model != m)
 		start(tj, m);
+	/* (a forked child, or one that exec'd a program of its own) */
 	if (pid != tj->pid)
 		metadata(tj->w, "process_name", pid, -1,
-			 basename_of(au_data_info(au_model_data(m))->exename), 0);
+			 basename_of(au_data_exename_of(au_model_data(m), pid)), 0);
 	if (!name) {
 		snprintf(buf, sizeof(buf), tid == pid ? "main" : "thread %u", tid);
 		name = buf;

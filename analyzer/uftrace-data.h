@@ -125,6 +125,9 @@ size_t au_data_nr_funcs(const struct au_data *data);
 const struct au_func *au_data_func(const struct au_data *data, uint32_t idx);
 /** The pid that started the recording (first SESS), 0 if unknown. */
 uint32_t au_data_pid(const struct au_data *data);
+/** The executable process @pid ran last (an exec'd child's own), else the
+ *  recorded program's */
+const char *au_data_exename_of(const struct au_data *data, uint32_t pid);
 
 /**
  * au_data_next - the next record of all threads, in time order
