@@ -660,6 +660,55 @@ static uint64_t waits_for(const struct stuck *st)
 	return st->on.task ? st->on.task : st->on.held_by;
 }
 
+static const struct stuck *find_stuck(const struct diagnose *d, uint64_t task)
+{
+	for (size_t i = 0; task && i < d->nr_stuck; i++) {
+		if (d->stuck[i].task == task)
+			return &d->stuck[i];
+	}
+	return NULL;
+}
+
+/*
+ * A stuck task blocked behind others (a JoinHandle on a task that waits
+ * on a lock another holds, ...): its never_completed says the chain, to
+ * the one task stuck on something else, which is where to look.  Not in
+ * a cycle: that is the deadlock's.
+ */
+static void chain_behind(struct diagnose *d, const struct au_model *m, struct au_diag *g)
+{
+	const struct stuck *st = find_stuck(d, g->task), *next;
+	char at[600], *text = xstrdup(""), *part;
+
+	while (st && (next = find_stuck(d, waits_for(st))) && g->nr_behind < AU_DIAG_BEHIND) {
+		if (next->task == g->task)
+			goto cycle;
+		for (unsigned i = 0; i < g->nr_behind; i++) {
+			if (g->behind[i] == next->task)
+				goto cycle;
+		}
+		g->behind[g->nr_behind++] = next->task;
+		part = msg("%s%stask %llu (%s)", text, g->nr_behind > 1 ? ", in turn behind " : "",
+			   (unsigned long long)next->task, next->name ? next->name : "?");
+		free(text);
+		text = part;
+		st = next;
+	}
+	if (!g->nr_behind) {
+		free(text);
+		return;
+	}
+	part = msg("%s; blocked behind %s, which is stuck at %s", g->message, text,
+		   waits_at(at, sizeof(at), m, st->await, &st->on));
+	free(g->message);
+	g->message = part;
+	free(text);
+	return;
+cycle:
+	g->nr_behind = 0;
+	free(text);
+}
+
 static void on_finish(struct au_sink *s, const struct au_model *m)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
@@ -713,6 +762,10 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 				 "their last poll (a deadlock, e.g. two bounded channels each "
 				 "full, or two locks taken in opposite orders): %s", parties, text);
 		free(text);
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].kind == AU_DIAG_NEVER_COMPLETED)
+			chain_behind(d, m, &d->v[i]);
 	}
 	/* State machines that are large to move and to keep alive. */
 	for (size_t i = 0; i < au_model_nr_stats(m); i++) {

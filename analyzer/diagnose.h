@@ -37,6 +37,12 @@ struct au_diag {
 	const struct asym_await *await;
 	uint64_t on_task;            /* the task awaited there (a JoinHandle), 0 if none */
 	uint64_t held_by;            /* the task holding the lock awaited there, 0 if none */
+	/* never_completed: the stuck tasks it is blocked behind, nearest
+	 * first, through JoinHandles and locks, to one stuck on something
+	 * else (the cause); none in a cycle (the deadlock's) */
+#define AU_DIAG_BEHIND 8
+	uint64_t behind[AU_DIAG_BEHIND];
+	unsigned nr_behind;
 	/* what the library future awaited there waits on inside (a select!'s
 	 * branches, a FuturesUnordered's futures): functions */
 	int32_t inner[AU_AWAIT_INNER];

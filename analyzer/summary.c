@@ -681,6 +681,13 @@ static void write_diagnostics(struct jw *w, const struct au_model *m, const stru
 			jw_u64_field(w, "on_task", g->on_task);
 		if (g->held_by)
 			jw_u64_field(w, "held_by", g->held_by);
+		if (g->nr_behind) {
+			jw_name(w, "blocked_behind");
+			jw_begin_array(w);
+			for (unsigned k = 0; k < g->nr_behind; k++)
+				jw_u64(w, g->behind[k]);
+			jw_end_array(w);
+		}
 		au_write_inner(w, m, g->inner, g->nr_inner);
 		jw_name(w, "stack");
 		jw_begin_array(w);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Barbara's findings, found by the tool on fixtures whose truth is known:
 a CPU-bound poll (long_poll naming the function, wake_delay naming the hog),
-an AB-BA channel deadlock (with each send's await line), a dropped waker
+an AB-BA channel deadlock (with each send's await line), a chain of stuck
+tasks (each blocked behind the next, to the one stuck on a oneshot), a dropped waker
 (lost_wake), and a clean program (no diagnostics).  The report shows the
 same diagnostics as the summary."""
 import json
@@ -211,6 +212,35 @@ s = stuck_in_poll("nested", "deadlock::nested_block_on",
 if s:
     check(not diags(s, "lost_wake"), "nested: no lost_wake (%s)" %
           [d["message"][:100] for d in diags(s, "lost_wake")])
+
+# --- a chain of stuck tasks, no cycle --------------------------------------------
+# the holder keeps a tokio Mutex and waits on a oneshot nobody sends to; the
+# contender waits for the lock, the joiner for the contender's end: each
+# says whom it is blocked behind, down to the holder's await
+res = profile(fixture("deadlock"), "chain", args=["chain"])
+s = load(res["summary"])
+ids = {t["name"].split("::")[-1]: t["id"] for t in s["tasks"]}
+nc = {d["future"].split("::")[-1]: d for d in diags(s, "never_completed")}
+holder_at = "deadlock/src/main.rs:%d" % marker_line("deadlock/src/main.rs", "chain holder")
+check(not diags(s, "deadlock") and sorted(nc) == ["chain_contender", "chain_holder", "chain_joiner"],
+      "no deadlock: a never_completed for each of the three (%s)" %
+      [(d["kind"], d["future"]) for d in s["diagnostics"]])
+if len(nc) == 3 and all(k in ids for k in ("chain_holder", "chain_contender")):
+    h, c, j = nc["chain_holder"], nc["chain_contender"], nc["chain_joiner"]
+    check(h["await"] == holder_at and "blocked_behind" not in h and
+          c.get("held_by") == ids["chain_holder"] and
+          c.get("blocked_behind") == [ids["chain_holder"]] and
+          j.get("on_task") == ids["chain_contender"] and
+          j.get("blocked_behind") == [ids["chain_contender"], ids["chain_holder"]],
+          "the contender is blocked behind the holder, the joiner behind the contender and "
+          "the holder, which waits at its oneshot (%s)" %
+          [(d["future"], d["await"], d.get("blocked_behind")) for d in (h, c, j)])
+    check(("which is stuck at %s on <tokio::sync::oneshot::Receiver as Future>" % holder_at)
+          in j["message"] and ("in turn behind task %d (deadlock::chain_holder)" %
+                               ids["chain_holder"]) in j["message"],
+          "the joiner's message names the chain and the holder's await (%s)" % j["message"])
+check(not undocumented_keys(s), "every key of the summary is in doc/summary.md (missing: %s)"
+      % undocumented_keys(s))
 
 # --- lost wake -----------------------------------------------------------------
 res = profile(fixture("lost-wake"), "lost-wake")
