@@ -185,7 +185,10 @@ ww = [(w["args"].get("await", {}).get("line"), w["args"]["wait_ns"] / 1e6,
        w["args"].get("await", {}).get("guessed_among")) for w in waits_of(trace, WALK)]
 check(walk_f and walk_f[0]["instances"] == 15 and walk_f[0]["completed"] == 15,
       "walk: 15 instances, all completed (%s)" % walk_f)
-check(len([w for w in ww if w[0] == leaf and 5 <= w[1] <= 8]) == 8 and
+# (a leaf's wait is 5 ms and late by what the timer and the loaded machine
+# add: 6.1-6.4 ms under ASan, once 9.7 ms in a CI run; a wait taken across
+# two leaves would be 10 ms or more)
+check(len([w for w in ww if w[0] == leaf and 5 <= w[1] < 10]) == 8 and
       len([w for w in ww if w[0] == left]) == 12 and
       len([w for w in ww if w[0] == right]) == 12 and len(ww) == 32 and
       not any(w[2] for w in ww),
