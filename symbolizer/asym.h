@@ -164,6 +164,10 @@ const char *asym_role_name(enum asym_role role);
  * address is the Arc's pointer past ArcInner's two counts, as `lock(&self)`
  * on the same lock has it */
 #define ASYM_F_LOCK_ARC (1u << 20)
+/* A timer's poll (a sleep, an interval's tick, a timeout): what awaits it
+ * is woken by the clock, not by another task; a task waiting there at the
+ * end is no party to a deadlock */
+#define ASYM_F_TIMER (1u << 21)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -29,6 +29,15 @@ static const struct asym_runtime_entry entries[] = {
 	 * awaited task's header, the start of the task's allocation */
 	E(EXACT, "<async_task::header::Header>::register", NONE, ASYM_F_JOIN, 1),
 	E(EXACT, "async_std::task::block_on::block_on", BLOCK_ON, 0, 0),
+	/* timers: task::sleep, future::timeout, io::timeout (async-io's
+	 * Timer underneath, runtime-smol.c) */
+	E(PREFIX, "async_std::task::sleep::sleep", NONE, ASYM_F_TIMER, 0),
+	E(EXACT, "<async_std::future::timeout::TimeoutFuture as core::future::future::Future>::poll",
+	  NONE, ASYM_F_TIMER, 0),
+	E(PREFIX, "async_std::future::timeout::timeout", NONE, ASYM_F_TIMER, 0),
+	E(EXACT, "<async_std::io::timeout::Timeout as core::future::future::Future>::poll", NONE,
+	  ASYM_F_TIMER, 0),
+	E(PREFIX, "async_std::io::timeout::timeout", NONE, ASYM_F_TIMER, 0),
 	/* async-executor 1.5 (async-std, smol): a scheduled task always goes
 	 * to the executor's shared queue (lib.rs schedule(): "TODO: push into
 	 * the current local queue"); runners move batches of them to their

@@ -18,6 +18,8 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<parking::Parker>::park", PARK, 0, 0),
 	E(EXACT, "<parking::Parker>::park_timeout", PARK, 0, 0),
 	E(EXACT, "<async_io::reactor::ReactorLock>::react", PARK, 0, 0),
+	/* the timer under smol's and async-std's sleeps and timeouts */
+	E(EXACT, "<async_io::Timer as core::future::future::Future>::poll", NONE, ASYM_F_TIMER, 0),
 };
 
 const struct asym_runtime_table asym_runtime_smol = ASYM_TABLE("smol", crates, entries);

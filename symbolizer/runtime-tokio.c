@@ -79,6 +79,13 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT,
 	  "<tokio::sync::rwlock::write_guard::RwLockWriteGuard as core::ops::drop::Drop>::drop",
 	  NONE, ASYM_F_UNLOCK, 0),
+	/* timers (time/sleep.rs, interval.rs, timeout.rs): sleep, sleep_until,
+	 * an interval's tick (an async fn: its body's poll too), a timeout */
+	E(EXACT, "<tokio::time::sleep::Sleep as core::future::future::Future>::poll", NONE,
+	  ASYM_F_TIMER, 0),
+	E(PREFIX, "<tokio::time::interval::Interval>::tick", NONE, ASYM_F_TIMER, 0),
+	E(EXACT, "<tokio::time::timeout::Timeout as core::future::future::Future>::poll", NONE,
+	  ASYM_F_TIMER, 0),
 	E(EXACT, "tokio::task::blocking::block_in_place", NONE, ASYM_F_BLOCK_IN_PLACE, 0),
 	E(EXACT, "tokio::runtime::scheduler::multi_thread::worker::block_in_place", NONE,
 	  ASYM_F_BLOCK_IN_PLACE, 0),

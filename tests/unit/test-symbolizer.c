@@ -534,6 +534,45 @@ TEST(symbol_file_gives_every_function_its_extent)
 	return TEST_OK;
 }
 
+/* Has the function labelled @label (a poll, when a constructor shares it)
+ * the timer flag?  -1 when no function has that label. */
+static int timer_flag(const struct asym_binary *bin, const char *label)
+{
+	const struct asym_func *f = find_label(bin, label);
+
+	return f ? (f->flags & ASYM_F_TIMER) != 0 : -1;
+}
+
+/* Timers are told from the other things a task waits on: a task waiting
+ * on one at the end waits for the clock, and is no party to a deadlock. */
+TEST(timers_are_flagged)
+{
+	char path[PATH_MAX];
+	struct asym_binary *bin;
+	const char *root = src_root() ? src_root() : ".";
+
+	snprintf(path, sizeof(path), "%s/fixtures/target/debug/loops", root);
+	if (access(path, R_OK))
+		TEST_SKIP_BECAUSE("fixtures not built (scripts/test.sh builds them)");
+	TEST_EQ(asym_binary_open(path, &bin), 0);
+	TEST_EQ(timer_flag(bin, "<tokio::time::sleep::Sleep as Future>"), 1);
+	TEST_EQ(timer_flag(bin, "<tokio::time::timeout::Timeout as Future>"), 1);
+	TEST_EQ(timer_flag(bin, "<tokio::time::interval::Interval>::tick"), 1);
+	TEST_EQ(timer_flag(bin, "<tokio::sync::oneshot::Receiver as Future>"), 0);
+	TEST_EQ(timer_flag(bin, "<tokio::sync::mpsc::bounded::Receiver>::recv"), 0);
+	TEST_EQ(timer_flag(bin, "loops::actor"), 0);
+	asym_binary_free(bin);
+
+	snprintf(path, sizeof(path), "%s/fixtures/target/debug/asyncstd-patterns", root);
+	TEST_EQ(asym_binary_open(path, &bin), 0);
+	TEST_EQ(timer_flag(bin, "<async_io::Timer as Future>"), 1);
+	TEST_EQ(timer_flag(bin, "async_std::task::sleep::sleep"), 1);
+	TEST_EQ(timer_flag(bin, "async_std::future::timeout::timeout"), 1);
+	TEST_EQ(timer_flag(bin, "<async_std::task::join_handle::JoinHandle as Future>"), 0);
+	asym_binary_free(bin);
+	return TEST_OK;
+}
+
 TEST(not_elf_and_missing_files_fail_cleanly)
 {
 	struct asym_binary *bin = (void *)1;
