@@ -183,6 +183,21 @@ static struct wait_on task_wait(const struct au_task *t)
 	return w;
 }
 
+/* What @w waits on, or one of the futures inside it (a select!'s branch,
+ * a timeout's timer), is a timer: the clock wakes it, no other task. */
+static bool waits_on_timer(const struct au_model *m, const struct wait_on *w)
+{
+	const struct au_funcs *funcs = au_model_funcs(m);
+
+	if (w->func >= 0 && (funcs->v[w->func].flags & ASYM_F_TIMER))
+		return true;
+	for (unsigned i = 0; i < w->nr_inner; i++) {
+		if (w->inner[i] >= 0 && (funcs->v[w->inner[i]].flags & ASYM_F_TIMER))
+			return true;
+	}
+	return false;
+}
+
 static const char *on_label(char *buf, size_t len, const struct au_model *m,
 			    const struct wait_on *w)
 {
@@ -518,7 +533,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	const char *name = au_summary_task_name(m, t);
 	struct wait_on on = task_wait(t);
 	struct au_diag *g;
-	char b1[32], b2[600];
+	char b1[32], b2[600], b3[32];
 
 	/* (yields tokio's budget forced are the runtime's doing, not a
 	 * busy loop of the program's) */
@@ -581,24 +596,38 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 				 t->await_child >= 0 ? ", " : "",
 				 t->await_child >= 0 ? label(m, t->await_child) : "");
 	} else {
-		g = add(d, AU_DIAG_NEVER_COMPLETED, elapsed(t->last_poll_end, end));
+		uint64_t since = elapsed(t->last_poll_end, end);
+		/* Not stuck: waiting for its timer (a loop's tick, a timeout),
+		 * or no longer than it waited between its polls before (a
+		 * loop fed by another, the recording stopped in between): no
+		 * party to a deadlock, nor the end of a chain. */
+		bool timer = waits_on_timer(m, &on);
+		bool usual = !t->woken_at && since <= t->max_idle_before_end_ns;
+		char why[128];
+
+		g = add(d, AU_DIAG_NEVER_COMPLETED, since);
 		if (!g)
 			return;
+		if (t->woken_at)
+			snprintf(why, sizeof(why), "and was woken since but not polled again");
+		else if (timer)
+			snprintf(why, sizeof(why), "waiting for its timer");
+		else if (usual)
+			snprintf(why, sizeof(why), "and nothing woke it since (it waited up to %s "
+				 "between polls before)", ms(b3, sizeof(b3), t->max_idle_before_end_ns));
+		else
+			snprintf(why, sizeof(why), "and nothing woke it since");
 		if (t->await_site)
 			g->message = msg("task %llu (%s) never completed: it waits at %s, "
 					 "last polled %s before the end, %s",
 					 (unsigned long long)t->id, name ? name : "?",
 					 waits_at(b2, sizeof(b2), m, t->await_site, &on),
-					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
-					 t->woken_at ? "and was woken since but not polled again"
-						     : "and nothing woke it since");
+					 ms(b1, sizeof(b1), since), why);
 		else
 			g->message = msg("task %llu (%s) never completed: last polled %s before the "
 					 "end, %s", (unsigned long long)t->id, name ? name : "?",
-					 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
-					 t->woken_at ? "and was woken since but not polled again"
-						     : "and nothing woke it since");
-		if (!t->woken_at && t->await_site) {
+					 ms(b1, sizeof(b1), since), why);
+		if (!t->woken_at && t->await_site && !timer && !usual) {
 			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
 			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
 								  task_wait(t) };

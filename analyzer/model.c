@@ -2196,6 +2196,7 @@ static void finish_task(struct au_task *t, void *arg)
 
 	/* waiting when the recording ended, nothing having woken it: idle
 	 * until then (a task stuck in a hung service, for the whole hang) */
+	t->max_idle_before_end_ns = t->max_idle_ns;
 	if (!t->completed && !t->woken_at)
 		add_idle(t, m->last_time);
 	t->outcome = outcome_of(t, AU_OUTCOME_PENDING);

@@ -56,6 +56,9 @@ struct au_task {
 	uint32_t polls;
 	uint64_t busy_ns, idle_ns, scheduled_ns, max_wake_to_poll_ns;
 	uint64_t max_idle_ns;    /* longest poll end to next wake */
+	/* of them, the longest before the wait the recording ended in: how
+	 * long a task alive at the end waited as a rule */
+	uint64_t max_idle_before_end_ns;
 	/* polls of --slow-poll or longer (tokio-metrics' slow polls) */
 	uint32_t slow_polls;
 	uint64_t slow_poll_ns;

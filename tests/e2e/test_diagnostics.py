@@ -213,6 +213,32 @@ if s:
     check(not diags(s, "lost_wake"), "nested: no lost_wake (%s)" %
           [d["message"][:100] for d in diags(s, "lost_wake")])
 
+# A healthy service interrupted: its loops wait as they always do, on a
+# timer (the producer) or no longer than between their earlier polls (the
+# consumers): no deadlock, and each never_completed says so
+summary, text = interrupted("service")
+if os.path.exists(summary):
+    s = load(summary)
+    nc = {d["task"]: d for d in diags(s, "never_completed")}
+    names = {t["id"]: t["name"] for t in s["tasks"]}
+    prod = [d for i, d in nc.items() if names.get(i) == "deadlock::producer"]
+    cons = [d for i, d in nc.items() if names.get(i) == "deadlock::consumer"]
+    check(not diags(s, "deadlock") and not any(d.get("blocked_behind") for d in nc.values()),
+          "service: no deadlock, nobody blocked behind anybody (%s)" %
+          [d["message"][:150] for d in diags(s, "deadlock")])
+    check(len(prod) == 1 and prod[0]["message"].endswith("waiting for its timer") and
+          prod[0]["await"].endswith(":%d" % marker_line("deadlock/src/main.rs", "producer tick")),
+          "service: the producer waits for its timer at its tick (%s)" %
+          [(d["await"], d["message"][-60:]) for d in prod])
+    check(len(cons) == 2 and all("between polls before)" in d["message"] and
+                                 d["await"].endswith(":%d" % marker_line("deadlock/src/main.rs",
+                                                                         "consumer recv"))
+                                 for d in cons),
+          "service: each consumer waits at its recv no longer than before (%s)" %
+          [(d["await"], d["message"][-80:]) for d in cons])
+else:
+    check(False, "service: analyzed after the interrupt (%s)" % text[-300:])
+
 # --- a chain of stuck tasks, no cycle --------------------------------------------
 # the holder keeps a tokio Mutex and waits on a oneshot nobody sends to; the
 # contender waits for the lock, the joiner for the contender's end: each
