@@ -454,14 +454,20 @@ static void never_polled(struct diagnose *d, const struct au_model *m, const str
 		return;
 	if (t->spawn_func >= 0) {
 		const char *file;
-		int line = au_funcs_call_line(au_model_funcs(m), t->spawn_func, t->spawn_callee,
-					      &file);
+		int lines[AU_CALL_LINES_MAX];
+		unsigned n = au_funcs_call_lines(au_model_funcs(m), t->spawn_func,
+						 t->spawn_callee, &file, lines, AU_CALL_LINES_MAX);
+		unsigned shown = n < AU_CALL_LINES_MAX ? n : AU_CALL_LINES_MAX;
+		size_t len = snprintf(by, sizeof(by), ", spawned by %s", label(m, t->spawn_func));
 
-		if (line)
-			snprintf(by, sizeof(by), ", spawned by %s at %s:%d", label(m, t->spawn_func),
-				 file, line);
-		else
-			snprintf(by, sizeof(by), ", spawned by %s", label(m, t->spawn_func));
+		/* at its line, or at one of the lines it spawns from alike */
+		for (unsigned i = 0; i < shown && len < sizeof(by); i++) {
+			if (i == 0)
+				len += snprintf(by + len, sizeof(by) - len, " at %s:%d", file, lines[0]);
+			else
+				len += snprintf(by + len, sizeof(by) - len, "%s%d",
+						i + 1 == shown ? " or " : ", ", lines[i]);
+		}
 	}
 	if (since)
 		snprintf(when, sizeof(when), " %s before the end", ms(b1, sizeof(b1), since));

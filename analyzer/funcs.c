@@ -223,12 +223,13 @@ void au_funcs_free(struct au_funcs *funcs)
 #define CALL_LINES 256
 struct au_call_line {
 	int32_t caller, callee;  /* -1, -1: empty */
-	int line;
+	unsigned n;              /* distinct lines of the calls */
+	int lines[AU_CALL_LINES_MAX];
 	const char *file;
 };
 
-int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
-		       const char **file)
+unsigned au_funcs_call_lines(const struct au_funcs *funcs, int32_t caller, int32_t callee,
+			     const char **file, int *lines, unsigned max)
 {
 	const struct au_funcinfo *a, *b;
 	struct au_call_line *c;
@@ -248,16 +249,30 @@ int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t cal
 
 		mut->call_lines = xmalloc(CALL_LINES * sizeof(*mut->call_lines));
 		for (unsigned i = 0; i < CALL_LINES; i++)
-			mut->call_lines[i] = (struct au_call_line){ -1, -1, 0, NULL };
+			mut->call_lines[i] = (struct au_call_line){ -1, -1, 0, { 0 }, NULL };
 	}
 	c = &funcs->call_lines[((uint32_t)caller * 2654435761u ^ (uint32_t)callee) % CALL_LINES];
 	if (c->caller != caller || c->callee != callee) {
 		c->caller = caller;
 		c->callee = callee;
-		c->line = asym_call_line(funcs->main_bin, a->sym, b->sym, &c->file);
+		c->n = asym_call_lines(funcs->main_bin, a->sym, b->sym, &c->file, c->lines,
+				       AU_CALL_LINES_MAX);
 	}
 	*file = c->file;
-	return c->line;
+	for (unsigned i = 0; i < c->n && i < max && i < AU_CALL_LINES_MAX; i++)
+		lines[i] = c->lines[i];
+	return c->n;
+}
+
+int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
+		       const char **file)
+{
+	int line;
+
+	if (au_funcs_call_lines(funcs, caller, callee, file, &line, 1) == 1)
+		return line;
+	*file = NULL;
+	return 0;
 }
 
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval)

@@ -72,10 +72,21 @@ void au_funcs_link_spawns(struct au_funcs *funcs);
  * @file: receives its source file
  *
  * Both indexes of the program's functions; 0 when unknown, or when the
- * calls sit on several lines (asym_call_line).  Answers are cached.
+ * calls sit on several lines (au_funcs_call_lines() has them).  Answers
+ * are cached.
  */
 int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
 		       const char **file);
+/**
+ * au_funcs_call_lines - the lines where @caller calls @callee, when there
+ * may be several (three JoinSet::spawn calls of one future in a row)
+ * @lines: receives the first @max (at most AU_CALL_LINES_MAX), ascending
+ *
+ * Returns how many distinct lines there are; 0 when unknown.
+ */
+#define AU_CALL_LINES_MAX 8
+unsigned au_funcs_call_lines(const struct au_funcs *funcs, int32_t caller, int32_t callee,
+			     const char **file, int *lines, unsigned max);
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);

@@ -502,15 +502,25 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 			jw_name(w, "spawn_site");
 			jw_begin_object(w);
 			const char *call_file;
-			int call_line = au_funcs_call_line(funcs, t->spawn_func, t->spawn_callee,
-							   &call_file);
+			int lines[AU_CALL_LINES_MAX];
+			unsigned n = au_funcs_call_lines(funcs, t->spawn_func, t->spawn_callee,
+							 &call_file, lines, AU_CALL_LINES_MAX);
 
 			jw_str_field(w, "function", fi->label);
 			if (fi->sym && fi->sym->file) {
 				jw_str_field(w, "file", fi->sym->file);
-				/* the spawn call's line when the code tells it */
-				jw_i64_field(w, "line", call_line ? call_line : fi->sym->line);
+				/* the spawn call's line when the code tells it; the
+				 * first of the lines it may be, when it calls there
+				 * from several (the recording cannot tell which) */
+				jw_i64_field(w, "line", n ? lines[0] : fi->sym->line);
 				jw_i64_field(w, "function_line", fi->sym->line);
+				if (n > 1) {
+					jw_name(w, "guessed_among");
+					jw_begin_array(w);
+					for (unsigned k = 0; k < n && k < AU_CALL_LINES_MAX; k++)
+						jw_i64(w, lines[k]);
+					jw_end_array(w);
+				}
 			}
 			jw_end_object(w);
 		} else {

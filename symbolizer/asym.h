@@ -306,6 +306,16 @@ const struct asym_func *asym_binary_lookup(const struct asym_binary *bin, uint64
  */
 int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
 		   const struct asym_func *callee, const char **file);
+/**
+ * asym_call_lines - the lines where @caller calls @callee, when there are
+ * several (three JoinSet::spawn calls of one future type in a row)
+ * @lines: receives the first @max of them, ascending
+ *
+ * Returns how many distinct lines there are (0 as asym_call_line() does,
+ * also when a call sits in another file).
+ */
+unsigned asym_call_lines(struct asym_binary *bin, const struct asym_func *caller,
+			 const struct asym_func *callee, const char **file, int *lines, unsigned max);
 
 /* What the recording needs; asym_binary_record_options() modes. */
 enum asym_record_mode {

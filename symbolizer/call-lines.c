@@ -42,27 +42,42 @@ static bool add_call(void *arg, uint64_t call_vaddr, struct asym_func *callee)
 	return true;
 }
 
-/* The line of @caller's calls to @via, when they are on one line of its
- * own file; 0 otherwise. */
-static int line_of_calls(struct asym_binary *bin, const struct asym_func *caller,
-			 const struct call_list *calls, const struct asym_func *via, const char **file)
+/* Distinct lines one question keeps track of */
+#define MAX_LINES 64
+
+/* The distinct lines of @caller's calls to @via, ascending, the first @max
+ * in @lines; how many there are (0 when one is placed in another file, a
+ * macro's, or there are more than MAX_LINES). */
+static unsigned lines_of_calls(struct asym_binary *bin, const struct asym_func *caller,
+			       const struct call_list *calls, const struct asym_func *via,
+			       const char **file, int *lines, unsigned max)
 {
-	int found = 0;
+	int all[MAX_LINES];
+	unsigned n = 0;
 
 	for (size_t i = 0; i < calls->n; i++) {
 		const char *f;
+		unsigned at = 0;
 		int line;
 
 		if (calls->v[i].callee != via)
 			continue;
 		line = asym_line_of(bin->dwarf, calls->v[i].vaddr, &f);
-		/* a call placed in another file (a macro's) or on another line */
-		if (!line || !asym_same_source(f, caller->file) || (found && line != found))
+		if (!line || !asym_same_source(f, caller->file))
 			return 0;
-		found = line;
 		*file = f;
+		while (at < n && all[at] < line)
+			at++;
+		if (at < n && all[at] == line)
+			continue;
+		if (n == MAX_LINES)
+			return 0;
+		memmove(all + at + 1, all + at, (n - at) * sizeof(*all));
+		all[at] = line;
+		n++;
 	}
-	return found;
+	memcpy(lines, all, (n < max ? n : max) * sizeof(*lines));
+	return n;
 }
 
 /* Which of @caller's callees leads to @target, by the shortest chain of
@@ -122,15 +137,15 @@ out:
 	return found;
 }
 
-int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
-		   const struct asym_func *callee, const char **file)
+unsigned asym_call_lines(struct asym_binary *bin, const struct asym_func *caller,
+			 const struct asym_func *callee, const char **file, int *lines, unsigned max)
 {
 	struct call_list calls = { 0 };
 	const struct asym_func *via = NULL;
-	int line = 0;
+	unsigned n = 0;
 
 	*file = NULL;
-	if (!bin->dwarf || !caller->file || !asym_each_call(bin, caller, add_call, &calls))
+	if (!max || !bin->dwarf || !caller->file || !asym_each_call(bin, caller, add_call, &calls))
 		return 0;
 	for (size_t i = 0; i < calls.n && !via; i++) {
 		if (calls.v[i].callee == callee)
@@ -139,9 +154,20 @@ int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
 	if (!via)
 		via = leads_to(bin, &calls, callee);
 	if (via)
-		line = line_of_calls(bin, caller, &calls, via, file);
+		n = lines_of_calls(bin, caller, &calls, via, file, lines, max);
 	free(calls.v);
-	if (!line)
+	if (!n)
 		*file = NULL;
-	return line;
+	return n;
+}
+
+int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
+		   const struct asym_func *callee, const char **file)
+{
+	int line;
+
+	if (asym_call_lines(bin, caller, callee, file, &line, 1) == 1)
+		return line;
+	*file = NULL;
+	return 0;
 }

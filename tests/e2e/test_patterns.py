@@ -201,6 +201,18 @@ check(sorted(names.values()) in (["patterns", "sleep"], ["patterns"]) and
       (PATCHABLE or len(names) == 2),
       "the program's process and its child's, each by its name (%s)" % names)
 
+# one JoinSet::spawn instance called on two lines: each task's spawn site
+# is the first of them, with both as the lines it may be
+twins = [t for t in tasks if t["name"] == "patterns::twin"]
+tw_lines = [marker_line(SRC_FILE, "twin-a", "SPAWN"), marker_line(SRC_FILE, "twin-b", "SPAWN")]
+check(len(twins) == 2 and all(t["spawn_site"]["line"] == tw_lines[0] and
+                              t["spawn_site"].get("guessed_among") == tw_lines for t in twins),
+      "twins: spawned at line %d or %d, the recording cannot tell which (%s)" %
+      (tw_lines[0], tw_lines[1], [t["spawn_site"] for t in twins]))
+nappers_sites = [t["spawn_site"] for t in tasks if t["name"] == "patterns::napper"]
+check(nappers_sites and not any("guessed_among" in (st or {}) for st in nappers_sites),
+      "a spawn from one line has no guess (%s)" % nappers_sites[:2])
+
 # a task waiting forever on a Notify: the runtime shuts it down at exit
 forever = [t for t in tasks if t["name"] == "patterns::forever"]
 check(len(forever) == 1 and forever[0]["outcome"] == "shut_down" and
