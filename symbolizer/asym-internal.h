@@ -57,6 +57,9 @@ bool asym_returns_in_memory(Dwarf_Die *type);
 int asym_classify_dwarf(struct asym_binary *bin);
 /* classify.c: name-based roles (Future impls, runtime tables) */
 void asym_classify_names(struct asym_binary *bin);
+/* nested-labels.c: what is nested in an async block is labelled under the
+ * block's label, not rustc's closure name for it */
+void asym_label_nested(struct asym_binary *bin);
 /* awaits.c: call sites of the awaits, from the code */
 void asym_find_call_sites(struct asym_binary *bin);
 

@@ -246,6 +246,7 @@ int asym_binary_open(const char *path, struct asym_binary **out)
 		bin->flags |= ASYM_BIN_DWARF;
 		if (asym_classify_dwarf(bin) < 0)
 			asym_warn("%s: DWARF could not be read fully: %s\n", path, dwarf_errmsg(-1));
+		asym_label_nested(bin);
 		/* With DWARF, code without a source line is glue (start-up, shims,
 		 * libstd's precompiled parts), not the program's own. */
 		for (size_t i = 0; i < bin->nr_funcs; i++) {

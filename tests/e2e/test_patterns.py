@@ -121,8 +121,9 @@ check_join_wait("local", local and local[0], 20, "the spawn_local task's JoinHan
 # the executor, as it should)
 blocking = [t for t in tasks if t["kind"] == "blocking" and
             t["spawn_site"]["function"].startswith("patterns::main::")]
-check(len(blocking) == 1 and blocking[0]["name"].startswith("patterns::main::") and
-      blocking[0]["name"].endswith("{closure#0}") and
+# (rustc's name for it is patterns::main::{closure#0}::{closure#0}: the
+# block it sits in is labelled as the block)
+check(len(blocking) == 1 and blocking[0]["name"] == "patterns::main::{async_block#0}::{closure#0}" and
       within(blocking[0]["busy_ns"] / 1e6, 20, 0.15) and
       blocking[0]["spawn_site"]["line"] == marker_line(SRC_FILE, "blocking", "SPAWN"),
       "the spawn_blocking task is named by its closure, busy 20 ms, spawned at its line (%s)" %
