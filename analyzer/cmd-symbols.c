@@ -52,6 +52,8 @@ static void print_line(const struct asym_func *f)
 		printf(" combinator");
 	if (f->flags & ASYM_F_TIMER)
 		printf(" timer");
+	if (f->flags & ASYM_F_IO)
+		printf(" io");
 	if (f->runtime)
 		printf(" runtime=%s", f->runtime);
 	if (f->task_arg)
@@ -80,6 +82,7 @@ static cJSON *func_json(const struct asym_func *f)
 	cJSON_AddBoolToObject(o, "future", (f->flags & ASYM_F_FUTURE) != 0);
 	cJSON_AddBoolToObject(o, "combinator", (f->flags & ASYM_F_COMBINATOR) != 0);
 	cJSON_AddBoolToObject(o, "timer", (f->flags & ASYM_F_TIMER) != 0);
+	cJSON_AddBoolToObject(o, "io", (f->flags & ASYM_F_IO) != 0);
 	cJSON_AddBoolToObject(o, "user", (f->flags & ASYM_F_USER) != 0);
 	if (f->runtime)
 		cJSON_AddStringToObject(o, "runtime", f->runtime);

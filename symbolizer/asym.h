@@ -168,6 +168,9 @@ const char *asym_role_name(enum asym_role role);
  * is woken by the clock, not by another task; a task waiting there at the
  * end is no party to a deadlock */
 #define ASYM_F_TIMER (1u << 21)
+/* An I/O future (a socket's or a stream's read, write, accept, connect; a
+ * child process's wait; a signal): the outside world wakes what awaits it */
+#define ASYM_F_IO (1u << 22)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -38,6 +38,8 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<async_std::io::timeout::Timeout as core::future::future::Future>::poll", NONE,
 	  ASYM_F_TIMER, 0),
 	E(PREFIX, "async_std::io::timeout::timeout", NONE, ASYM_F_TIMER, 0),
+	/* I/O: the net types' async fns (accept, connect, recv...) */
+	E(PREFIX, "<async_std::net::", NONE, ASYM_F_IO, 0),
 	/* async-executor 1.5 (async-std, smol): a scheduled task always goes
 	 * to the executor's shared queue (lib.rs schedule(): "TODO: push into
 	 * the current local queue"); runners move batches of them to their

@@ -46,6 +46,9 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "futures_task::waker::wake_by_ref_arc_raw", WAKE_BY_REF, 0, 1),
 	E(EXACT, "futures_task::waker::clone_arc_raw", WAKER_CLONE, 0, 1),
 	E(EXACT, "futures_task::waker::drop_arc_raw", WAKER_DROP, 0, 1),
+	/* AsyncReadExt/AsyncWriteExt futures (async-std's and smol's I/O) */
+	E(PREFIX, "<futures_util::io::", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "<futures_lite::io::", NONE, ASYM_F_IO, 0),
 };
 
 const struct asym_runtime_table asym_runtime_futures = ASYM_TABLE("futures", crates, entries);

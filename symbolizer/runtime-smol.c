@@ -20,6 +20,8 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<async_io::reactor::ReactorLock>::react", PARK, 0, 0),
 	/* the timer under smol's and async-std's sleeps and timeouts */
 	E(EXACT, "<async_io::Timer as core::future::future::Future>::poll", NONE, ASYM_F_TIMER, 0),
+	/* I/O on an async-io source: readable, writable, read_with... */
+	E(PREFIX, "<async_io::Async", NONE, ASYM_F_IO, 0),
 };
 
 const struct asym_runtime_table asym_runtime_smol = ASYM_TABLE("smol", crates, entries);

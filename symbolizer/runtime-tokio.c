@@ -86,6 +86,18 @@ static const struct asym_runtime_entry entries[] = {
 	E(PREFIX, "<tokio::time::interval::Interval>::tick", NONE, ASYM_F_TIMER, 0),
 	E(EXACT, "<tokio::time::timeout::Timeout as core::future::future::Future>::poll", NONE,
 	  ASYM_F_TIMER, 0),
+	/* I/O: AsyncReadExt/AsyncWriteExt futures and lines, the net types'
+	 * async fns (accept, connect, recv, readable...), their readiness,
+	 * a child's wait, signals */
+	E(PREFIX, "<tokio::io::util::", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "<tokio::net::", NONE, ASYM_F_IO, 0),
+	E(EXACT, "<tokio::runtime::io::scheduled_io::Readiness as core::future::future::Future>::poll",
+	  NONE, ASYM_F_IO, 0),
+	E(PREFIX, "<tokio::process::Child>::wait", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "<tokio::process::Command>::status", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "<tokio::process::Command>::output", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "tokio::signal::", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "<tokio::signal::", NONE, ASYM_F_IO, 0),
 	E(EXACT, "tokio::task::blocking::block_in_place", NONE, ASYM_F_BLOCK_IN_PLACE, 0),
 	E(EXACT, "tokio::runtime::scheduler::multi_thread::worker::block_in_place", NONE,
 	  ASYM_F_BLOCK_IN_PLACE, 0),

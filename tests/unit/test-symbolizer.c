@@ -535,17 +535,23 @@ TEST(symbol_file_gives_every_function_its_extent)
 }
 
 /* Has the function labelled @label (a poll, when a constructor shares it)
- * the timer flag?  -1 when no function has that label. */
-static int timer_flag(const struct asym_binary *bin, const char *label)
+ * @flag?  -1 when no function has that label. */
+static int flag_of(const struct asym_binary *bin, const char *label, unsigned flag)
 {
 	const struct asym_func *f = find_label(bin, label);
 
-	return f ? (f->flags & ASYM_F_TIMER) != 0 : -1;
+	return f ? (f->flags & flag) != 0 : -1;
 }
 
-/* Timers are told from the other things a task waits on: a task waiting
- * on one at the end waits for the clock, and is no party to a deadlock. */
-TEST(timers_are_flagged)
+static int timer_flag(const struct asym_binary *bin, const char *label)
+{
+	return flag_of(bin, label, ASYM_F_TIMER);
+}
+
+/* Timers and I/O are told from the other things a task waits on: a task
+ * waiting on one at the end waits for the clock or the outside world, and
+ * is no party to a deadlock. */
+TEST(timers_and_io_are_flagged)
 {
 	char path[PATH_MAX];
 	struct asym_binary *bin;
@@ -561,6 +567,16 @@ TEST(timers_are_flagged)
 	TEST_EQ(timer_flag(bin, "<tokio::sync::oneshot::Receiver as Future>"), 0);
 	TEST_EQ(timer_flag(bin, "<tokio::sync::mpsc::bounded::Receiver>::recv"), 0);
 	TEST_EQ(timer_flag(bin, "loops::actor"), 0);
+	asym_binary_free(bin);
+
+	/* I/O: what the outside world wakes */
+	snprintf(path, sizeof(path), "%s/fixtures/target/debug/deadlock", root);
+	TEST_EQ(asym_binary_open(path, &bin), 0);
+	TEST_EQ(flag_of(bin, "<tokio::io::util::read::Read as Future>", ASYM_F_IO), 1);
+	TEST_EQ(flag_of(bin, "<tokio::net::tcp::listener::TcpListener>::accept", ASYM_F_IO), 1);
+	TEST_EQ(flag_of(bin, "<tokio::sync::mpsc::bounded::Receiver>::recv",
+			ASYM_F_IO | ASYM_F_TIMER), 0);
+	TEST_EQ(flag_of(bin, "<tokio::time::sleep::Sleep as Future>", ASYM_F_IO), 0);
 	asym_binary_free(bin);
 
 	snprintf(path, sizeof(path), "%s/fixtures/target/debug/asyncstd-patterns", root);
