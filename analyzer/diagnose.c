@@ -39,11 +39,25 @@ struct wait_on {
 };
 
 /* A task that was still pending at the end, for the deadlock rule. */
+/* Why a task alive at the end, not woken since its last poll, waits: only
+ * WAIT_STUCK ones can be parties to a deadlock; the others wait on the
+ * outside world, or as they did before, and may end a chain. */
+enum wait_kind {
+	WAIT_STUCK,      /* on something only another task can do */
+	WAIT_TIMER,      /* for its timer: the clock wakes it */
+	WAIT_IO,         /* for I/O: a socket, a stream, a child, a signal */
+	WAIT_USUAL,      /* no longer than between its earlier polls: a loop */
+};
+
 struct stuck {
 	uint64_t task;
 	const char *name;
 	const struct asym_await *await;
 	struct wait_on on;
+	enum wait_kind kind;
+	/* on_finish(): can it be in a deadlock (it is stuck, and so is every
+	 * task it is blocked behind); CAND_UNKNOWN until worked out */
+	enum { CAND_UNKNOWN, CAND_VISITING, CAND_NO, CAND_YES } candidate;
 };
 
 struct diagnose {
@@ -184,19 +198,27 @@ static struct wait_on task_wait(const struct au_task *t)
 }
 
 /* What @w waits on, or one of the futures inside it (a select!'s branch,
- * a timeout's timer), is a timer: the clock wakes it, no other task. */
-static bool waits_on_timer(const struct au_model *m, const struct wait_on *w)
+ * a timeout's timer), has @flag (ASYM_F_TIMER, ASYM_F_IO): the clock or
+ * the outside world wakes it, not another task. */
+static bool waits_on_flag(const struct au_model *m, const struct wait_on *w, unsigned flag)
 {
 	const struct au_funcs *funcs = au_model_funcs(m);
 
-	if (w->func >= 0 && (funcs->v[w->func].flags & ASYM_F_TIMER))
+	if (w->func >= 0 && (funcs->v[w->func].flags & flag))
 		return true;
 	for (unsigned i = 0; i < w->nr_inner; i++) {
-		if (w->inner[i] >= 0 && (funcs->v[w->inner[i]].flags & ASYM_F_TIMER))
+		if (w->inner[i] >= 0 && (funcs->v[w->inner[i]].flags & flag))
 			return true;
 	}
 	return false;
 }
+
+static const char *const wait_words[] = {
+	[WAIT_STUCK] = "and nothing woke it since",
+	[WAIT_TIMER] = "waiting for its timer",
+	[WAIT_IO] = "waiting for I/O",
+	[WAIT_USUAL] = "and nothing woke it since",
+};
 
 static const char *on_label(char *buf, size_t len, const struct au_model *m,
 			    const struct wait_on *w)
@@ -604,11 +626,12 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 	} else {
 		uint64_t since = elapsed(t->last_poll_end, end);
 		/* Not stuck: waiting for its timer (a loop's tick, a timeout),
-		 * or no longer than it waited between its polls before (a
-		 * loop fed by another, the recording stopped in between): no
-		 * party to a deadlock, nor the end of a chain. */
-		bool timer = waits_on_timer(m, &on);
-		bool usual = !t->woken_at && since <= t->max_idle_before_end_ns;
+		 * for I/O (an idle connection), or no longer than it waited
+		 * between its polls before (a loop fed by another, the
+		 * recording stopped in between): no party to a deadlock. */
+		enum wait_kind kind = waits_on_flag(m, &on, ASYM_F_TIMER) ? WAIT_TIMER :
+				      waits_on_flag(m, &on, ASYM_F_IO) ? WAIT_IO :
+				      since <= t->max_idle_before_end_ns ? WAIT_USUAL : WAIT_STUCK;
 		char why[128];
 
 		g = add(d, AU_DIAG_NEVER_COMPLETED, since);
@@ -616,13 +639,11 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			return;
 		if (t->woken_at)
 			snprintf(why, sizeof(why), "and was woken since but not polled again");
-		else if (timer)
-			snprintf(why, sizeof(why), "waiting for its timer");
-		else if (usual)
-			snprintf(why, sizeof(why), "and nothing woke it since (it waited up to %s "
-				 "between polls before)", ms(b3, sizeof(b3), t->max_idle_before_end_ns));
+		else if (kind == WAIT_USUAL)
+			snprintf(why, sizeof(why), "%s (it waited up to %s between polls before)",
+				 wait_words[kind], ms(b3, sizeof(b3), t->max_idle_before_end_ns));
 		else
-			snprintf(why, sizeof(why), "and nothing woke it since");
+			snprintf(why, sizeof(why), "%s", wait_words[kind]);
 		if (t->await_site)
 			g->message = msg("task %llu (%s) never completed: it waits at %s, "
 					 "last polled %s before the end, %s",
@@ -633,10 +654,10 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			g->message = msg("task %llu (%s) never completed: last polled %s before the "
 					 "end, %s", (unsigned long long)t->id, name ? name : "?",
 					 ms(b1, sizeof(b1), since), why);
-		if (!t->woken_at && t->await_site && !timer && !usual) {
+		if (!t->woken_at && t->await_site) {
 			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
 			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
-								  task_wait(t) };
+								  task_wait(t), kind, CAND_UNKNOWN };
 		}
 	}
 	waiting_task(g, t, name);
@@ -679,15 +700,6 @@ static int cmp_severity(const void *a, const void *b)
 }
 
 /* Is @task (0: none) one of the tasks stuck at the end? */
-static bool stuck_task(const struct diagnose *d, uint64_t task)
-{
-	for (size_t i = 0; task && i < d->nr_stuck; i++) {
-		if (d->stuck[i].task == task)
-			return true;
-	}
-	return false;
-}
-
 /* The task @st waits on: the one whose end it awaits, or the one holding
  * the lock it waits for; 0 if neither. */
 static uint64_t waits_for(const struct stuck *st)
@@ -695,13 +707,55 @@ static uint64_t waits_for(const struct stuck *st)
 	return st->on.task ? st->on.task : st->on.held_by;
 }
 
-static const struct stuck *find_stuck(const struct diagnose *d, uint64_t task)
+static int cmp_stuck(const void *a, const void *b)
 {
-	for (size_t i = 0; task && i < d->nr_stuck; i++) {
-		if (d->stuck[i].task == task)
-			return &d->stuck[i];
+	const struct stuck *x = a, *y = b;
+
+	return x->task < y->task ? -1 : x->task > y->task;
+}
+
+/* (d->stuck sorted by task id: on_finish() sorts it; a service stopped
+ * with 100,000 idle connections has as many) */
+static struct stuck *find_stuck(const struct diagnose *d, uint64_t task)
+{
+	struct stuck key = { .task = task };
+
+	return task && d->nr_stuck ? bsearch(&key, d->stuck, d->nr_stuck, sizeof(*d->stuck),
+					     cmp_stuck) : NULL;
+}
+
+/* Can @st be in a deadlock: stuck, and so is every task it is blocked
+ * behind (a JoinHandle on a task waiting for I/O waits for the I/O); a
+ * cycle of joins and locks can.  Worked out once per task, along the
+ * chain. */
+static bool deadlock_candidate(const struct diagnose *d, struct stuck *st)
+{
+	struct stuck *p = st, *next;
+	bool yes;
+
+	while (p && p->candidate == CAND_UNKNOWN && p->kind == WAIT_STUCK) {
+		p->candidate = CAND_VISITING;
+		p = find_stuck(d, waits_for(p));
 	}
-	return NULL;
+	/* the chain's end: no further task, a known answer, a task waiting
+	 * on something else, or back on the chain itself (a cycle) */
+	yes = !p || p->candidate == CAND_YES || p->candidate == CAND_VISITING ||
+	      (p->candidate == CAND_UNKNOWN && p->kind == WAIT_STUCK);
+	if (p && p->candidate == CAND_UNKNOWN)
+		p->candidate = yes ? CAND_YES : CAND_NO;
+	for (p = st; p && p->candidate == CAND_VISITING; p = next) {
+		next = find_stuck(d, waits_for(p));
+		p->candidate = yes ? CAND_YES : CAND_NO;
+	}
+	return st->candidate == CAND_YES;
+}
+
+/* Is @task (0: none) a deadlock candidate? */
+static bool stuck_task(const struct diagnose *d, uint64_t task)
+{
+	struct stuck *st = find_stuck(d, task);
+
+	return st && deadlock_candidate(d, st);
 }
 
 /*
@@ -733,8 +787,12 @@ static void chain_behind(struct diagnose *d, const struct au_model *m, struct au
 		free(text);
 		return;
 	}
-	part = msg("%s; blocked behind %s, which is stuck at %s", g->message, text,
-		   waits_at(at, sizeof(at), m, st->await, &st->on));
+	part = msg("%s; blocked behind %s, which %s at %s%s", g->message, text,
+		   st->kind == WAIT_STUCK ? "is stuck" :
+		   st->kind == WAIT_TIMER ? "waits for its timer" :
+		   st->kind == WAIT_IO ? "waits for I/O" : "waits",
+		   waits_at(at, sizeof(at), m, st->await, &st->on),
+		   st->kind == WAIT_USUAL ? " as long as it did before" : "");
 	free(g->message);
 	g->message = part;
 	free(text);
@@ -753,27 +811,34 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 	 * poll: nothing in the program can make progress for them.  One
 	 * that awaits another stuck task's end (a JoinHandle) is blocked
 	 * behind them, not a party to the deadlock: listed after them. */
-	size_t parties = 0;
+	size_t parties = 0, candidates = 0;
 	bool joins_only;
 
-	for (size_t i = 0; i < d->nr_stuck; i++)
+	if (d->nr_stuck)
+		qsort(d->stuck, d->nr_stuck, sizeof(*d->stuck), cmp_stuck);
+	for (size_t i = 0; i < d->nr_stuck; i++) {
+		if (!deadlock_candidate(d, &d->stuck[i]))
+			continue;
+		candidates++;
 		parties += !stuck_task(d, waits_for(&d->stuck[i]));
+	}
 	/* each awaiting another's end or lock: a cycle of joins and locks
 	 * (two Mutexes taken in opposite orders), all parties */
 	joins_only = !parties;
 	if (joins_only)
-		parties = d->nr_stuck;
+		parties = candidates;
 	if (parties >= 2 && (g = add(d, AU_DIAG_DEADLOCK, parties))) {
 		size_t len = 0, n = 0;
 		char *text = xstrdup("");
 
 		for (int behind = 0; behind <= 1; behind++) {
 			for (size_t i = 0; i < d->nr_stuck; i++) {
-				const struct stuck *st = &d->stuck[i];
+				struct stuck *st = &d->stuck[i];
 				char at[600];
 				char *part;
 
-				if ((!joins_only && stuck_task(d, waits_for(st))) != behind)
+				if (!deadlock_candidate(d, st) ||
+				    (!joins_only && stuck_task(d, waits_for(st))) != behind)
 					continue;
 				part = msg("%s%s%stask %llu (%s) at %s", text, n ? "; " : "",
 					   behind && n == parties ? "blocked behind them: " : "",

@@ -214,8 +214,9 @@ if s:
           [d["message"][:100] for d in diags(s, "lost_wake")])
 
 # A healthy service interrupted: its loops wait as they always do, on a
-# timer (the producer) or no longer than between their earlier polls (the
-# consumers): no deadlock, and each never_completed says so
+# timer (the producer), on idle sockets (the servers) or no longer than
+# between their earlier polls (the consumers): no deadlock, and each
+# never_completed says so
 summary, text = interrupted("service")
 if os.path.exists(summary):
     s = load(summary)
@@ -223,13 +224,27 @@ if os.path.exists(summary):
     names = {t["id"]: t["name"] for t in s["tasks"]}
     prod = [d for i, d in nc.items() if names.get(i) == "deadlock::producer"]
     cons = [d for i, d in nc.items() if names.get(i) == "deadlock::consumer"]
-    check(not diags(s, "deadlock") and not any(d.get("blocked_behind") for d in nc.values()),
-          "service: no deadlock, nobody blocked behind anybody (%s)" %
+    check(not diags(s, "deadlock") and
+          [names.get(i) for i, d in nc.items() if d.get("blocked_behind")] == ["deadlock::supervise"],
+          "service: no deadlock; only the supervisor is blocked behind another task (%s)" %
           [d["message"][:150] for d in diags(s, "deadlock")])
     check(len(prod) == 1 and prod[0]["message"].endswith("waiting for its timer") and
           prod[0]["await"].endswith(":%d" % marker_line("deadlock/src/main.rs", "producer tick")),
           "service: the producer waits for its timer at its tick (%s)" %
           [(d["await"], d["message"][-60:]) for d in prod])
+    serves = [i for i, n in names.items() if n == "deadlock::serve"]
+    srv = [nc[i] for i in serves if i in nc]
+    sup = [d for i, d in nc.items() if names.get(i) == "deadlock::supervise"]
+    serve_at = "deadlock/src/main.rs:%d" % marker_line("deadlock/src/main.rs", "serve read")
+    check(len(srv) == 2 and all(d["message"].endswith("waiting for I/O") and
+                                d["await"] == serve_at for d in srv),
+          "service: each idle connection's task waits for I/O at its read (%s)" %
+          [(d["await"], d["message"][-40:]) for d in srv])
+    check(len(sup) == 1 and len(sup[0].get("blocked_behind", [])) == 1 and
+          sup[0]["blocked_behind"][0] in serves and
+          ("which waits for I/O at %s" % serve_at) in sup[0]["message"],
+          "service: the supervisor is blocked behind its server, which waits for I/O (%s)" %
+          [(d.get("blocked_behind"), d["message"][-120:]) for d in sup])
     check(len(cons) == 2 and all("between polls before)" in d["message"] and
                                  d["await"].endswith(":%d" % marker_line("deadlock/src/main.rs",
                                                                          "consumer recv"))
