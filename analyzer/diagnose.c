@@ -634,6 +634,13 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 				      since <= t->max_idle_before_end_ns ? WAIT_USUAL : WAIT_STUCK;
 		char why[128];
 
+		/* every stuck task counts for a deadlock, also those whose
+		 * never_completed the kept ten leave out */
+		if (!t->woken_at && t->await_site) {
+			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
+			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
+								  task_wait(t), kind, CAND_UNKNOWN };
+		}
 		g = add(d, AU_DIAG_NEVER_COMPLETED, since);
 		if (!g)
 			return;
@@ -654,11 +661,6 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			g->message = msg("task %llu (%s) never completed: last polled %s before the "
 					 "end, %s", (unsigned long long)t->id, name ? name : "?",
 					 ms(b1, sizeof(b1), since), why);
-		if (!t->woken_at && t->await_site) {
-			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
-			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
-								  task_wait(t), kind, CAND_UNKNOWN };
-		}
 	}
 	waiting_task(g, t, name);
 }
@@ -802,6 +804,9 @@ cycle:
 	free(text);
 }
 
+/* Tasks a deadlock's message names; the rest are counted */
+#define DEADLOCK_LISTED 10
+
 static void on_finish(struct au_sink *s, const struct au_model *m)
 {
 	struct diagnose *d = container_of(s, struct diagnose, sink);
@@ -828,10 +833,12 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 	if (joins_only)
 		parties = candidates;
 	if (parties >= 2 && (g = add(d, AU_DIAG_DEADLOCK, parties))) {
-		size_t len = 0, n = 0;
+		size_t len = 0, n = 0, more = 0;
 		char *text = xstrdup("");
 
 		for (int behind = 0; behind <= 1; behind++) {
+			bool first_behind = behind;
+
 			for (size_t i = 0; i < d->nr_stuck; i++) {
 				struct stuck *st = &d->stuck[i];
 				char at[600];
@@ -840,12 +847,19 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 				if (!deadlock_candidate(d, st) ||
 				    (!joins_only && stuck_task(d, waits_for(st))) != behind)
 					continue;
+				/* (thousands of tasks waiting on one Notify: the
+				 * first few say it) */
+				if (n == DEADLOCK_LISTED) {
+					more++;
+					continue;
+				}
 				part = msg("%s%s%stask %llu (%s) at %s", text, n ? "; " : "",
-					   behind && n == parties ? "blocked behind them: " : "",
+					   first_behind ? "blocked behind them: " : "",
 					   (unsigned long long)st->task, st->name ? st->name : "?",
 					   waits_at(at, sizeof(at), m, st->await, &st->on));
 				free(text);
 				text = part;
+				first_behind = false;
 				n++;
 				if (!behind && len < AU_DIAG_STACK && st->on.func >= 0)
 					g->stack[len++] = st->on.func;
@@ -858,6 +872,12 @@ static void on_finish(struct au_sink *s, const struct au_model *m)
 		}
 		g->stack_len = len;
 		g->ts = au_model_last_time(m);
+		if (more) {
+			char *part = msg("%s; and %zu more tasks", text, more);
+
+			free(text);
+			text = part;
+		}
 		g->message = msg("%zu tasks are stuck waiting and nothing woke any of them after "
 				 "their last poll (a deadlock, e.g. two bounded channels each "
 				 "full, or two locks taken in opposite orders): %s", parties, text);

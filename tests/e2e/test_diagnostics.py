@@ -254,6 +254,17 @@ if os.path.exists(summary):
 else:
     check(False, "service: analyzed after the interrupt (%s)" % text[-300:])
 
+# 50 tasks waiting on one Notify: all 50 are stuck, though only ten of
+# their never_completed are kept; the deadlock names ten and counts the rest
+res = profile(fixture("deadlock"), "crowd", args=["crowd"])
+s = load(res["summary"])
+dl = diags(s, "deadlock")
+check(len(dl) == 1 and dl[0]["message"].startswith("50 tasks are stuck") and
+      dl[0]["message"].endswith("; and 40 more tasks") and dl[0]["dur_ns"] == 50 and
+      len(diags(s, "never_completed")) == 10,
+      "crowd: a deadlock of 50 tasks, ten named, 40 counted (%s)" %
+      [(d["message"][:60], d["message"][-40:]) for d in dl])
+
 # --- a chain of stuck tasks, no cycle --------------------------------------------
 # the holder keeps a tokio Mutex and waits on a oneshot nobody sends to; the
 # contender waits for the lock, the joiner for the contender's end: each
