@@ -38,7 +38,6 @@ struct wait_on {
 	unsigned nr_inner;
 };
 
-/* A task that was still pending at the end, for the deadlock rule. */
 /* Why a task alive at the end, not woken since its last poll, waits: only
  * WAIT_STUCK ones can be parties to a deadlock; the others wait on the
  * outside world, or as they did before, and may end a chain. */
@@ -49,6 +48,8 @@ enum wait_kind {
 	WAIT_USUAL,      /* no longer than between its earlier polls: a loop */
 };
 
+/* A task that was still pending at the end, not woken since its last
+ * poll: for the deadlock rule and the chains. */
 struct stuck {
 	uint64_t task;
 	const char *name;
@@ -701,7 +702,6 @@ static int cmp_severity(const void *a, const void *b)
 	return x->dur > y->dur ? -1 : x->dur < y->dur;
 }
 
-/* Is @task (0: none) one of the tasks stuck at the end? */
 /* The task @st waits on: the one whose end it awaits, or the one holding
  * the lock it waits for; 0 if neither. */
 static uint64_t waits_for(const struct stuck *st)
@@ -739,10 +739,9 @@ static bool deadlock_candidate(const struct diagnose *d, struct stuck *st)
 		p->candidate = CAND_VISITING;
 		p = find_stuck(d, waits_for(p));
 	}
-	/* the chain's end: no further task, a known answer, a task waiting
-	 * on something else, or back on the chain itself (a cycle) */
-	yes = !p || p->candidate == CAND_YES || p->candidate == CAND_VISITING ||
-	      (p->candidate == CAND_UNKNOWN && p->kind == WAIT_STUCK);
+	/* the chain's end: no further stuck task, a known answer, back on
+	 * the chain itself (a cycle), or a task waiting on something else */
+	yes = !p || p->candidate == CAND_YES || p->candidate == CAND_VISITING;
 	if (p && p->candidate == CAND_UNKNOWN)
 		p->candidate = yes ? CAND_YES : CAND_NO;
 	for (p = st; p && p->candidate == CAND_VISITING; p = next) {

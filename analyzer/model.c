@@ -2194,9 +2194,10 @@ static void finish_task(struct au_task *t, void *arg)
 {
 	struct au_model *m = arg;
 
+	/* (how long it waited as a rule, before the wait it ends in) */
+	t->max_idle_before_end_ns = t->max_idle_ns;
 	/* waiting when the recording ended, nothing having woken it: idle
 	 * until then (a task stuck in a hung service, for the whole hang) */
-	t->max_idle_before_end_ns = t->max_idle_ns;
 	if (!t->completed && !t->woken_at)
 		add_idle(t, m->last_time);
 	t->outcome = outcome_of(t, AU_OUTCOME_PENDING);

@@ -443,8 +443,9 @@ static const char *outcome_name(enum au_task_outcome o)
 	}
 }
 
-/* A blocking-pool task that polled other tasks is a runtime's worker
- * (tokio's run as blocking tasks): "worker", not the program's work. */
+/* A blocking-pool task that runs an executor's loop (au_task's
+ * hosts_tasks: tokio's workers run as blocking tasks) is a "worker", not
+ * the program's work. */
 static const char *kind_name(const struct au_task *t)
 {
 	if (t->kind == AU_TASK_BLOCKING)
