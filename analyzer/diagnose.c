@@ -232,7 +232,9 @@ static const char *on_label(char *buf, size_t len, const struct au_model *m,
 	if (w->task && n < len)
 		snprintf(buf + n, len - n, " (task %llu)", (unsigned long long)w->task);
 	else if (w->held_by && n < len)
-		snprintf(buf + n, len - n, " (held by task %llu)", (unsigned long long)w->held_by);
+		snprintf(buf + n, len - n, " (%s task %llu)",
+			 au_funcs_holder_word(au_model_funcs(m), w->func),
+			 (unsigned long long)w->held_by);
 	return buf;
 }
 

@@ -275,6 +275,13 @@ int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t cal
 	return 0;
 }
 
+const char *au_funcs_holder_word(const struct au_funcs *funcs, int32_t func)
+{
+	if (func >= 0 && (uint32_t)func < funcs->n && (funcs->v[func].flags & ASYM_F_CHAN_SEND))
+		return "drained by";
+	return "held by";
+}
+
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval)
 {
 	const struct asym_func *af = fi->sym;

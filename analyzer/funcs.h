@@ -90,5 +90,9 @@ unsigned au_funcs_call_lines(const struct au_funcs *funcs, int32_t caller, int32
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);
+/** How the task in a wait's held_by relates to the future @func (-1:
+ *  unknown) waited on: "drained by" a bounded channel's send, whose
+ *  receiver frees the slot; else "held by" (a lock) */
+const char *au_funcs_holder_word(const struct au_funcs *funcs, int32_t func);
 
 #endif /* AU_FUNCS_H */

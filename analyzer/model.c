@@ -129,6 +129,9 @@ struct au_model {
 	struct au_data *data;
 	const struct au_funcs *funcs;
 	struct au_lock_holders *locks;
+	/* bounded channels (by their semaphore's address): the task that
+	 * last received from each, whose next receive frees a slot */
+	struct au_lock_holders *drainers;
 	struct au_sink *sinks, **sink_tail;
 	struct thread_state *threads;
 	size_t nr_threads;
@@ -175,6 +178,7 @@ struct au_model *au_model_new(struct au_data *data, const struct au_funcs *funcs
 		m->stats_of[i] = -1;
 	m->tasks = au_tasks_new();
 	m->locks = au_lock_holders_new();
+	m->drainers = au_lock_holders_new();
 	m->slow_poll_ns = AU_SLOW_POLL_NS;
 	m->panic_thread = m->panic_func = m->panic_caller = -1;
 	return m;
@@ -208,6 +212,7 @@ void au_model_free(struct au_model *m)
 	free(m->stats);
 	au_tasks_free(m->tasks);
 	au_lock_holders_free(m->locks);
+	au_lock_holders_free(m->drainers);
 	free(m);
 }
 
@@ -1118,6 +1123,13 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 		lock_call(m, th, fr, fi);
 		return;
 	}
+	/* a receive freed a slot of a bounded channel: this task drains it */
+	if (fi->flags & ASYM_F_CHAN_RX) {
+		ptr = task_arg(fi, fr, &ok);
+		if (ok && th->task)
+			au_lock_holder_set(m->drainers, ptr, th->task->id);
+		return;
+	}
 	if (fi->flags & ASYM_F_JOIN) {
 		ptr = task_arg(fi, fr, &ok);
 		t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
@@ -1742,6 +1754,14 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		else
 			st->unknown_polls++;
 
+		/* A send left pending on a full bounded channel waits for
+		 * the task that drains it (its awaiters, through the
+		 * library's futures, for the same). */
+		if (res != AU_POLL_READY && f->chan) {
+			uint64_t drainer = au_lock_holder(m->drainers, f->chan);
+
+			fr->pending_child_holder = t->task && drainer == t->task->id ? 0 : drainer;
+		}
 		/* Tell the enclosing poll which child left it pending, or
 		 * that one more of its children completed. */
 		{
@@ -1844,6 +1864,13 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 
 			if (st)
 				st->stolen = true;
+		}
+		/* the bounded channel the future polling here sends on */
+		if (fi && (fi->flags & ASYM_F_CHAN_TX) && has_ret && retval) {
+			struct frame *pf = enclosing_poll(t, t->depth);
+
+			if (pf)
+				pf->future->chan = retval;
 		}
 		if (fi && (fi->flags & ASYM_F_BLOCK_IN_PLACE)) {
 			struct frame *pf = enclosing_poll(t, t->depth);
@@ -1966,7 +1993,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
 	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_JOIN |
-				     ASYM_F_LOCK | ASYM_F_UNLOCK)))
+				     ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_CHAN_RX)))
 		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;

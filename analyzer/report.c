@@ -78,7 +78,8 @@ static void print_await(FILE *fp, const struct au_model *m, const struct au_awai
 	if (aw->on_task)
 		fprintf(fp, " (task %llu)", (unsigned long long)aw->on_task);
 	if (aw->held_by)
-		fprintf(fp, " (held by task %llu)", (unsigned long long)aw->held_by);
+		fprintf(fp, " (%s task %llu)", au_funcs_holder_word(au_model_funcs(m), aw->child_func),
+			(unsigned long long)aw->held_by);
 }
 
 static void print_diagnostics(FILE *fp, const struct au_model *m, const struct au_sink *diag,

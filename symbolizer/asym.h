@@ -171,6 +171,16 @@ const char *asym_role_name(enum asym_role role);
 /* An I/O future (a socket's or a stream's read, write, accept, connect; a
  * child process's wait; a signal): the outside world wakes what awaits it */
 #define ASYM_F_IO (1u << 22)
+/* A bounded channel's sender reaching its channel (tokio's Tx::semaphore
+ * on a send or a reserve): the channel, its semaphore's address, comes
+ * back (retval) */
+#define ASYM_F_CHAN_TX (1u << 23)
+/* A message received frees a slot (tokio's bounded add_permit(&self), the
+ * same address as arg1): the task receiving drains that channel */
+#define ASYM_F_CHAN_RX (1u << 24)
+/* A bounded channel's send future (Sender::send, reserve...): its wait is
+ * on the task that drains the channel */
+#define ASYM_F_CHAN_SEND (1u << 25)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -47,13 +47,22 @@ static bool is_future_poll_impl(const char *name)
 /* The entries for one instance of a generic function (runtime.h). */
 static void classify_full_name(struct asym_func *f)
 {
-	const struct asym_runtime_table *t = &asym_runtime_full_names;
+	static const struct asym_runtime_table *const tables[] = {
+		&asym_runtime_full_names, &asym_runtime_tokio_full_names,
+	};
 
-	for (unsigned i = 0; f->name && i < t->nr_entries; i++) {
-		const struct asym_runtime_entry *e = &t->entries[i];
+	for (size_t k = 0; f->name && k < sizeof(tables) / sizeof(tables[0]); k++) {
+		const struct asym_runtime_table *t = tables[k];
 
-		if (!strncmp(f->name, e->pattern, strlen(e->pattern))) {
-			f->role = e->role;
+		for (unsigned i = 0; i < t->nr_entries; i++) {
+			const struct asym_runtime_entry *e = &t->entries[i];
+
+			if (e->how == ASYM_MATCH_CONTAINS ? !strstr(f->name, e->pattern)
+							  : !!strncmp(f->name, e->pattern,
+								      strlen(e->pattern)))
+				continue;
+			if (e->role != ASYM_ROLE_NONE)
+				f->role = e->role;
 			f->flags |= e->flags;
 			f->runtime = t->runtime;
 			f->task_arg = e->task_arg;

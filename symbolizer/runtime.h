@@ -44,10 +44,12 @@ extern const struct asym_runtime_table asym_runtime_smol;
 extern const struct asym_runtime_table asym_runtime_futures;
 extern const struct asym_runtime_table asym_runtime_std;
 /* Entries matched against the whole demangled name, generic arguments
- * included (ASYM_MATCH_PREFIX only): one instance of a generic function
+ * included (ASYM_MATCH_PREFIX or ASYM_MATCH_CONTAINS): one instance of a
+ * generic function
  * ("<alloc::sync::Arc<futures_executor::thread_pool::WakeHandle>>::as_ptr").
  * classify.c applies them after the tables. */
 extern const struct asym_runtime_table asym_runtime_full_names;
+extern const struct asym_runtime_table asym_runtime_tokio_full_names;
 
 struct asym_runtime_match {
 	enum asym_role role;

@@ -254,6 +254,28 @@ if os.path.exists(summary):
 else:
     check(False, "service: analyzed after the interrupt (%s)" % text[-300:])
 
+# The AB-BA deadlock of a running service: ping and pong exchanged five
+# messages, then each waits to send on a full channel the other drains
+res = profile(fixture("deadlock"), "steady", args=["steady"])
+s = load(res["summary"])
+ids = {t["name"].split("::")[-1]: t["id"] for t in s["tasks"]}
+dl = diags(s, "deadlock")
+nc = {d["future"].split("::")[-1]: d for d in diags(s, "never_completed")}
+ping, pong = ids.get("steady_ping"), ids.get("steady_pong")
+check(len(dl) == 1 and ping and pong and
+      ("task %d (deadlock::steady_ping) at deadlock/src/main.rs:%d on "
+       "<tokio::sync::mpsc::bounded::Sender>::send (drained by task %d)" %
+       (ping, marker_line("deadlock/src/main.rs", "ping send"), pong)) in dl[0]["message"] and
+      ("task %d (deadlock::steady_pong) at deadlock/src/main.rs:%d on "
+       "<tokio::sync::mpsc::bounded::Sender>::send (drained by task %d)" %
+       (pong, marker_line("deadlock/src/main.rs", "pong send"), ping)) in dl[0]["message"],
+      "steady: a deadlock of ping and pong, each sending on a channel the other drains (%s)" %
+      [d["message"][-300:] for d in dl])
+check(nc.get("steady_ping", {}).get("held_by") == pong and
+      nc.get("steady_pong", {}).get("held_by") == ping,
+      "steady: each one's never_completed has the other as held_by, the drainer (%s)" %
+      {k: d.get("held_by") for k, d in nc.items()})
+
 # 50 tasks waiting on one Notify: all 50 are stuck, though only ten of
 # their never_completed are kept; the deadlock names ten and counts the rest
 res = profile(fixture("deadlock"), "crowd", args=["crowd"])
