@@ -5,7 +5,8 @@
  */
 #include "runtime.h"
 
-static const char *const crates[] = { "smol", "async_io", "blocking", "polling", NULL };
+static const char *const crates[] = { "smol", "async_io", "blocking", "polling", "async_lock",
+				       NULL };
 
 #define E(how, pat, role, flags, arg) { ASYM_MATCH_##how, pat, ASYM_ROLE_##role, flags, arg }
 
@@ -20,6 +21,22 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<async_io::reactor::ReactorLock>::react", PARK, 0, 0),
 	/* the timer under smol's and async-std's sleeps and timeouts */
 	E(EXACT, "<async_io::Timer as core::future::future::Future>::poll", NONE, ASYM_F_TIMER, 0),
+	/* async-lock (async-std's and smol's locks): as tokio's, a lock's
+	 * async fn gets its future's address (arg1) and the lock (arg2);
+	 * dropping its guard releases it */
+	E(EXACT, "<async_lock::mutex::Mutex>::lock", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<async_lock::rwlock::RwLock>::read", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<async_lock::rwlock::RwLock>::upgradable_read", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<async_lock::rwlock::RwLock>::write", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<async_lock::semaphore::Semaphore>::acquire", NONE, ASYM_F_LOCK, 2),
+	E(EXACT, "<async_lock::mutex::MutexGuard as core::ops::drop::Drop>::drop", NONE,
+	  ASYM_F_UNLOCK, 0),
+	E(EXACT, "<async_lock::rwlock::RwLockReadGuard as core::ops::drop::Drop>::drop", NONE,
+	  ASYM_F_UNLOCK, 0),
+	E(EXACT, "<async_lock::rwlock::RwLockWriteGuardInner as core::ops::drop::Drop>::drop", NONE,
+	  ASYM_F_UNLOCK, 0),
+	E(EXACT, "<async_lock::semaphore::SemaphoreGuard as core::ops::drop::Drop>::drop", NONE,
+	  ASYM_F_UNLOCK, 0),
 	/* I/O on an async-io source: readable, writable, read_with... */
 	E(PREFIX, "<async_io::Async", NONE, ASYM_F_IO, 0),
 };

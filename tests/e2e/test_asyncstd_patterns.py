@@ -82,6 +82,15 @@ def wait_at(future, marker):
 cw = wait_at("asyncstd_patterns::contender", "contender lock")
 check(len(cw) == 1 and within(cw[0], 25, 0.2),
       "contender waits ~25 ms for holder's lock (%s)" % cw)
+# async-std's Mutex is async-lock's: the wait names the task holding it
+holder = [t["id"] for t in tasks if t["name"] == "asyncstd_patterns::holder"]
+hb = [w["args"].get("held_by") for w in waits_of(trace, "asyncstd_patterns::contender")
+      if w["args"].get("await", {}).get("line") == marker_line(SRC_FILE, "contender lock")]
+check(len(holder) == 1 and hb == holder,
+      "the contender's wait is on the lock held by the holder's task %s (%s)" % (holder, hb))
+# (about one run in ten, the executor polls it once more right after its
+# first poll, a spurious wake: a second wait of ~16 us there)
 tw = wait_at("asyncstd_patterns::timed", "timeout")
-check(len(tw) == 1 and within(tw[0], 20, 0.15), "timed waits ~20 ms at its timeout (%s)" % tw)
+check(tw and within(sum(tw), 20, 0.15) and max(tw) >= 0.85 * 20,
+      "timed waits ~20 ms at its timeout (%s)" % tw)
 done()
