@@ -1108,6 +1108,33 @@ static void lock_future_polled(struct au_model *m, const struct thread_state *th
 	}
 }
 
+/*
+ * A semaphore's wait list locked (tokio's batch_semaphore; the list names
+ * its semaphore): inside a receive on a bounded channel, a slot was freed,
+ * and this task drains the channel; inside a send, the channel is full and
+ * the send's future waits on whoever drains it.  Elsewhere (a Mutex's
+ * guard dropped, a lock waited for) it is no channel's.
+ */
+static void chan_waitlist(struct au_model *m, const struct thread_state *th, uint64_t list)
+{
+	for (size_t d = th->depth - 1; d-- > 0;) {
+		const struct frame *fr = &th->stack[d];
+		const struct au_funcinfo *fi = finfo(m, fr->func);
+
+		if (fi && (fi->flags & ASYM_F_CHAN_SEND) && fr->future) {
+			fr->future->chan = list;
+			return;
+		}
+		if (fi && (fi->flags & ASYM_F_CHAN_RECV)) {
+			if (th->task)
+				au_lock_holder_set(m->drainers, list, th->task->id);
+			return;
+		}
+		if (fr->task)
+			return;
+	}
+}
+
 /* Runtime functions known by a flag rather than a role. */
 static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struct frame *fr,
 				const struct au_funcinfo *fi)
@@ -1123,11 +1150,10 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 		lock_call(m, th, fr, fi);
 		return;
 	}
-	/* a receive freed a slot of a bounded channel: this task drains it */
-	if (fi->flags & ASYM_F_CHAN_RX) {
+	if (fi->flags & ASYM_F_CHAN_WAITLIST) {
 		ptr = task_arg(fi, fr, &ok);
-		if (ok && th->task)
-			au_lock_holder_set(m->drainers, ptr, th->task->id);
+		if (ok)
+			chan_waitlist(m, th, ptr);
 		return;
 	}
 	if (fi->flags & ASYM_F_JOIN) {
@@ -1865,13 +1891,6 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			if (st)
 				st->stolen = true;
 		}
-		/* the bounded channel the future polling here sends on */
-		if (fi && (fi->flags & ASYM_F_CHAN_TX) && has_ret && retval) {
-			struct frame *pf = enclosing_poll(t, t->depth);
-
-			if (pf)
-				pf->future->chan = retval;
-		}
 		if (fi && (fi->flags & ASYM_F_BLOCK_IN_PLACE)) {
 			struct frame *pf = enclosing_poll(t, t->depth);
 
@@ -1899,7 +1918,8 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	 * the call (Barbara's "bytes sent" on the poll that sent them). */
 	const struct au_funcinfo *cfi = finfo(m, fr->func);
 
-	if (!f && fr->nargs && cfi && cfi->role == ASYM_ROLE_NONE) {
+	if (!f && fr->nargs && cfi && cfi->role == ASYM_ROLE_NONE &&
+	    !(cfi->flags & ASYM_F_RUNTIME_CALLS)) {
 		struct frame *pf = enclosing_poll(t, t->depth);
 
 		if (pf && pf->nr_notes < AU_NOTES)
@@ -1993,7 +2013,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
 	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_JOIN |
-				     ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_CHAN_RX)))
+				     ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_CHAN_WAITLIST)))
 		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;

@@ -130,8 +130,8 @@ struct au_future {
 	/* The lock it is taking (its Mutex::lock... call, ASYM_F_LOCK): the
 	 * ASYM_F_LOCK_BODY future it awaits next takes it; 0 when none. */
 	uint64_t lock;
-	/* The bounded channel it sends on (a Tx::semaphore call in its poll,
-	 * ASYM_F_CHAN_TX: the channel's semaphore), 0 when none: left
+	/* The bounded channel it waits to send on (its semaphore's wait list,
+	 * locked inside its poll: ASYM_F_CHAN_WAITLIST), 0 when none: left
 	 * pending, it waits on the task that drains the channel. */
 	uint64_t chan;
 	/* The futures a library future it awaits left pending inside and

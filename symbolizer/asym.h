@@ -171,16 +171,22 @@ const char *asym_role_name(enum asym_role role);
 /* An I/O future (a socket's or a stream's read, write, accept, connect; a
  * child process's wait; a signal): the outside world wakes what awaits it */
 #define ASYM_F_IO (1u << 22)
-/* A bounded channel's sender reaching its channel (tokio's Tx::semaphore
- * on a send or a reserve): the channel, its semaphore's address, comes
- * back (retval) */
-#define ASYM_F_CHAN_TX (1u << 23)
-/* A message received frees a slot (tokio's bounded add_permit(&self), the
- * same address as arg1): the task receiving drains that channel */
-#define ASYM_F_CHAN_RX (1u << 24)
-/* A bounded channel's send future (Sender::send, reserve...): its wait is
- * on the task that drains the channel */
+/* The lock of a tokio semaphore's wait list (arg1: the list, one per
+ * semaphore): taken by a receive on a bounded channel that frees a slot,
+ * and by a send that finds the channel full and waits */
+#define ASYM_F_CHAN_WAITLIST (1u << 23)
+/* A receive on a bounded channel (Receiver::recv): a wait list lock inside
+ * it tells which channel this task drains */
+#define ASYM_F_CHAN_RECV (1u << 24)
+/* A bounded channel's send future (Sender::send, reserve...): a wait list
+ * lock inside it is the channel it waits on, for the task that drains it */
 #define ASYM_F_CHAN_SEND (1u << 25)
+/* The flags of runtime calls the analysis keys on (recorded with their
+ * arguments; not the program's annotations) */
+#define ASYM_F_RUNTIME_CALLS                                                     \
+	(ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL | \
+	 ASYM_F_TASK_ID | ASYM_F_JOIN | ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_BLOCK_IN_PLACE |  \
+	 ASYM_F_CHAN_WAITLIST)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

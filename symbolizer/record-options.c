@@ -137,10 +137,7 @@ static int awaited_labels(const struct asym_binary *bin, struct labels *ls)
 /* A runtime function the model keys on (spawn, wake, schedule, ...). */
 static bool runtime_call(const struct asym_func *f)
 {
-	return f->role != ASYM_ROLE_NONE ||
-	       (f->flags & (ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE |
-			    ASYM_F_STEAL | ASYM_F_TASK_ID | ASYM_F_JOIN | ASYM_F_LOCK | ASYM_F_UNLOCK |
-			    ASYM_F_BLOCK_IN_PLACE | ASYM_F_CHAN_TX | ASYM_F_CHAN_RX));
+	return f->role != ASYM_ROLE_NONE || (f->flags & ASYM_F_RUNTIME_CALLS);
 }
 
 /*

@@ -98,12 +98,11 @@ static const struct asym_runtime_entry entries[] = {
 	E(PREFIX, "<tokio::process::Command>::output", NONE, ASYM_F_IO, 0),
 	E(PREFIX, "tokio::signal::", NONE, ASYM_F_IO, 0),
 	E(PREFIX, "<tokio::signal::", NONE, ASYM_F_IO, 0),
-	/* bounded channels (sync/mpsc): the channel a send waits on, named by
-	 * its semaphore's address, and who drains it: a receive frees a slot
-	 * through add_permit (full names, runtime-tokio.c's second table,
-	 * keep the unbounded Tx::semaphore, which never waits, out) */
-	E(EXACT, "<tokio::sync::mpsc::bounded::Semaphore as tokio::sync::mpsc::chan::Semaphore>"
-		 "::add_permit", NONE, ASYM_F_CHAN_RX, 1),
+	/* bounded channels (sync/mpsc): a channel is named by its semaphore's
+	 * wait list, whose lock (the second table: one instance of a generic)
+	 * a receive takes to free a slot, and a send to wait for one */
+	E(PREFIX, "<tokio::sync::mpsc::bounded::Receiver>::recv", NONE, ASYM_F_CHAN_RECV, 0),
+	E(PREFIX, "<tokio::sync::mpsc::bounded::Receiver>::poll_recv", NONE, ASYM_F_CHAN_RECV, 0),
 	E(PREFIX, "<tokio::sync::mpsc::bounded::Sender>::send", NONE, ASYM_F_CHAN_SEND, 0),
 	E(PREFIX, "<tokio::sync::mpsc::bounded::Sender>::reserve", NONE, ASYM_F_CHAN_SEND, 0),
 	E(EXACT, "tokio::task::blocking::block_in_place", NONE, ASYM_F_BLOCK_IN_PLACE, 0),
@@ -139,9 +138,10 @@ static const struct asym_runtime_entry entries[] = {
 const struct asym_runtime_table asym_runtime_tokio = ASYM_TABLE("tokio", crates, entries);
 
 static const struct asym_runtime_entry full_entries[] = {
-	/* a bounded channel's Tx::semaphore: Tx<T, bounded::Semaphore> */
-	E(CONTAINS, ", tokio::sync::mpsc::bounded::Semaphore>>::semaphore", NONE, ASYM_F_CHAN_TX,
-	  ASYM_TASK_RETVAL),
+	/* a semaphore's wait list lock (batch_semaphore.rs): every release
+	 * takes it, an acquire only when it has to wait */
+	E(PREFIX, "<tokio::loom::std::mutex::Mutex<tokio::sync::batch_semaphore::Waitlist>>::lock",
+	  NONE, ASYM_F_CHAN_WAITLIST, 1),
 };
 
 const struct asym_runtime_table asym_runtime_tokio_full_names =

@@ -8,7 +8,7 @@ initializing it; two tasks taking two Mutexes in opposite orders are
 a deadlock whose parties each hold the lock the other waits for."""
 import subprocess
 
-from aulib import AU, check, done, marker_line, profiled, waits_of, within
+from aulib import AU, PATCHABLE, check, done, marker_line, profiled, waits_of, within
 
 SRC_FILE = "locks/src/main.rs"
 res, s, trace = profiled("locks")
@@ -58,11 +58,15 @@ check(len(users) == 3 and len(cw) == 3 and within(cw[0][0], 30, 0.15) and not cw
       "OnceCell: the initializer waits 30 ms in its init; the others ~25 and ~20 ms at line %d "
       "for the initializer, task %s (%s)" % (line, users[:1], cw))
 # the report's library table: get_or_init's name shortened to fit its
-# column keeps the "::" before the method
+# column keeps the "::" before the method (the table shows the five
+# busiest: in a patched recording the semaphore's own futures, slowed by
+# their recorded wait list locks, can push it out)
 report = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
-check("  <OnceCell>::get_or_init " in report,
+table = report.split("Library and runtime futures", 1)[-1].split("\n\n", 1)[0]
+listed = [l for l in table.splitlines() if "get_or_init" in l]
+check(all(l.startswith("  <OnceCell>::get_or_init ") for l in listed) and (listed or PATCHABLE),
       "report: <tokio::sync::once_cell::OnceCell>::get_or_init reads <OnceCell>::get_or_init (%s)" %
-      [l for l in report.splitlines() if "get_or_init" in l][:2])
+      listed[:2])
 check(not s["diagnostics"], "no diagnostics (%s)" % [d["kind"] for d in s["diagnostics"]])
 
 # two Mutexes taken in opposite orders: each task holds what the other wants
