@@ -22,5 +22,9 @@ notes = [e["args"]["annotations"]["ping_pong::note_bytes"]
          if e.get("cat") == "poll" and e["args"].get("future") == "ping_pong::ping"
          and "annotations" in e["args"]]
 check(notes == want, "ping's polls carry the values they sent (%s)" % notes)
+# only the annotated function's values: not the runtime's calls recorded
+# with an argument (a channel's wait list, a JoinHandle's task)
+others = {k for e in ev if e.get("cat") == "poll" for k in e["args"].get("annotations", {})}
+check(others == {"ping_pong::note_bytes"}, "no other annotations (%s)" % sorted(others))
 check_trace_file(res["trace"])
 done()
