@@ -90,7 +90,9 @@ static const struct asym_runtime_entry entries[] = {
 	 * async fns (accept, connect, recv, readable...), their readiness,
 	 * a child's wait, signals */
 	E(PREFIX, "<tokio::io::util::", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "tokio::io::util::", NONE, ASYM_F_IO, 0),  /* copy, copy_bidirectional */
 	E(PREFIX, "<tokio::net::", NONE, ASYM_F_IO, 0),
+	E(PREFIX, "tokio::net::", NONE, ASYM_F_IO, 0),       /* lookup_host */
 	E(EXACT, "<tokio::runtime::io::scheduled_io::Readiness as core::future::future::Future>::poll",
 	  NONE, ASYM_F_IO, 0),
 	E(PREFIX, "<tokio::process::Child>::wait", NONE, ASYM_F_IO, 0),
