@@ -635,7 +635,7 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 		enum wait_kind kind = waits_on_flag(m, &on, ASYM_F_TIMER) ? WAIT_TIMER :
 				      waits_on_flag(m, &on, ASYM_F_IO) ? WAIT_IO :
 				      since <= t->max_idle_before_end_ns ? WAIT_USUAL : WAIT_STUCK;
-		char why[128];
+		char why[512];
 
 		/* every stuck task counts for a deadlock, also those whose
 		 * never_completed the kept ten leave out */
@@ -649,6 +649,10 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			return;
 		if (t->woken_at)
 			snprintf(why, sizeof(why), "and was woken since but not polled again");
+		else if (kind == WAIT_STUCK && t->last_waker)
+			snprintf(why, sizeof(why), "%s (its last wake came from task %llu, %s)",
+				 wait_words[kind], (unsigned long long)t->last_waker,
+				 label(m, t->last_waker_root));
 		else if (kind == WAIT_USUAL)
 			snprintf(why, sizeof(why), "%s (it waited up to %s between polls before)",
 				 wait_words[kind], ms(b3, sizeof(b3), t->max_idle_before_end_ns));
@@ -664,6 +668,8 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			g->message = msg("task %llu (%s) never completed: last polled %s before the "
 					 "end, %s", (unsigned long long)t->id, name ? name : "?",
 					 ms(b1, sizeof(b1), since), why);
+		if (kind == WAIT_STUCK && !t->woken_at)
+			g->last_waker = t->last_waker;
 	}
 	waiting_task(g, t, name);
 }

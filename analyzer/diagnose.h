@@ -43,6 +43,9 @@ struct au_diag {
 #define AU_DIAG_BEHIND 8
 	uint64_t behind[AU_DIAG_BEHIND];
 	unsigned nr_behind;
+	/* never_completed of a stuck task: the program's task whose wake led
+	 * to its latest poll (its likely waker), 0 if none */
+	uint64_t last_waker;
 	/* what the library future awaited there waits on inside (a select!'s
 	 * branches, a FuturesUnordered's futures): functions */
 	int32_t inner[AU_AWAIT_INNER];

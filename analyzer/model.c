@@ -921,6 +921,9 @@ static bool budget_yield(const struct au_model *m, const struct thread_state *th
 	return false;
 }
 
+static bool inside_role(const struct au_model *m, const struct thread_state *th,
+			enum asym_role role);
+
 static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, uint64_t ptr,
 		 uint64_t time, bool by_ref)
 {
@@ -944,6 +947,14 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 		t->woken_at = time;
 		t->woken_thread = thread;
 		t->woken_by = w.waker;
+		/* (a timer or I/O event the runtime's driver delivers in a
+		 * park is no task's doing, though block_on's task is current
+		 * around it) */
+		if (th->task && th->task != t && th->task->kind != AU_TASK_BLOCKING &&
+		    !inside_role(m, th, ASYM_ROLE_PARK)) {
+			t->last_waker = th->task->id;
+			t->last_waker_root = th->task->root_func;
+		}
 		add_idle(t, time);
 		au_tasks_runnable_add(m->tasks, 1);
 	}

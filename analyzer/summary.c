@@ -692,6 +692,8 @@ static void write_diagnostics(struct jw *w, const struct au_model *m, const stru
 			jw_u64_field(w, "on_task", g->on_task);
 		if (g->held_by)
 			jw_u64_field(w, "held_by", g->held_by);
+		if (g->last_waker)
+			jw_u64_field(w, "last_woken_by", g->last_waker);
 		if (g->nr_behind) {
 			jw_name(w, "blocked_behind");
 			jw_begin_array(w);

@@ -70,6 +70,11 @@ struct au_task {
 	uint64_t woken_at;       /* first wake since its last poll, 0 if none */
 	uint32_t woken_thread;   /* where that wake happened */
 	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
+	/* the program's task (not a worker's loop, a blocking one) whose wake
+	 * led to its latest poll, and that task's root future (-1 unknown): a
+	 * stuck task's likely waker, the one to look at; 0 if none */
+	uint64_t last_waker;
+	int32_t last_waker_root;
 	bool running;
 	/* it runs an executor's loop (each of tokio's workers runs inside a
 	 * blocking-pool task): other tasks were polled inside its poll, or a

@@ -276,6 +276,20 @@ check(nc.get("steady_ping", {}).get("held_by") == pong and
       "steady: each one's never_completed has the other as held_by, the drainer (%s)" %
       {k: d.get("held_by") for k, d in nc.items()})
 
+# A sink whose feeder got stuck: its never_completed names the task whose
+# wake led to its latest poll, the feeder
+res = profile(fixture("deadlock"), "relay", args=["relay"])
+s = load(res["summary"])
+ids = {t["name"].split("::")[-1]: t["id"] for t in s["tasks"]}
+sink = [d for d in diags(s, "never_completed") if d["future"] == "deadlock::relay_sink"]
+check(len(sink) == 1 and ids.get("relay_feeder") and
+      sink[0].get("last_woken_by") == ids["relay_feeder"] and
+      sink[0]["await"].endswith(":%d" % marker_line("deadlock/src/main.rs", "relay sink")) and
+      ("its last wake came from task %d, deadlock::relay_feeder" % ids["relay_feeder"])
+      in sink[0]["message"],
+      "relay: the sink's last wake came from the feeder, task %s (%s)" %
+      (ids.get("relay_feeder"), [(d.get("last_woken_by"), d["message"][-120:]) for d in sink]))
+
 # 50 tasks waiting on one Notify: all 50 are stuck, though only ten of
 # their never_completed are kept; the deadlock names ten and counts the rest
 res = profile(fixture("deadlock"), "crowd", args=["crowd"])
