@@ -1720,6 +1720,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		poll.blocked_func = fr->blocked_func;
 		poll.task = t->task ? t->task->id : 0;
 		poll.blocking_task = t->task && t->task->kind == AU_TASK_BLOCKING;
+		poll.worker_loop = t->task && t->task->hosts_tasks;
 		poll.in_place_ns = fr->in_place_ns;
 		poll.nested_tasks_ns = fr->nested_tasks_ns;
 		poll.truncated = truncated;

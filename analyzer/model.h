@@ -78,6 +78,7 @@ struct au_poll {
 	bool top;
 	uint64_t task;           /* task id, 0 if none */
 	bool blocking_task;      /* that task runs on the blocking pool (spawn_blocking) */
+	bool worker_loop;        /* that task runs an executor's loop (a tokio worker's) */
 	uint64_t in_place_ns;    /* of its time, inside tokio's block_in_place */
 	uint64_t nested_tasks_ns; /* of its time, polls of other tasks inside it */
 	/* its exit was never recorded (the program exited or crashed inside

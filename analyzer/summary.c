@@ -69,8 +69,9 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	/* (a wrapper's poll is the poll of the future inside, listed too;
 	 * an executor's loop's, around other tasks' polls, is theirs: a
 	 * tokio worker's blocking task would head the list, the recording
-	 * long) */
-	if (!au_model_funcs(m)->v[p->future->func].forwards && !p->nested_tasks_ns)
+	 * long, also a worker that never polled a task) */
+	if (!au_model_funcs(m)->v[p->future->func].forwards && !p->nested_tasks_ns &&
+	    !p->worker_loop)
 		keep_longest(sum->polls, &sum->nr_polls, AU_TOP_POLLS, &span);
 	/* Waits are listed for the program's own futures: the runtime's
 	 * nest around them and would repeat the same wait. */
