@@ -264,17 +264,6 @@ unsigned au_funcs_call_lines(const struct au_funcs *funcs, int32_t caller, int32
 	return c->n;
 }
 
-int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
-		       const char **file)
-{
-	int line;
-
-	if (au_funcs_call_lines(funcs, caller, callee, file, &line, 1) == 1)
-		return line;
-	*file = NULL;
-	return 0;
-}
-
 const char *au_funcs_holder_word(const struct au_funcs *funcs, int32_t func)
 {
 	if (func >= 0 && (uint32_t)func < funcs->n && (funcs->v[func].flags & ASYM_F_CHAN_SEND))

@@ -68,21 +68,14 @@ void au_funcs_free(struct au_funcs *funcs);
 void au_funcs_link_spawns(struct au_funcs *funcs);
 
 /**
- * au_funcs_call_line - the line where function @caller calls @callee
- * @file: receives its source file
- *
- * Both indexes of the program's functions; 0 when unknown, or when the
- * calls sit on several lines (au_funcs_call_lines() has them).  Answers
- * are cached.
- */
-int au_funcs_call_line(const struct au_funcs *funcs, int32_t caller, int32_t callee,
-		       const char **file);
-/**
- * au_funcs_call_lines - the lines where @caller calls @callee, when there
- * may be several (three JoinSet::spawn calls of one future in a row)
+ * au_funcs_call_lines - the lines where function @caller calls @callee
+ * (where it spawned a task): one, or several when it calls there from
+ * several lines (three JoinSet::spawn calls of one future in a row)
+ * @file: receives their source file
  * @lines: receives the first @max (at most AU_CALL_LINES_MAX), ascending
  *
- * Returns how many distinct lines there are; 0 when unknown.
+ * Both indexes of the program's functions.  Returns how many distinct
+ * lines there are; 0 when unknown.  Answers are cached.
  */
 #define AU_CALL_LINES_MAX 8
 unsigned au_funcs_call_lines(const struct au_funcs *funcs, int32_t caller, int32_t callee,

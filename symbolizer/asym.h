@@ -315,23 +315,16 @@ const struct asym_func *asym_binary_func(const struct asym_binary *bin, size_t i
 const struct asym_func *asym_binary_lookup(const struct asym_binary *bin, uint64_t rel_addr);
 
 /**
- * asym_call_line - where @caller calls @callee, from its code and line table
+ * asym_call_lines - where @caller calls @callee, from its code and line
+ * table: the lines of its direct or GOT calls to @callee, or to a function
+ * leading to it (the shortest chain), in @caller's own source file; one,
+ * or several (three JoinSet::spawn calls of one future type in a row)
  * @file: receives the source file (libdw's string, valid while @bin is open)
- *
- * Returns the line when every direct or GOT call from @caller to @callee
- * sits on one line of @caller's own source file, 0 when there is none, they
- * sit on several lines, or the binary has no DWARF.  Disassembles @caller
- * on each call: cache the answer.
- */
-int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
-		   const struct asym_func *callee, const char **file);
-/**
- * asym_call_lines - the lines where @caller calls @callee, when there are
- * several (three JoinSet::spawn calls of one future type in a row)
  * @lines: receives the first @max of them, ascending
  *
- * Returns how many distinct lines there are (0 as asym_call_line() does,
- * also when a call sits in another file).
+ * Returns how many distinct lines there are: 0 when there is no such
+ * call, one sits in another file (a macro's), or the binary has no
+ * DWARF.  Disassembles @caller on each call: cache the answer.
  */
 unsigned asym_call_lines(struct asym_binary *bin, const struct asym_func *caller,
 			 const struct asym_func *callee, const char **file, int *lines, unsigned max);

@@ -160,14 +160,3 @@ unsigned asym_call_lines(struct asym_binary *bin, const struct asym_func *caller
 		*file = NULL;
 	return n;
 }
-
-int asym_call_line(struct asym_binary *bin, const struct asym_func *caller,
-		   const struct asym_func *callee, const char **file)
-{
-	int line;
-
-	if (asym_call_lines(bin, caller, callee, file, &line, 1) == 1)
-		return line;
-	*file = NULL;
-	return 0;
-}
