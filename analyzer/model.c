@@ -949,9 +949,10 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 		t->woken_by = w.waker;
 		/* (a timer or I/O event the runtime's driver delivers in a
 		 * park is no task's doing, though block_on's task is current
-		 * around it) */
+		 * around it; a task's poll holds no park: no stack walk on
+		 * the wakes tasks make) */
 		if (th->task && th->task != t && th->task->kind != AU_TASK_BLOCKING &&
-		    !inside_role(m, th, ASYM_ROLE_PARK)) {
+		    (th->task->kind != AU_TASK_BLOCK_ON || !inside_role(m, th, ASYM_ROLE_PARK))) {
 			t->last_waker = th->task->id;
 			t->last_waker_root = th->task->root_func;
 		}
