@@ -57,6 +57,33 @@ static uint64_t total_polls(const struct au_model *m)
 	return n;
 }
 
+/* Tasks were polled: the runtime's task polls were recorded. */
+static bool task_polls_seen(const struct au_model *m)
+{
+	const struct au_tasks *ts = au_model_tasks(m);
+
+	for (size_t i = 0; i < au_tasks_count(ts); i++) {
+		if (au_tasks_at(ts, i)->polls)
+			return true;
+	}
+	return false;
+}
+
+/* Polls of the program's own futures recorded. */
+static uint64_t user_polls(const struct au_model *m)
+{
+	const struct au_funcs *funcs = au_model_funcs(m);
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < au_model_nr_stats(m); i++) {
+		const struct au_future_stats *st = au_model_stats(m, i);
+
+		if (st->func >= 0 && (funcs->v[st->func].flags & ASYM_F_USER))
+			n += st->polls;
+	}
+	return n;
+}
+
 /* One recording through the model into the writers; the trace sink is
  * shared by all recordings (one timeline), the rest is per recording. */
 static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct au_sink *trace,
@@ -72,6 +99,8 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	const struct au_record *rec;
 	struct au_pump *pump;
 	const struct au_data_errors *errs;
+	uint64_t polls;
+	size_t mine;  /* the program's own futures in its binary */
 	int err, ret = AU_EXIT_OK;
 	double t0 = now_sec(), last = 0;
 	bool progress = opts->progress && !au_quiet && isatty(STDERR_FILENO);
@@ -140,13 +169,26 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 		au_report_write(summary, m, diag, &opts->filter, opts->report);
 	}
 
-	if (funcs.nr_futures && au_model_records(m) && !total_polls(m))
+	/* (the runtime's task polls recorded but none of the futures they
+	 * poll: those were inlined into them, as an optimized build does) */
+	polls = total_polls(m);
+	mine = au_funcs_in_program(&funcs, ASYM_ROLE_NONE, ASYM_F_FUTURE | ASYM_F_USER);
+	if (funcs.nr_futures && au_model_records(m) && !polls)
 		pr_warn("%s: no poll of any future was recorded%s", dir,
 			au_recording_depth_limit(au_data_info(data)) ||
 					au_recording_stack_limit(au_data_info(data))
 				? " (see the depth limit above)"
+			: task_polls_seen(m)
+				? ", though tasks were polled: their futures' polls were inlined "
+				  "into the runtime's (an optimized build); build with "
+				  "scripts/cargo-mcount --no-inline, or without --release"
 				: ": record with scripts/profile.sh, or give uftrace the options "
 				  "of `async-uftrace record-options`");
+	else if (polls && mine && !user_polls(m) && task_polls_seen(m))
+		pr_warn("%s: none of the program's own futures was polled (the binary has %zu), "
+			"though tasks and library futures were: their polls were inlined into "
+			"the runtime's (an optimized build); build with scripts/cargo-mcount "
+			"--no-inline, or without --release", dir, mine);
 
 	errs = au_data_errors(data);
 	if (ret == AU_EXIT_OK && !au_model_records(m)) {
@@ -185,13 +227,18 @@ static void note_big_trace(const struct au_analyze_opts *opts, uint64_t calls,
 	if (au_quiet || fstat(fileno(opts->trace), &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size <= JS_STRING_MAX)
 		return;
+	fflush(stdout);
 	fprintf(stderr, "note: the trace is %.0f MB: Perfetto opens it, but speedscope and "
 		"chrome://tracing cannot\n      (they read a file as one JavaScript string, at most "
 		"%llu characters)", st.st_size / 1e6, JS_STRING_MAX);
+	/* (and how much smaller: a call slice is ~140 bytes, measured on the
+	 * benchmark's and test_scale's traces; polls make most of a default
+	 * recording's trace, and it may stay too big) */
 	if (opts->filter.min_call_ns < 1000 && short_calls)
 		fprintf(stderr, ";\n      --min-call 1us would leave out %llu of its %llu call slices "
-			"(those under 1 us) and keep every poll, task and wake",
-			(unsigned long long)short_calls, (unsigned long long)calls);
+			"(those under 1 us, about %.0f MB) and keep every poll, task and wake",
+			(unsigned long long)short_calls, (unsigned long long)calls,
+			short_calls * 140 / 1e6);
 	fputs("\n", stderr);
 }
 

@@ -202,6 +202,20 @@ int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *bin
 	return classified ? 0 : -1;
 }
 
+size_t au_funcs_in_program(const struct au_funcs *funcs, enum asym_role role, unsigned flags)
+{
+	size_t n = 0;
+
+	if (!funcs->main_bin)
+		return 0;
+	for (size_t i = 0; i < asym_binary_func_count(funcs->main_bin); i++) {
+		const struct asym_func *af = asym_binary_func(funcs->main_bin, i);
+
+		n += (role == ASYM_ROLE_NONE || af->role == role) && (af->flags & flags) == flags;
+	}
+	return n;
+}
+
 void au_funcs_free(struct au_funcs *funcs)
 {
 	if (!funcs->v)
@@ -209,6 +223,7 @@ void au_funcs_free(struct au_funcs *funcs)
 	for (uint32_t i = 0; i < funcs->n; i++) {
 		if (!funcs->v[i].sym)
 			free((char *)funcs->v[i].name);
+		free(funcs->v[i].task_label);
 	}
 	for (uint32_t m = 0; m < funcs->nr_bins; m++)
 		asym_binary_free(funcs->bins[m]);

@@ -24,6 +24,11 @@ struct au_funcinfo {
 	unsigned flags;              /* ASYM_F_* */
 	int task_arg;                /* runtime roles: argN holding the task, 0 if none */
 	int32_t spawns;              /* a spawn: the future it takes (its poll), -1 unknown */
+	/* a task poll: the program's future type among its generics, as a
+	 * label ("app::worker" for app::worker::{closure#0}), or NULL; names
+	 * a task whose future's poll was inlined into it (an optimized
+	 * build).  Owned. */
+	char *task_label;
 	/* a wrapper whose poll only polls the future inside (Pin<P>, &mut F,
 	 * Box<F>, AssertUnwindSafe<F>, futures' MaybeDone): that future's
 	 * poll is the same poll, and what it waits on is what the wrapper
@@ -83,6 +88,10 @@ unsigned au_funcs_call_lines(const struct au_funcs *funcs, int32_t caller, int32
 
 /** Pending (1), Ready (0) or unknown (-1) from a captured return value. */
 int au_funcs_poll_result(const struct au_funcinfo *fi, uint64_t retval);
+/* How many functions of the program's binary, recorded or not, have @role
+ * (ASYM_ROLE_NONE: any) and every flag in @flags: what the build holds,
+ * where the recording says what ran. */
+size_t au_funcs_in_program(const struct au_funcs *funcs, enum asym_role role, unsigned flags);
 /** How the task in a wait's held_by relates to the future @func (-1:
  *  unknown) waited on: "drained by" a bounded channel's send, whose
  *  receiver frees the slot; else "held by" (a lock) */

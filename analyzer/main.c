@@ -15,7 +15,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "analyze", cmd_analyze, "read a recording, write trace JSON, summary and report" },
-	{ "report", cmd_report, "print the report of a recording (or its summary JSON)" },
+	{ "report", cmd_report, "print the report of a recording (--json: its summary JSON)" },
 	{ "symbols", cmd_symbols, "list the async functions of a binary and their roles" },
 	{ "record-options", cmd_record_options, "print the uftrace record options a binary needs" },
 };

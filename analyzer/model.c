@@ -156,6 +156,12 @@ struct au_model {
 	struct au_tasks *tasks;
 	uint64_t unknown_wakes;
 	uint64_t next_block_on;
+	/* task wakes recorded, whether a queueing call (SCHEDULE) was seen
+	 * inside one, and what the recording could not show (AU_UNSEEN_*,
+	 * at the end) */
+	uint64_t task_wakes;
+	bool wake_scheduled;
+	unsigned unseen;
 };
 
 #define for_each_sink(m, s) for (struct au_sink *s = (m)->sinks; s; s = s->next)
@@ -244,6 +250,7 @@ uint64_t au_model_records(const struct au_model *m) { return m->records; }
 uint64_t au_model_truncated_calls(const struct au_model *m) { return m->truncated; }
 const struct au_tasks *au_model_tasks(const struct au_model *m) { return m->tasks; }
 uint64_t au_model_unknown_wakes(const struct au_model *m) { return m->unknown_wakes; }
+unsigned au_model_unseen(const struct au_model *m) { return m->unseen; }
 
 const struct au_future_stats *au_model_stats(const struct au_model *m, size_t idx)
 {
@@ -655,6 +662,29 @@ static const struct asym_await *match_await(const struct au_model *m, int32_t pa
 		return by_name;
 	if (by_offset)
 		return by_offset;
+	/* An awaitee inlined into this poll (an optimized build inlines
+	 * tokio's yield_now and recv) is no call: what it polls inside it
+	 * lives inside its storage, and that storage tells the await.  As
+	 * storage overlaps, an awaitee polled through a call of its own (the
+	 * symbolizer found the call) is no candidate: what it polls inside
+	 * is its child, not this poll's. */
+	if (child_self && child_self >= f->self) {
+		uint64_t off = child_self - f->self;
+
+		n_cand = 0;
+		for (unsigned i = 0; i < af->n_awaits; i++) {
+			const struct asym_await *aw = &af->awaits[i];
+
+			if (!aw->call_addr && !aw->awaitee_addr && aw->awaitee_size &&
+			    off >= aw->awaitee_offset && off - aw->awaitee_offset < aw->awaitee_size &&
+			    n_cand < sizeof(cand) / sizeof(cand[0]))
+				cand[n_cand++] = aw;
+		}
+		if (n_cand > 1)
+			*guessed_among = n_cand;
+		if (n_cand)
+			return cand[0];
+	}
 	if (af->n_awaits == 1)
 		return &af->awaits[0];
 	return NULL;
@@ -781,6 +811,8 @@ static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *f
 			t->max_wake_to_poll_ns = d;
 	}
 	t->polls++;
+	if (t->poll_func < 0)
+		t->poll_func = fr->func;
 	if (t->running_polls && t->running_thread != thread)
 		t->cut = fr->start;
 	t->running_polls++;
@@ -934,6 +966,7 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 		m->unknown_wakes++;
 		return;
 	}
+	m->task_wakes++;
 	w.task = t;
 	w.waker = th->task ? th->task->id : 0;
 	w.self = th->task == t || inside_flag(m, th, ASYM_F_DEFERRED_WAKE);
@@ -1281,9 +1314,14 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 		break;
 	case ASYM_ROLE_WORKER_START:
 		/* a worker's loop in a task's poll: tokio's blocking task
-		 * for the worker, also one that never polls a task */
-		if (th->task)
+		 * for the worker, also one that never polls a task, and also
+		 * where its spawn_blocking was not seen (inlined in an
+		 * optimized build) */
+		if (th->task) {
 			th->task->hosts_tasks = true;
+			if (th->task->kind == AU_TASK_TASK)
+				th->task->kind = AU_TASK_BLOCKING;
+		}
 		break;
 	case ASYM_ROLE_WAKE:
 	case ASYM_ROLE_WAKE_BY_REF:
@@ -1376,6 +1414,10 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 			bind_note(th, retval, th->depth ? th->depth - 1 : SIZE_MAX);
 		break;
 	case ASYM_ROLE_SCHEDULE:
+		/* (one in a wake is enough to know wakes queue where seen) */
+		if (!m->wake_scheduled && (inside_role(m, th, ASYM_ROLE_WAKE) ||
+					   inside_role(m, th, ASYM_ROLE_WAKE_BY_REF)))
+			m->wake_scheduled = true;
 		/* queued locally unless a remote queueing was seen inside
 		 * (the local one is not recorded by default) */
 		if ((fi->flags & ASYM_F_SCHEDULE_INFER_LOCAL) && !fr->sched_counted) {
@@ -2346,6 +2388,48 @@ static void aborted_in_poll(struct au_model *m)
 		best->task->panicked = true;
 }
 
+/*
+ * What the recording could not show, though the program did it: in an
+ * optimized build the runtime's spawn and queueing functions are inlined
+ * into their callers (doc/building-for-profiling.md), so no call of them
+ * is ever made.  Told from what was recorded, not from the symbol table:
+ * an out-of-line copy of an inlined function may exist and never run.
+ */
+static unsigned find_unseen(const struct au_model *m)
+{
+	size_t tasks = 0, spawned = 0, workers = 0;
+	unsigned unseen = 0;
+
+	for (size_t i = 0; i < au_tasks_count(m->tasks); i++) {
+		const struct au_task *t = au_tasks_at(m->tasks, i);
+
+		workers += t->kind == AU_TASK_BLOCKING && t->hosts_tasks;
+		if (t->kind != AU_TASK_TASK)
+			continue;
+		tasks++;
+		spawned += t->spawned != 0;
+	}
+	if (tasks && !spawned)
+		unseen |= AU_UNSEEN_SPAWNS;
+	if (!workers)
+		return unseen;
+	/* (a multi-thread runtime whose queueing the symbolizer knows how
+	 * to see, where a wake queues the task unless it is running: of a
+	 * hundred wakes, some queue; an optimized build's spawns from
+	 * outside the runtime may still call the queueing function) */
+	if (m->task_wakes >= 100 && !m->wake_scheduled &&
+	    au_funcs_in_program(m->funcs, ASYM_ROLE_SCHEDULE, 0))
+		unseen |= AU_UNSEEN_QUEUEING;
+	/* Steals are rare: none seen says nothing.  That no function of the
+	 * binary steals does (tokio's steal_work, inlined into the worker
+	 * loop), where the runtime has one to have (the symbolizer knows
+	 * where its workers start). */
+	if (au_funcs_in_program(m->funcs, ASYM_ROLE_WORKER_START, 0) &&
+	    !au_funcs_in_program(m->funcs, ASYM_ROLE_NONE, ASYM_F_STEAL))
+		unseen |= AU_UNSEEN_STEALS;
+	return unseen;
+}
+
 void au_model_finish(struct au_model *m)
 {
 	aborted_in_poll(m);
@@ -2392,6 +2476,7 @@ void au_model_finish(struct au_model *m)
 		free(all);
 	}
 	au_tasks_finish(m->tasks, finish_task, m);
+	m->unseen = find_unseen(m);
 	for_each_sink(m, s) {
 		if (s->ops->finish)
 			s->ops->finish(s, m);

@@ -278,6 +278,12 @@ uint64_t au_model_truncated_calls(const struct au_model *m);
 const struct au_tasks *au_model_tasks(const struct au_model *m);
 /** Wakes of task pointers that were never spawned or polled in the trace. */
 uint64_t au_model_unknown_wakes(const struct au_model *m);
+/* What the program did that the recording could not show (after
+ * au_model_finish): an optimized build inlines the runtime's functions */
+#define AU_UNSEEN_SPAWNS (1u << 0)   /* no task was seen spawned: no parents, spawn sites */
+#define AU_UNSEEN_QUEUEING (1u << 1) /* tasks were woken, never queued: no queue counts */
+#define AU_UNSEEN_STEALS (1u << 2)   /* workers, and no steal function in the binary */
+unsigned au_model_unseen(const struct au_model *m);
 /**
  * au_model_panic_outside_task - the program aborted in a panic outside any
  * task's poll (under uftrace a panic cannot unwind): the thread, the

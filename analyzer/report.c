@@ -214,6 +214,32 @@ static bool future_hidden(const struct au_filter *f, const struct au_funcinfo *f
 	return max_poll < f->min_poll_ns;
 }
 
+/* What the program did that the recording cannot show, and why: its
+ * runtime's functions inlined (model.h's AU_UNSEEN_*). */
+static void print_unseen(FILE *fp, const struct au_model *m)
+{
+	static const struct {
+		unsigned bit;
+		const char *what;
+	} kinds[] = {
+		{ AU_UNSEEN_SPAWNS, "task spawns (no parents, spawn sites or first-poll delays)" },
+		{ AU_UNSEEN_QUEUEING, "queueing (no local or remote queue counts)" },
+		{ AU_UNSEEN_STEALS, "steals (no polls after a steal)" },
+	};
+	unsigned unseen = au_model_unseen(m), n = 0;
+
+	if (!unseen)
+		return;
+	fputs("not recorded: ", fp);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (unseen & kinds[i].bit)
+			fprintf(fp, "%s%s", n++ ? ", " : "", kinds[i].what);
+	}
+	fprintf(fp, ": the runtime's functions for %s were inlined (an optimized build?); a debug "
+		"build, or cargo-mcount --no-inline, records %s (doc/building-for-profiling.md)\n",
+		n > 1 ? "them" : "it", n > 1 ? "them" : "it");
+}
+
 /* Tasks whose future panicked, named in the header: a panic ends a task
  * however little time it took, so it must not hide in the busy list. */
 static void print_panics(FILE *fp, const struct au_model *m, const struct au_data_info *info)
@@ -297,6 +323,7 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 		else if (st != 65536)
 			fprintf(fp, "the program exited with status %d\n", (st >> 8) & 0xff);
 	}
+	print_unseen(fp, m);
 	print_panics(fp, m, info);
 	if (filter->task == AU_TASK_UNRESOLVED)
 		fprintf(fp, "no task has the runtime id %llu in this recording\n",
@@ -407,16 +434,24 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 		struct au_workers wk;
 
 		au_summary_workers(sum, m, &wk);
-		if (wk.count > 1)
+		if (wk.count > 1) {
 			fprintf(fp, "  %llu workers: %llu polls, busy %s (busiest %s, idlest %s), "
-				"%llu parks; tasks queued %llu times locally, %llu remotely, "
-				"%llu polls after a steal\n",
+				"%llu parks; ",
 				(unsigned long long)wk.count, (unsigned long long)wk.polls,
 				dur(b1, sizeof(b1), wk.busy_ns), dur(b2, sizeof(b2), wk.max_busy_ns),
-				dur(b3, sizeof(b3), wk.min_busy_ns), (unsigned long long)wk.parks,
-				(unsigned long long)wk.local_schedules,
-				(unsigned long long)wk.remote_schedules,
-				(unsigned long long)wk.stolen_polls);
+				dur(b3, sizeof(b3), wk.min_busy_ns), (unsigned long long)wk.parks);
+			if (au_model_unseen(m) & AU_UNSEEN_QUEUEING)
+				fprintf(fp, "queueing not recorded, ");
+			else
+				fprintf(fp, "tasks queued %llu times locally, %llu remotely, ",
+					(unsigned long long)wk.local_schedules,
+					(unsigned long long)wk.remote_schedules);
+			if (au_model_unseen(m) & AU_UNSEEN_STEALS)
+				fprintf(fp, "steals not recorded\n");
+			else
+				fprintf(fp, "%llu polls after a steal\n",
+					(unsigned long long)wk.stolen_polls);
+		}
 	}
 	if (errs->bad_records || errs->truncated_files || errs->lost_records)
 		fprintf(fp, "\nInput problems: %llu corrupt records skipped, %llu truncated files, "

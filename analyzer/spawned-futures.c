@@ -86,16 +86,16 @@ static int32_t future_named(const struct named *by_name, size_t n, const char *s
 	return found;
 }
 
-/* Every argument of every generic list in @name, at any depth, tried as
- * a future: the leftmost of the program's own, else the outermost found
- * (a wrapper: Pin<Box<F>>, the executor's spawn block around F). */
-static int32_t spawned_future(const struct au_funcs *funcs, const struct named *by_name,
-			      size_t n, const char *name)
+/*
+ * Calls @fn on every argument of every generic list in @name, at any
+ * depth, left to right, with the nesting of '<' before its list ("depth",
+ * 0 outermost), until @fn returns true.  Returns whether one did.
+ */
+static bool each_generic_arg(const char *name,
+			     bool (*fn)(const char *arg, size_t len, int depth, void *ctx), void *ctx)
 {
 	size_t len = strlen(name);
-	int32_t best = -1;
-	/* the nesting of '<' before i: a list's depth, for "outermost" */
-	int depth = 0, best_depth = 0;
+	int depth = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		int here = depth;
@@ -113,14 +113,8 @@ static int32_t spawned_future(const struct au_funcs *funcs, const struct named *
 			} else if (!end && closes(name, name + k)) {
 				d--;
 			} else if (end || (name[k] == ',' && d == 0)) {
-				int32_t f = future_named(by_name, n, name + start, k - start);
-
-				if (f >= 0 && (funcs->v[f].flags & ASYM_F_USER))
-					return f;
-				if (f >= 0 && (best < 0 || here < best_depth)) {
-					best = f;
-					best_depth = here;
-				}
+				if (fn(name + start, k - start, here, ctx))
+					return true;
 				if (end)
 					break;
 				start = k + 1;
@@ -129,10 +123,150 @@ static int32_t spawned_future(const struct au_funcs *funcs, const struct named *
 			}
 		}
 	}
-	return best;
+	return false;
 }
 
+struct spawned_search {
+	const struct au_funcs *funcs;
+	const struct named *by_name;
+	size_t n;
+	int32_t best;
+	int best_depth;
+};
+
+static bool try_spawned(const char *arg, size_t len, int depth, void *ctx)
+{
+	struct spawned_search *q = ctx;
+	int32_t f = future_named(q->by_name, q->n, arg, len);
+
+	if (f >= 0 && (q->funcs->v[f].flags & ASYM_F_USER)) {
+		q->best = f;
+		return true;
+	}
+	if (f >= 0 && (q->best < 0 || depth < q->best_depth)) {
+		q->best = f;
+		q->best_depth = depth;
+	}
+	return false;
+}
+
+/* Every argument of every generic list in @name, at any depth, tried as
+ * a future: the leftmost of the program's own, else the outermost found
+ * (a wrapper: Pin<Box<F>>, the executor's spawn block around F). */
+static int32_t spawned_future(const struct au_funcs *funcs, const struct named *by_name,
+			      size_t n, const char *name)
+{
+	struct spawned_search q = { funcs, by_name, n, -1, 0 };
+
+	each_generic_arg(name, try_spawned, &q);
+	return q.best;
+}
+
+/* Whether s[0..len) is an async body of the program's own crates:
+ * "app::worker::{closure#0}" (a crate in @crates, NUL-separated). */
+static bool user_body(const char *s, size_t len, const char *crates)
+{
+	static const char body[] = "::{closure#";
+	const size_t bl = sizeof(body) - 1;
+	bool mine = false;
+
+	for (const char *c = crates; *c && !mine; c += strlen(c) + 1) {
+		size_t cl = strlen(c);
+
+		mine = len > cl + 2 && !strncmp(s, c, cl) && s[cl] == ':' && s[cl + 1] == ':';
+	}
+	if (!mine || len < bl + 1 || s[len - 1] != '}')
+		return false;
+	for (size_t i = len - bl + 1; i-- > 0;) {
+		if (!strncmp(s + i, body, bl))
+			return !memchr(s + i, '<', len - i);
+	}
+	return false;
+}
+
+struct label_search {
+	const char *crates;
+	char *label;
+};
+
+/* (the body's path less its "::{closure#N}") */
+static bool try_user_body(const char *arg, size_t len, int depth, void *ctx)
+{
+	struct label_search *q = ctx;
+	size_t n = len;
+
+	(void)depth;
+	if (!user_body(arg, len, q->crates))
+		return false;
+	while (n && arg[n - 1] != '{')
+		n--;
+	/* (n just past the '{') */
+	if (n < 4)
+		return false;
+	q->label = xmalloc(n - 2);
+	memcpy(q->label, arg, n - 3);
+	q->label[n - 3] = '\0';
+	return true;
+}
+
+/* The leftmost generic argument of @name, at any depth, that is an async
+ * body of the program's own, as a label: the name its async fn or block
+ * would have; NULL if none. */
+static char *user_future_label(const char *name, const char *crates)
+{
+	struct label_search q = { crates, NULL };
+
+	each_generic_arg(name, try_user_body, &q);
+	return q.label;
+}
+
+/* The program's own crates (of its functions flagged user), each ending
+ * in a NUL, the list in another; NULL if none. */
+static char *user_crates(const struct au_funcs *funcs)
+{
+	size_t cap = 64, used = 0;
+	char *v = xmalloc(cap);
+
+	for (uint32_t i = 0; i < funcs->n; i++) {
+		const struct asym_func *af = funcs->v[i].sym;
+		size_t cl;
+		bool seen = false;
+
+		if (!af || !(af->flags & ASYM_F_USER) || !af->crate)
+			continue;
+		for (size_t o = 0; o < used && !seen; o += strlen(v + o) + 1)
+			seen = !strcmp(v + o, af->crate);
+		if (seen)
+			continue;
+		cl = strlen(af->crate);
+		while (used + cl + 2 > cap)
+			v = xrealloc(v, cap *= 2);
+		memcpy(v + used, af->crate, cl + 1);
+		used += cl + 1;
+	}
+	if (!used) {
+		free(v);
+		return NULL;
+	}
+	v[used] = '\0';
+	return v;
+}
+
+static void link_spawned(struct au_funcs *funcs);
+
 void au_funcs_link_spawns(struct au_funcs *funcs)
+{
+	char *crates = user_crates(funcs);
+
+	for (uint32_t i = 0; i < funcs->n && crates; i++) {
+		if (funcs->v[i].role == ASYM_ROLE_TASK_POLL && funcs->v[i].name)
+			funcs->v[i].task_label = user_future_label(funcs->v[i].name, crates);
+	}
+	free(crates);
+	link_spawned(funcs);
+}
+
+static void link_spawned(struct au_funcs *funcs)
 {
 	struct named *by_name;
 	size_t n = 0;

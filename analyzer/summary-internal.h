@@ -34,6 +34,8 @@ struct au_sum_thread {
 	/* called tokio's block_on (Runtime's or a Handle's): its parks are
 	 * block_on's, no worker's, unless it polls tasks too */
 	bool tokio_block_on;
+	/* it ran the runtime's driver loop (async-io's thread): no worker */
+	bool driver;
 };
 
 /* One wait or poll remembered for "longest" lists. */

@@ -198,6 +198,8 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 
 	if (fi && fi->role == ASYM_ROLE_WORKER_START)
 		sum_thread(sum, c->thread)->worker = true;
+	if (fi && (fi->flags & ASYM_F_DRIVER_LOOP))
+		sum_thread(sum, c->thread)->driver = true;
 	if (fi && fi->role == ASYM_ROLE_BLOCK_ON && fi->label &&
 	    !strncmp(fi->label, "<tokio::runtime::", 17))
 		sum_thread(sum, c->thread)->tokio_block_on = true;
@@ -345,6 +347,16 @@ static void write_trace(struct jw *w, const struct au_model *m)
 	jw_u64_field(w, "unknown_wakes", au_model_unknown_wakes(m));
 	jw_u64_field(w, "context_switches", au_model_context_switches(m));
 	jw_u64_field(w, "slow_poll_threshold_ns", au_model_slow_poll(m));
+	/* what the program did that this recording cannot show */
+	jw_name(w, "unseen");
+	jw_begin_array(w);
+	if (au_model_unseen(m) & AU_UNSEEN_SPAWNS)
+		jw_string(w, "spawns");
+	if (au_model_unseen(m) & AU_UNSEEN_QUEUEING)
+		jw_string(w, "queueing");
+	if (au_model_unseen(m) & AU_UNSEEN_STEALS)
+		jw_string(w, "steals");
+	jw_end_array(w);
 	{
 		uint32_t th;
 		int32_t func, caller;
@@ -419,7 +431,9 @@ const char *au_summary_thread_role(const struct au_thread *th, const struct au_s
 		return "worker";
 	if (t->blocking_polls > t->task_polls)
 		return "blocking";
-	if (t->task_polls || (t->parked_ns && !t->tokio_block_on))
+	/* (async-io's reactor thread parks, and may poll a future of its
+	 * own, but runs no executor) */
+	if (t->task_polls || (t->parked_ns && !t->driver && !t->tokio_block_on))
 		return "worker";
 	return "thread";
 }
@@ -466,6 +480,9 @@ const char *au_summary_task_name(const struct au_model *m, const struct au_task 
 	/* never polled: the future its spawn took */
 	if (t->spawned_future >= 0)
 		return funcs->v[t->spawned_future].label;
+	/* its future's poll inlined into the runtime's: that one's generics */
+	if (t->poll_func >= 0 && funcs->v[t->poll_func].task_label)
+		return funcs->v[t->poll_func].task_label;
 	if (t->kind == AU_TASK_BLOCK_ON)
 		return "block_on";
 	return NULL;
@@ -557,9 +574,17 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_u64_field(w, "max_wake_to_poll_ns", t->max_wake_to_poll_ns);
 		jw_u64_field(w, "slow_polls", t->slow_polls);
 		jw_u64_field(w, "slow_poll_ns", t->slow_poll_ns);
-		jw_u64_field(w, "scheduled_local", t->sched_local);
-		jw_u64_field(w, "scheduled_remote", t->sched_remote);
-		jw_u64_field(w, "stolen_polls", t->stolen_polls);
+		if (au_model_unseen(m) & AU_UNSEEN_QUEUEING) {
+			jw_null_field(w, "scheduled_local");
+			jw_null_field(w, "scheduled_remote");
+		} else {
+			jw_u64_field(w, "scheduled_local", t->sched_local);
+			jw_u64_field(w, "scheduled_remote", t->sched_remote);
+		}
+		if (au_model_unseen(m) & AU_UNSEEN_STEALS)
+			jw_null_field(w, "stolen_polls");
+		else
+			jw_u64_field(w, "stolen_polls", t->stolen_polls);
 		if (t->completed)
 			jw_u64_field(w, "completed_ns", t->completed);
 		else
@@ -657,9 +682,17 @@ static void write_workers(struct jw *w, struct au_summary *sum, const struct au_
 	jw_u64_field(w, "parks", wk.parks);
 	jw_u64_field(w, "min_parks", wk.min_parks);
 	jw_u64_field(w, "max_parks", wk.max_parks);
-	jw_u64_field(w, "local_schedules", wk.local_schedules);
-	jw_u64_field(w, "remote_schedules", wk.remote_schedules);
-	jw_u64_field(w, "stolen_polls", wk.stolen_polls);
+	if (au_model_unseen(m) & AU_UNSEEN_QUEUEING) {
+		jw_null_field(w, "local_schedules");
+		jw_null_field(w, "remote_schedules");
+	} else {
+		jw_u64_field(w, "local_schedules", wk.local_schedules);
+		jw_u64_field(w, "remote_schedules", wk.remote_schedules);
+	}
+	if (au_model_unseen(m) & AU_UNSEEN_STEALS)
+		jw_null_field(w, "stolen_polls");
+	else
+		jw_u64_field(w, "stolen_polls", wk.stolen_polls);
 	jw_u64_field(w, "budget_yields", wk.budget_yields);
 	jw_end_object(w);
 }

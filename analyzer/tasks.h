@@ -50,6 +50,8 @@ struct au_task {
 	int32_t spawn_callee;    /* the function spawn_func called to spawn it, -1 unknown */
 	int32_t spawned_future;  /* the future its spawn took (from the spawn's
 				  * generics), -1 unknown: names a task never polled */
+	int32_t poll_func;       /* the runtime's poll function of it, -1 if not
+				  * seen: its generics name the task's future */
 	uint32_t spawn_thread;
 	uint64_t spawned;        /* 0 if spawned before the recording began */
 	uint64_t first_poll, last_poll_start, last_poll_end, completed;

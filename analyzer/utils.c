@@ -20,6 +20,9 @@ void au_log(int level, const char *prefix, const char *fmt, ...)
 		return;
 	if (level == AU_LOG_WARN && au_quiet)
 		return;
+	/* the report written so far first: with both streams in one file
+	 * (2>&1), a message lands between lines, not inside one */
+	fflush(stdout);
 	fprintf(stderr, "%s: %s: ", prefix, tags[level]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

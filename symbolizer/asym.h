@@ -181,12 +181,15 @@ const char *asym_role_name(enum asym_role role);
 /* A bounded channel's send future (Sender::send, reserve...): a wait list
  * lock inside it is the channel it waits on, for the task that drains it */
 #define ASYM_F_CHAN_SEND (1u << 25)
+/* a thread's whole life that drives the runtime's I/O and timers and runs
+ * no task (async-io's "async-io" thread): its thread is no worker */
+#define ASYM_F_DRIVER_LOOP (1u << 26)
 /* The flags of runtime calls the analysis keys on (recorded with their
  * arguments; not the program's annotations) */
 #define ASYM_F_RUNTIME_CALLS                                                     \
 	(ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL | \
 	 ASYM_F_TASK_ID | ASYM_F_JOIN | ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_BLOCK_IN_PLACE |  \
-	 ASYM_F_CHAN_WAITLIST)
+	 ASYM_F_CHAN_WAITLIST | ASYM_F_DRIVER_LOOP)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

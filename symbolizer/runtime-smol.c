@@ -19,6 +19,8 @@ static const struct asym_runtime_entry entries[] = {
 	E(EXACT, "<parking::Parker>::park", PARK, 0, 0),
 	E(EXACT, "<parking::Parker>::park_timeout", PARK, 0, 0),
 	E(EXACT, "<async_io::reactor::ReactorLock>::react", PARK, 0, 0),
+	/* the async-io thread's loop: parks and reacts, polls no task */
+	E(EXACT, "async_io::driver::main_loop", NONE, ASYM_F_DRIVER_LOOP, 0),
 	/* the timer under smol's and async-std's sleeps and timeouts */
 	E(EXACT, "<async_io::Timer as core::future::future::Future>::poll", NONE, ASYM_F_TIMER, 0),
 	/* async-lock (async-std's and smol's locks): as tokio's, a lock's
