@@ -27,6 +27,13 @@ if command -v cargo >/dev/null; then
 	# the same programs with patchable entries (the 'patchable' suite)
 	(cd fixtures && "$root/scripts/cargo-mcount" --patchable --quiet) ||
 		echo "test.sh: warning: building the patchable fixtures failed: their tests will skip" >&2
+	# some of them optimized, as they are and without inlining (the
+	# 'release' test)
+	(cd fixtures && "$root/scripts/cargo-mcount" --patchable --quiet --release -p workload -p tokio-demo \
+		-p asyncstd-tasks -p smol-tasks &&
+		CARGO_TARGET_DIR=target/no-inline "$root/scripts/cargo-mcount" --patchable --no-inline \
+			--quiet --release -p tokio-demo) ||
+		echo "test.sh: warning: building the optimized fixtures failed: the release test will skip" >&2
 else
 	echo "test.sh: warning: no cargo: end-to-end tests will skip" >&2
 fi

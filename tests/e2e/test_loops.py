@@ -13,7 +13,16 @@ import collections
 import json
 import subprocess
 
-from aulib import AU, check, done, fixture, marker_line, polls_of, profiled, waits_of, within
+from aulib import AU, check, done, fixture, marker_line, polls_of, profiled, waits_of
+
+
+def timer_wait(value, ms):
+    """aulib's timer_wait, later by half: this program's tasks keep
+    several timers at once, and their waits read up to 1.5x late on a
+    loaded machine (15.06 ms for a 10 ms timeout, once in a dozen runs);
+    a wait on the wrong thing (the 100 ms call, the 15 ms interval for a
+    3 ms sleep) reads more."""
+    return value is not None and ms * 0.9 <= value <= ms * 1.5 + 3
 
 SRC_FILE = "loops/src/main.rs"
 res, s, trace = profiled("loops")
@@ -44,13 +53,16 @@ check(len(select) >= 5 and len(select) + len(work) == len(actor) and
       any(w[3] and set(w[3]) == branches for w in select),
       "actor: its waits are at the select! line %d, on its branches, or at its work (%s)" %
       (marker_line(SRC_FILE, "actor-select"), actor))
-# (tokio's timer wheel has 1 ms slots: a 5 ms sleep ends 5 to 6.5 ms on)
-check(len(work) >= 5 and 25 <= sum(w[1] for w in work) <= 32.5,
-      "actor: 5 commands of 5 ms of work, 25-32.5 ms at line %d (%s)" %
+# (tokio's timer wheel has 1 ms slots: a 5 ms sleep ends 5 to 6.5 ms on,
+# and its poll comes up to 1.5 ms later on a loaded machine: the suite's
+# full runs read 33 ms twice in six; one of the interval's 15 ms waits
+# taken for the work would still read more)
+check(len(work) >= 5 and 25 <= sum(w[1] for w in work) <= 40,
+      "actor: 5 commands of 5 ms of work, 25-40 ms at line %d (%s)" %
       (marker_line(SRC_FILE, "add-work"), work))
 # the client: five 20 ms pauses, then the reply under a timeout
 pauses = at("loops::client", "client-pause")
-check(len(pauses) == 5 and all(within(w[1], 20, 0.15) for w in pauses),
+check(len(pauses) == 5 and all(timer_wait(w[1], 20) for w in pauses),
       "client: five waits of 20 ms at line %d (%s)" %
       (marker_line(SRC_FILE, "client-pause"), pauses))
 # (the Receiver is handed to the timeout by value: a patched recording
@@ -67,14 +79,14 @@ check(len(reply) == 1 and reply[0][2] == "<tokio::time::timeout::Timeout as Futu
 tries = at("loops::with_retry", "flaky")
 backoffs = [w[1] for w in at("loops::with_retry", "backoff")]
 check(len(tries) == 3 and all(w[2] == "loops::flaky" for w in tries) and
-      len(backoffs) == 2 and 10 <= backoffs[0] <= 13.5 and 20 <= backoffs[1] <= 25 and
+      len(backoffs) == 2 and timer_wait(backoffs[0], 10) and timer_wait(backoffs[1], 20) and
       len(waits("loops::with_retry")) == 5,
       "with_retry: 3 attempts at line %d, backoffs of 10 and 20 ms at line %d (%s)" %
       (marker_line(SRC_FILE, "flaky"), marker_line(SRC_FILE, "backoff"),
        waits("loops::with_retry")))
 work = at("loops::flaky", "attempt-work")
-check(len(work) == 3 and all(2.9 <= w[1] <= 5 for w in work),
-      "flaky: each attempt sleeps 3 ms (to 5) at line %d (%s)" %
+check(len(work) == 3 and all(timer_wait(w[1], 3) for w in work),
+      "flaky: each attempt sleeps 3 ms at line %d (%s)" %
       (marker_line(SRC_FILE, "attempt-work"), work))
 # two sleeps at one place, either of which can follow the first: 6 waits,
 # 40 ms of sleeps (each up to 2 ms late under mcount: the timer's 1 ms
@@ -98,11 +110,11 @@ calls = [w for w in waits("loops::slow_call")]
 by_name = {f["name"]: f for f in s["futures"]}
 sc = by_name.get("loops::slow_call", {})
 check(sc.get("instances") == 3 and sc.get("completed") == 0 and len(calls) == 3 and
-      all(w[0] == marker_line(SRC_FILE, "slow-call") and 10 <= w[1] <= 13.5 for w in calls),
+      all(w[0] == marker_line(SRC_FILE, "slow-call") and timer_wait(w[1], 10) for w in calls),
       "slow_call: 3 instances, none completed, one 10 ms wait each at line %d (%s, %s)" %
       (marker_line(SRC_FILE, "slow-call"), sc, calls))
 imp = at("loops::impatient", "impatient")
-check(len(imp) == 3 and all(10 <= w[1] <= 13.5 and w[2] == "<tokio::time::timeout::Timeout as Future>"
+check(len(imp) == 3 and all(timer_wait(w[1], 10) and w[2] == "<tokio::time::timeout::Timeout as Future>"
                             and "loops::slow_call" in (w[3] or []) for w in imp),
       "impatient: three 10 ms waits on the timeout around slow_call (%s)" % imp)
 # the actor's select! makes a recv and a tick future every round (6
@@ -121,11 +133,13 @@ shut = collections.Counter(e["args"].get("instance") for e in
 check(shut and max(shut.values()) >= 10,
       "actor: the shutdown Receiver, polled through &mut, is one instance over the rounds "
       "(polls per instance: %s)" % dict(shut))
-# (a wake that tokio took a millisecond to act on, its worker left parked,
-# is the runtime's doing and happens under load: ASan's build, timers of
-# several tasks firing at once; anything else is a false alarm)
+# (a wake that tokio took a millisecond to act on, its worker left parked
+# or no worker taking it sooner, is the runtime's doing and happens under
+# load: ASan's build, timers of several tasks firing at once; anything
+# else is a false alarm)
 others = [d for d in s["diagnostics"]
-          if not (d["kind"] == "wake_delay" and "its worker stayed parked" in d["message"])]
+          if not (d["kind"] == "wake_delay" and ("its worker stayed parked" in d["message"] or
+                                                 "no worker picked it up sooner" in d["message"]))]
 check(not others, "no diagnostic but a parked worker's wake delay (%s)" %
       [d["message"] for d in s["diagnostics"]])
 

@@ -21,6 +21,14 @@ for app, crate in (("asyncstd-tasks", "asyncstd_tasks"), ("smol-tasks", "smol_ta
     s = load(res["summary"])
     check(s["trace"]["runtime"] == ("async-std" if app.startswith("async") else "smol"),
           "%s: runtime %s" % (app, s["trace"]["runtime"]))
+    # async-io's driver thread parks (and may poll a future of its own)
+    # but runs no executor: no worker, nor in the workers' totals
+    io = [t for t in s["threads"] if t["name"] == "async-io"]
+    wt = [t for t in s["threads"] if t["role"] == "worker"]
+    check(io and all(t["role"] == "thread" for t in io) and s["workers"]["count"] == len(wt) and
+          wt and all(t["name"] != "async-io" for t in wt),
+          "%s: the async-io thread is no worker, nor counted among them (%s)" %
+          (app, [(t["name"], t["role"], t["polls"]) for t in s["threads"]]))
     workers = [t for t in s["tasks"] if t["name"] == crate + "::worker"]
     check(len(workers) == n, "%s: %d worker tasks (got %d)" % (app, n, len(workers)))
     parents = {t["parent"] for t in workers}

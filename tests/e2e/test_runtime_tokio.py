@@ -62,16 +62,18 @@ check(len(joins) >= 4 and all(by_id.get(t, {}).get("parent") == w for w, t in jo
       "children wait so (%s)" % joins)
 # tokio's own task ids (task::Id::next, a counter from 1): every spawned
 # task has one; the two blocking tasks that start the workers come first,
-# and each parent's children in the order it spawned them (two workers
-# spawning at once may take theirs in either order)
+# then the first child, and each parent's children in the order it spawned
+# them (two threads spawning at once may take theirs in either order, and a
+# worker may run the first child, which spawns its leaves, before main
+# spawns the third)
 spawned = sorted((t for t in s["tasks"] if t["kind"] != "block_on"), key=lambda t: t["spawned_ns"])
 by_parent = collections.defaultdict(list)
 for t in spawned:
     by_parent[t["parent"]].append(t["runtime_id"])
 check(sorted(t["runtime_id"] for t in spawned) == list(range(1, len(spawned) + 1)) and
-      {t["runtime_id"] for t in children} == {3, 4, 5} and
+      min(t["runtime_id"] for t in children) == 3 and
       all(ids == sorted(ids) for ids in by_parent.values()),
-      "tokio's task ids: 1..%d, the children 3, 4, 5, each parent's in spawn order (%s)" %
+      "tokio's task ids: 1..%d, the first child 3, each parent's in spawn order (%s)" %
       (len(spawned), dict(by_parent)))
 check(all(t["spawn_site"] and t["spawn_site"]["function"] == "spawn_tree::child" for t in leaves),
       "leaves were spawned from spawn_tree::child")
@@ -112,6 +114,8 @@ check(len(loops) == 2 and all(t["busy_ns"] < 0.2 * leaf_ms * 1e6 for t in loops)
       "busy %s, parked %s ms)" % ([round(t["busy_ns"] / 1e6, 2) for t in loops],
                                   [round(w["busy_ns"] / 1e6, 2) for w in workers],
                                   [round(w["parked_ns"] / 1e6, 1) for w in workers]))
+# a debug build hides nothing (an optimized one, test_release.py)
+check(s["trace"]["unseen"] == [], "nothing unseen in a debug build (%s)" % s["trace"]["unseen"])
 # tokio-metrics' runtime view: the two workers' totals
 rt = s["workers"]
 check(rt["count"] == 2 and rt["polls"] == sum(w["polls"] for w in workers) and

@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 
-from aulib import AU, check, done, fixture, load, profile
+from aulib import AU, check, done, fixture, load, profile, within
 
 res = profile(fixture("workload"), "workload-100k", args=("50000", "0", "0"))
 check(res["rc"] in (0, 1), "analyzed (exit %d)" % res["rc"])
@@ -47,7 +47,8 @@ def x_slices(path):
 JS_STRING_MAX = 536870888
 size = os.path.getsize(res["trace"])
 note = re.search(r"note: the trace is (\d+) MB:.*(?:\n      .*)*", res["stderr"])
-left_out = note and re.search(r"would leave out (\d+) of its (\d+) call slices", note.group(0))
+left_out = note and re.search(r"would leave out (\d+) of its (\d+) call slices \(those under 1 "
+                              r"us, about (\d+) MB\)", note.group(0))
 check(size > JS_STRING_MAX and note is not None,
       "a %d MB trace comes with the note that only Perfetto opens it" % round(size / 1e6))
 if note:
@@ -63,5 +64,9 @@ if left_out:
     check(0 < short <= calls and dropped == short,
           "--min-call 1us left out exactly the %d calls the note counted (%d fewer slices)" %
           (short, dropped))
+    saved = (size - os.path.getsize(t1)) / 1e6
+    check(within(int(left_out.group(3)), saved, 0.10),
+          "and the note's %s MB they take is right within 10%% (%.0f MB)" %
+          (left_out.group(3), saved))
     os.unlink(t1)
 done()
