@@ -65,6 +65,10 @@ def check(cond, what):
 def done():
     global _clean
     if _failures:
+        # again at the end, where a log's tail (meson shows the last 100
+        # lines of a failed test) still holds them
+        for what in _failures:
+            print("failed: " + (what if len(what) <= 600 else what[:600] + " ..."))
         print("%d facts failed" % len(_failures))
         sys.exit(1)
     print("all facts hold")
@@ -189,6 +193,15 @@ def check_trace_file(path):
 
 def within(value, expect, tol):
     return value is not None and abs(value - expect) <= expect * tol
+
+
+def wait_near(value, ms, tol=0.15):
+    """Is @value (ms) a wait of about @ms?  Within @tol, give or take 3 ms
+    more: a wait ends when its task is polled again, which on a loaded
+    machine (the suite runs two tests at once on two cores) can come a few
+    ms after the wake, whatever the wait's length; and a wait measured
+    from another task's late start is short by as much."""
+    return value is not None and abs(value - ms) <= ms * tol + 3
 
 
 def timer_wait(value, ms):

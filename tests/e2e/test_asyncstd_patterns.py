@@ -7,7 +7,7 @@ named by its closure and completes, async_std::fs::read's by its fs
 function; the 25 ms CPU-bound poll is a
 long_poll naming crunch; lock and timeout waits last as long as their
 timers."""
-from aulib import PATCHABLE, check, done, marker_line, profiled, waits_of, within
+from aulib import PATCHABLE, check, done, marker_line, profiled, wait_near, waits_of, within
 
 SRC_FILE = "asyncstd-patterns/src/main.rs"
 res, s, trace = profiled("asyncstd-patterns")
@@ -80,7 +80,7 @@ def wait_at(future, marker):
 
 
 cw = wait_at("asyncstd_patterns::contender", "contender lock")
-check(len(cw) == 1 and within(cw[0], 25, 0.2),
+check(len(cw) == 1 and wait_near(cw[0], 25, 0.2),
       "contender waits ~25 ms for holder's lock (%s)" % cw)
 # async-std's Mutex is async-lock's: the wait names the task holding it
 holder = [t["id"] for t in tasks if t["name"] == "asyncstd_patterns::holder"]
@@ -91,6 +91,6 @@ check(len(holder) == 1 and hb == holder,
 # (about one run in ten, the executor polls it once more right after its
 # first poll, a spurious wake: a second wait of ~16 us there)
 tw = wait_at("asyncstd_patterns::timed", "timeout")
-check(tw and within(sum(tw), 20, 0.15) and max(tw) >= 0.85 * 20,
+check(tw and wait_near(sum(tw), 20, 0.15) and max(tw) >= 0.85 * 20,
       "timed waits ~20 ms at its timeout (%s)" % tw)
 done()

@@ -142,12 +142,14 @@ def interrupted(mode):
                              "--", mode], env=dict(os.environ, ASYNC_UFTRACE=AU),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
-    # the 2 s count from uftrace's start: the symbolizer before it takes
-    # seconds of its own on a loaded machine under ASan
+    # the 2 s count from the program's main: the symbolizer before uftrace
+    # takes seconds of its own on a loaded machine under ASan, and
+    # libmcount's start-up (matching its filters to every symbol) up to
+    # half a second
     head = []
     for line in proc.stdout:
         head.append(line)
-        if line.startswith("profile.sh: recording"):
+        if line.startswith("deadlock: running"):
             break
     time.sleep(2)
     os.killpg(proc.pid, signal.SIGINT)

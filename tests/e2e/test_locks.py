@@ -8,7 +8,7 @@ initializing it; two tasks taking two Mutexes in opposite orders are
 a deadlock whose parties each hold the lock the other waits for."""
 import subprocess
 
-from aulib import AU, PATCHABLE, check, done, marker_line, profiled, waits_of, within
+from aulib import AU, PATCHABLE, check, done, marker_line, profiled, wait_near, waits_of
 
 SRC_FILE = "locks/src/main.rs"
 res, s, trace = profiled("locks")
@@ -22,7 +22,7 @@ def lock_wait(future, marker, holder, ms):
           if w["args"].get("await", {}).get("line") == line]
     want = by_name.get(holder, {}).get("id")
     check(len(ws) == 1 and want and ws[0].get("held_by") == want and
-          within(ws[0]["wait_ns"] / 1e6, ms, 0.15),
+          wait_near(ws[0]["wait_ns"] / 1e6, ms, 0.15),
           "%s waits ~%d ms at line %d for the lock task %s (%s) holds (%s)" %
           (future, ms, line, want, holder, [(w.get("held_by"), w["wait_ns"]) for w in ws]))
 
@@ -41,7 +41,7 @@ rw = [w["args"] for w in waits_of(trace, "locks::ref_contender")
 holders = {by_name.get(n, {}).get("id") for n in ("locks::owned_holder", "locks::owned_contender")}
 check(rw and rw[0].get("held_by") == by_name.get("locks::owned_holder", {}).get("id") and
       all(w.get("held_by") in holders for w in rw) and
-      within(sum(w["wait_ns"] for w in rw) / 1e6, 20, 0.25),
+      wait_near(sum(w["wait_ns"] for w in rw) / 1e6, 20, 0.25),
       "lock() waits ~20 ms for the lock lock_owned took: one lock, either way (%s)" %
       [(w.get("held_by"), w["wait_ns"]) for w in rw])
 # three tasks ask a OnceCell 0, 5 and 10 ms in; the first initializes it
@@ -52,8 +52,8 @@ line = marker_line(SRC_FILE, "cell get")
 cw = sorted(((w["args"]["wait_ns"] / 1e6, w["args"].get("held_by"))
              for w in waits_of(trace, "locks::cell_user")
              if w["args"].get("await", {}).get("line") == line), reverse=True)
-check(len(users) == 3 and len(cw) == 3 and within(cw[0][0], 30, 0.15) and not cw[0][1] and
-      within(cw[1][0], 25, 0.15) and within(cw[2][0], 20, 0.15) and
+check(len(users) == 3 and len(cw) == 3 and wait_near(cw[0][0], 30, 0.15) and not cw[0][1] and
+      wait_near(cw[1][0], 25, 0.15) and wait_near(cw[2][0], 20, 0.15) and
       cw[1][1] == cw[2][1] == users[0],
       "OnceCell: the initializer waits 30 ms in its init; the others ~25 and ~20 ms at line %d "
       "for the initializer, task %s (%s)" % (line, users[:1], cw))

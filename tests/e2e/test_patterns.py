@@ -16,7 +16,7 @@ import json
 import subprocess
 
 from aulib import (AU, PATCHABLE, check, done, fixture, marker_line, profiled, timer_wait,
-                   waits_of, within)
+                   wait_near, waits_of, within)
 
 SRC_FILE = "patterns/src/main.rs"
 res, s, trace = profiled("patterns")
@@ -105,7 +105,7 @@ def check_join_wait(marker, task, ms, what):
     ws = [w for w in waits_of(trace, "patterns::main::{async_block#0}")
           if w["args"].get("await", {}).get("line") == line]
     check(task and ws and all(w["args"].get("on_task") == task["id"] for w in ws) and
-          within(sum(w["args"]["wait_ns"] for w in ws) / 1e6, ms, 0.15),
+          wait_near(sum(w["args"]["wait_ns"] for w in ws) / 1e6, ms, 0.15),
           "main waits ~%d ms at line %d on %s (%s)" %
           (ms, line, what, [(w["args"].get("on_task"), w["args"]["wait_ns"]) for w in ws]))
 

@@ -18,7 +18,7 @@ import subprocess
 
 import aulib
 from aulib import (AU, PATCHABLE, check, done, fixture, marker_line, profiled, skip,
-                   waits_of, within)
+                   wait_near, waits_of)
 
 SRC_FILE = "primitives/src/main.rs"
 res, s, trace = profiled("primitives")
@@ -37,9 +37,9 @@ def at(future, marker):
 
 def check_wait(future, marker, ms, on=None, inner=None):
     ws = at(future, marker)
-    check(len(ws) == 1 and within(ws[0][1], ms, 0.15) and (on is None or ws[0][2] == on) and
+    check(len(ws) == 1 and wait_near(ws[0][1], ms, 0.15) and (on is None or ws[0][2] == on) and
           (inner is None or ws[0][3] == inner),
-          "%s waits once at line %d (%s), %d ms +-15%%%s%s (%s)" %
+          "%s waits once at line %d (%s), ~%d ms%s%s (%s)" %
           (future, marker_line(SRC_FILE, marker), marker, ms,
            " on " + on if on else "", " inside %s" % inner if inner else "", waits(future)))
 
@@ -56,7 +56,7 @@ check_wait("primitives::traced_work", "instrumented-inner", 25)
 # three tasks take turns at a one-permit Semaphore for 40 ms each: two
 # wait for a permit, 40 and 80 ms
 acquires = sorted(w[1] for w in at("primitives::permit_user", "acquire"))
-check(len(acquires) == 2 and within(acquires[0], 40, 0.15) and within(acquires[1], 80, 0.15) and
+check(len(acquires) == 2 and wait_near(acquires[0], 40, 0.15) and wait_near(acquires[1], 80, 0.15) and
       all(w[2] == "<tokio::sync::semaphore::Semaphore>::acquire"
           for w in at("primitives::permit_user", "acquire")),
       "two waits for the Semaphore's permit, 40 and 80 ms, at line %d on acquire (%s)" %
@@ -73,13 +73,13 @@ first = set(tracks.values()) - {t for t, _ in acq}
 check(len(acq) == 2 and len(first) == 1 and all(h in first and h != t for t, h in acq),
       "the waits for the permit are held by its first taker, task %s (%s)" % (first, acq))
 held = [w[1] for w in at("primitives::permit_user", "permit-held")]
-check(len(held) == 3 and all(within(ms, 40, 0.15) for ms in held),
+check(len(held) == 3 and all(wait_near(ms, 40, 0.15) for ms in held),
       "each holds its permit over a 40 ms sleep (%s)" % held)
 # interval(10 ms), five ticks: the first at once (within a millisecond of
 # the timer wheel), then 10 ms each
 ticks = waits("primitives::ticker")
 check(len(ticks) in (4, 5) and all(w[0] == marker_line(SRC_FILE, "tick") for w in ticks) and
-      within(sum(w[1] for w in ticks), 41, 0.15),
+      wait_near(sum(w[1] for w in ticks), 41, 0.15),
       "the interval's ticks: all at line %d, ~40 ms in all (%s)" %
       (marker_line(SRC_FILE, "tick"), ticks))
 # watch and broadcast receivers get their value after main's 20 ms sleep;
@@ -90,8 +90,8 @@ check_wait("primitives::listener", "broadcast", 20, "<tokio::sync::broadcast::Re
 barrier = [w for w in at("primitives::at_barrier", "barrier")
            if w[2] == "<tokio::sync::barrier::Barrier>::wait"]
 before = sorted(w[1] for w in at("primitives::at_barrier", "before-barrier"))
-check(len(barrier) == 1 and within(barrier[0][1], 25, 0.15) and len(before) == 2 and
-      within(before[0], 10, 0.2) and within(before[1], 35, 0.15),
+check(len(barrier) == 1 and wait_near(barrier[0][1], 25, 0.15) and len(before) == 2 and
+      wait_near(before[0], 10, 0.2) and wait_near(before[1], 35, 0.15),
       "at_barrier: sleeps of 10 and 35 ms, then the first waits 25 ms at the barrier (%s)" %
       waits("primitives::at_barrier"))
 
@@ -99,7 +99,7 @@ check(len(barrier) == 1 and within(barrier[0][1], 25, 0.15) and len(before) == 2
 # and what it waits on inside is the futures, through MaybeDone and Pin
 joined = waits("primitives::boxed_all")
 check(len(joined) >= 3 and all(w[0] == marker_line(SRC_FILE, "join-all") for w in joined) and
-      within(sum(w[1] for w in joined), 30, 0.15) and
+      wait_near(sum(w[1] for w in joined), 30, 0.15) and
       all(w[2] == "<futures_util::future::join_all::JoinAll as Future>" and
           w[3] == ["primitives::part"] for w in joined),
       "boxed_all: waits at line %d, 30 ms in all, on join_all, inside it the parts (%s)" %
