@@ -33,7 +33,8 @@ struct au_spec_entry {
  * ("a*******": 262 bytes took a second) and with alternatives (10,000
  * took 0.4 s, 20,000 over a second).  ere_cost() bounds all of these
  * before compiling; record-options writes patterns of at most 4,000
- * bytes, names joined by '|', with no repetition at all.
+ * bytes, names and name prefixes joined by '|', with no repetition at
+ * all.
  */
 #define ERE_MAX_NODES 20000.0
 #define ERE_MAX_DEPTH 64

@@ -88,4 +88,22 @@ void asym_code_free(struct asym_binary *bin);
 
 struct asym_func *asym_func_at(struct asym_binary *bin, uint64_t rel_addr);
 
+/* name-patterns.c: linkage names as uftrace filter patterns */
+struct asym_names {
+	const char **v;
+	size_t n, cap;
+};
+int asym_names_push(struct asym_names *ns, const char *name);
+void asym_names_sort(struct asym_names *ns);
+void asym_names_free(struct asym_names *ns);
+/* "OPT\n^(...)@SPEC\n" lines (no '@' for an empty @spec) whose patterns
+ * match exactly @ns's names among @syms (the binary's, sorted, unique):
+ * a run of names as their common prefix where no other symbol starts
+ * with it.  Sorts @ns. */
+int asym_names_write(FILE *out, const char *opt, const char *spec, struct asym_names *ns,
+		     const char *const *syms, size_t nsyms);
+/* The binary's function symbols, sorted, unique (free the array only);
+ * NULL when out of memory. */
+const char **asym_sorted_symbols(const struct asym_binary *bin, size_t *n);
+
 #endif /* ASYM_INTERNAL_H */

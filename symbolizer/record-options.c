@@ -4,8 +4,8 @@
  * the task pointer) of every poll and runtime function the analysis keys
  * on, and the return value of polls (Ready/Pending) and task constructors.
  *
- * Exact linkage names are joined into alternations of bounded length: one
- * regex per symbol would make libmcount's start-up matching quadratic.
+ * Linkage names become alternations of bounded length (name-patterns.c):
+ * one regex per symbol would make libmcount's start-up matching quadratic.
  * ASYM_RECORD_DEFAULT adds a time filter, with a "trace" trigger on those
  * functions so that it never drops them.
  *
@@ -21,44 +21,6 @@
 
 #include "asym-internal.h"
 
-#define MAX_PATTERN 4000
-
-struct pattern_buf {
-	char buf[MAX_PATTERN + 256];
-	size_t len;
-	unsigned count;
-};
-
-static void flush(FILE *out, struct pattern_buf *pb, const char *opt, const char *spec)
-{
-	if (!pb->count)
-		return;
-	/* -P takes no @spec: there an '@' would name a library */
-	fprintf(out, "%s\n^(%.*s)$%s%s\n", opt, (int)pb->len, pb->buf, *spec ? "@" : "", spec);
-	pb->len = 0;
-	pb->count = 0;
-}
-
-/* Append a regex-escaped name as one alternative. */
-static void add(FILE *out, struct pattern_buf *pb, const char *opt, const char *spec,
-		const char *name)
-{
-	size_t need = strlen(name) * 2 + 2;
-
-	if (pb->len + need > MAX_PATTERN)
-		flush(out, pb, opt, spec);
-	if (need > sizeof(pb->buf) - 1)
-		return;
-	if (pb->count)
-		pb->buf[pb->len++] = '|';
-	for (const char *p = name; *p; p++) {
-		if (strchr(".[]()*+?{}|^$\\", *p))
-			pb->buf[pb->len++] = '\\';
-		pb->buf[pb->len++] = *p;
-	}
-	pb->count++;
-}
-
 /*
  * Every pattern is built from linkage names, and "--demangle=no" makes
  * libmcount match them against linkage names too: uftrace 0.13 leaves v0
@@ -72,14 +34,31 @@ static void add(FILE *out, struct pattern_buf *pb, const char *opt, const char *
 enum { SET_ARG1, SET_ARG6 = SET_ARG1 + 5, SET_RET, SET_TRACE, SET_PATCH, NR_SETS };
 
 struct pattern_set {
-	const char *opt;
-	char spec[8];
-	struct pattern_buf pb;
+	const char *opt, *spec;
+	struct asym_names names;
 };
 
-static void add_to(FILE *out, struct pattern_set *set, const char *name)
+static void add_to(struct pattern_set *set, const char *name, int *err)
 {
-	add(out, &set->pb, set->opt, set->spec, name);
+	if (!*err)
+		*err = asym_names_push(&set->names, name);
+}
+
+/* Writes and frees the sets. */
+static int write_sets(FILE *out, struct pattern_set *sets, int n, const struct asym_binary *bin)
+{
+	size_t nsyms = 0;
+	const char **syms = asym_sorted_symbols(bin, &nsyms);
+	int err = syms ? 0 : -ENOMEM;
+
+	for (int i = 0; i < n; i++) {
+		if (!err)
+			err = asym_names_write(out, sets[i].opt, sets[i].spec, &sets[i].names, syms,
+					       nsyms);
+		asym_names_free(&sets[i].names);
+	}
+	free(syms);
+	return err;
 }
 
 /* Labels of the futures the program's own futures await directly, sorted:
@@ -262,19 +241,19 @@ static bool *handed_futures(const struct asym_binary *bin, const struct labels *
 int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_mode mode,
 			       FILE *out)
 {
+	static const char *const arg_specs[] = { "arg1", "arg2", "arg3", "arg4", "arg5", "arg6" };
 	struct pattern_set *sets = calloc(NR_SETS, sizeof(*sets));
 	/* mcount calls reach libmcount whatever is asked; patchable entries
 	 * only where -P names them (a binary with both calls mcount) */
 	bool patch = (bin->flags & ASYM_BIN_PATCHABLE) && !(bin->flags & ASYM_BIN_MCOUNT);
 	struct labels awaited = { NULL, 0 };
 	bool *handed = NULL;
+	int err = 0;
 
 	if (!sets)
 		return -ENOMEM;
-	for (int i = SET_ARG1; i <= SET_ARG6; i++) {
-		sets[i].opt = "-A";
-		snprintf(sets[i].spec, sizeof(sets[i].spec), "arg%d", i - SET_ARG1 + 1);
-	}
+	for (int i = SET_ARG1; i <= SET_ARG6; i++)
+		sets[i] = (struct pattern_set){ .opt = "-A", .spec = arg_specs[i - SET_ARG1] };
 	sets[SET_RET] = (struct pattern_set){ .opt = "-R", .spec = "retval" };
 	sets[SET_TRACE] = (struct pattern_set){ .opt = "-T", .spec = "trace" };
 	sets[SET_PATCH] = (struct pattern_set){ .opt = "-P", .spec = "" };
@@ -308,28 +287,27 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 			continue;
 		if (f->flags & ASYM_F_FUTURE) {
 			/* self (the future's address) and Ready/Pending */
-			add_to(out, &sets[f->self_arg == 2 ? SET_ARG1 + 1 : SET_ARG1], f->symbol);
-			add_to(out, &sets[SET_RET], f->symbol);
+			add_to(&sets[f->self_arg == 2 ? SET_ARG1 + 1 : SET_ARG1], f->symbol, &err);
+			add_to(&sets[SET_RET], f->symbol, &err);
 			wanted = true;
 		} else if (runtime_call(f)) {
 			if (f->task_arg >= 1 && f->task_arg <= 6)
-				add_to(out, &sets[SET_ARG1 + f->task_arg - 1], f->symbol);
+				add_to(&sets[SET_ARG1 + f->task_arg - 1], f->symbol, &err);
 			else if (f->task_arg < 0)
-				add_to(out, &sets[SET_RET], f->symbol);
+				add_to(&sets[SET_RET], f->symbol, &err);
 			wanted = true;
 		}
 		/* The time filter drops short calls; what the model keys on
 		 * must stay, however short. */
 		if (wanted && mode == ASYM_RECORD_DEFAULT)
-			add_to(out, &sets[SET_TRACE], f->symbol);
+			add_to(&sets[SET_TRACE], f->symbol, &err);
 		/* Patched: the async structure, and the program's own code to
 		 * explain a slow poll; library internals cost nothing. */
 		if (patch && mode == ASYM_RECORD_DEFAULT &&
 		    (patched_by_default(f, &awaited) || (handed && handed[i])))
-			add_to(out, &sets[SET_PATCH], f->symbol);
+			add_to(&sets[SET_PATCH], f->symbol, &err);
 	}
-	for (int i = 0; i < NR_SETS; i++)
-		flush(out, &sets[i].pb, sets[i].opt, sets[i].spec);
+	err = err ? err : write_sets(out, sets, NR_SETS, bin);
 	/* Polls and runtime calls always; other calls only when they take
 	 * long enough to explain a slow poll (or a blocked worker). */
 	if (mode == ASYM_RECORD_DEFAULT)
@@ -338,20 +316,21 @@ int asym_binary_record_options(const struct asym_binary *bin, enum asym_record_m
 	 * in a patched recording those hooks cost more than all the rest. */
 	if (patch && mode == ASYM_RECORD_DEFAULT)
 		fprintf(out, "--no-libcall\n");
+	for (int i = 0; i < NR_SETS; i++)
+		asym_names_free(&sets[i].names);
 	free(sets);
 	free(awaited.v);
 	free(handed);
-	return ferror(out) ? -EIO : 0;
+	return err ? err : ferror(out) ? -EIO : 0;
 }
 
 int asym_binary_annotate_options(const struct asym_binary *bin, const char *spec, FILE *out)
 {
 	const char *at = strrchr(spec, '@');
 	char *pattern, *shortname;
-	struct pattern_buf pb = { .len = 0 }, trace = { .len = 0 };
-	const char *what;
+	struct pattern_set sets[2] = { { .opt = NULL }, { .opt = "-T", .spec = "trace" } };
 	regex_t re;
-	int n = 0;
+	int n = 0, err = 0;
 
 	if (!at || at == spec || (strncmp(at + 1, "arg", 3) && strncmp(at + 1, "retval", 6)))
 		return -EINVAL;
@@ -362,7 +341,8 @@ int asym_binary_annotate_options(const struct asym_binary *bin, const char *spec
 		free(pattern);
 		return -EINVAL;
 	}
-	what = strncmp(at + 1, "retval", 6) ? "-A" : "-R";
+	sets[0].opt = strncmp(at + 1, "retval", 6) ? "-A" : "-R";
+	sets[0].spec = at + 1;
 	/* The user names functions as they read them; uftrace matches
 	 * linkage names (--demangle=no): translate. */
 	for (size_t i = 0; i < bin->nr_funcs; i++) {
@@ -371,16 +351,17 @@ int asym_binary_annotate_options(const struct asym_binary *bin, const char *spec
 		shortname = asym_shorten(f->name);
 		if (!regexec(&re, f->name, 0, NULL, 0) ||
 		    (shortname && !regexec(&re, shortname, 0, NULL, 0))) {
-			add(out, &pb, what, at + 1, f->symbol);
+			add_to(&sets[0], f->symbol, &err);
 			/* kept however short, past the default time filter */
-			add(out, &trace, "-T", "trace", f->symbol);
+			add_to(&sets[1], f->symbol, &err);
 			n++;
 		}
 		free(shortname);
 	}
-	flush(out, &pb, what, at + 1);
-	flush(out, &trace, "-T", "trace");
+	err = err ? err : write_sets(out, sets, 2, bin);
+	for (int i = 0; i < 2; i++)
+		asym_names_free(&sets[i].names);
 	regfree(&re);
 	free(pattern);
-	return ferror(out) ? -EIO : n;
+	return err ? err : ferror(out) ? -EIO : n;
 }
