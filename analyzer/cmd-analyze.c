@@ -101,6 +101,7 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	const struct au_data_errors *errs;
 	uint64_t polls;
 	size_t mine;  /* the program's own futures in its binary */
+	bool tasks_polled;
 	int err, ret = AU_EXIT_OK;
 	double t0 = now_sec(), last = 0;
 	bool progress = opts->progress && !au_quiet && isatty(STDERR_FILENO);
@@ -173,18 +174,19 @@ static int analyze_one(const struct au_analyze_opts *opts, unsigned idx, struct 
 	 * poll: those were inlined into them, as an optimized build does) */
 	polls = total_polls(m);
 	mine = au_funcs_in_program(&funcs, ASYM_ROLE_NONE, ASYM_F_FUTURE | ASYM_F_USER);
+	tasks_polled = task_polls_seen(m);
 	if (funcs.nr_futures && au_model_records(m) && !polls)
 		pr_warn("%s: no poll of any future was recorded%s", dir,
 			au_recording_depth_limit(au_data_info(data)) ||
 					au_recording_stack_limit(au_data_info(data))
 				? " (see the depth limit above)"
-			: task_polls_seen(m)
+			: tasks_polled
 				? ", though tasks were polled: their futures' polls were inlined "
 				  "into the runtime's (an optimized build); build with "
 				  "scripts/cargo-mcount --no-inline, or without --release"
 				: ": record with scripts/profile.sh, or give uftrace the options "
 				  "of `async-uftrace record-options`");
-	else if (polls && mine && !user_polls(m) && task_polls_seen(m))
+	else if (polls && mine && tasks_polled && !user_polls(m))
 		pr_warn("%s: none of the program's own futures was polled (the binary has %zu), "
 			"though tasks and library futures were: their polls were inlined into "
 			"the runtime's (an optimized build); build with scripts/cargo-mcount "

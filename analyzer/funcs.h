@@ -68,8 +68,8 @@ struct au_funcs {
  */
 int au_funcs_build(struct au_funcs *funcs, struct au_data *data, const char *binary);
 void au_funcs_free(struct au_funcs *funcs);
-/** Sets each spawn function's `spawns` from its generic arguments (called
- *  by au_funcs_build). */
+/** Sets each spawn function's `spawns`, and each task poll's `task_label`,
+ *  from their generic arguments (called by au_funcs_build). */
 void au_funcs_link_spawns(struct au_funcs *funcs);
 
 /**

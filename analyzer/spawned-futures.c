@@ -252,20 +252,7 @@ static char *user_crates(const struct au_funcs *funcs)
 	return v;
 }
 
-static void link_spawned(struct au_funcs *funcs);
-
-void au_funcs_link_spawns(struct au_funcs *funcs)
-{
-	char *crates = user_crates(funcs);
-
-	for (uint32_t i = 0; i < funcs->n && crates; i++) {
-		if (funcs->v[i].role == ASYM_ROLE_TASK_POLL && funcs->v[i].name)
-			funcs->v[i].task_label = user_future_label(funcs->v[i].name, crates);
-	}
-	free(crates);
-	link_spawned(funcs);
-}
-
+/* Each spawn function's future, from its generics. */
 static void link_spawned(struct au_funcs *funcs)
 {
 	struct named *by_name;
@@ -290,4 +277,16 @@ static void link_spawned(struct au_funcs *funcs)
 	for (size_t i = 0; i < n; i++)
 		free(by_name[i].name);
 	free(by_name);
+}
+
+void au_funcs_link_spawns(struct au_funcs *funcs)
+{
+	char *crates = user_crates(funcs);
+
+	for (uint32_t i = 0; i < funcs->n && crates; i++) {
+		if (funcs->v[i].role == ASYM_ROLE_TASK_POLL && funcs->v[i].name)
+			funcs->v[i].task_label = user_future_label(funcs->v[i].name, crates);
+	}
+	free(crates);
+	link_spawned(funcs);
 }

@@ -488,6 +488,17 @@ const char *au_summary_task_name(const struct au_model *m, const struct au_task 
 	return NULL;
 }
 
+/* A count the recording may not show (@unseen, an AU_UNSEEN_* bit): null
+ * then, never a 0 read as a fact. */
+static void seen_count_field(struct jw *w, const struct au_model *m, unsigned unseen,
+			     const char *name, uint64_t count)
+{
+	if (au_model_unseen(m) & unseen)
+		jw_null_field(w, name);
+	else
+		jw_u64_field(w, name, count);
+}
+
 static void write_tasks(struct jw *w, const struct au_model *m)
 {
 	const struct au_tasks *ts = au_model_tasks(m);
@@ -574,17 +585,9 @@ static void write_tasks(struct jw *w, const struct au_model *m)
 		jw_u64_field(w, "max_wake_to_poll_ns", t->max_wake_to_poll_ns);
 		jw_u64_field(w, "slow_polls", t->slow_polls);
 		jw_u64_field(w, "slow_poll_ns", t->slow_poll_ns);
-		if (au_model_unseen(m) & AU_UNSEEN_QUEUEING) {
-			jw_null_field(w, "scheduled_local");
-			jw_null_field(w, "scheduled_remote");
-		} else {
-			jw_u64_field(w, "scheduled_local", t->sched_local);
-			jw_u64_field(w, "scheduled_remote", t->sched_remote);
-		}
-		if (au_model_unseen(m) & AU_UNSEEN_STEALS)
-			jw_null_field(w, "stolen_polls");
-		else
-			jw_u64_field(w, "stolen_polls", t->stolen_polls);
+		seen_count_field(w, m, AU_UNSEEN_QUEUEING, "scheduled_local", t->sched_local);
+		seen_count_field(w, m, AU_UNSEEN_QUEUEING, "scheduled_remote", t->sched_remote);
+		seen_count_field(w, m, AU_UNSEEN_STEALS, "stolen_polls", t->stolen_polls);
 		if (t->completed)
 			jw_u64_field(w, "completed_ns", t->completed);
 		else
@@ -682,17 +685,9 @@ static void write_workers(struct jw *w, struct au_summary *sum, const struct au_
 	jw_u64_field(w, "parks", wk.parks);
 	jw_u64_field(w, "min_parks", wk.min_parks);
 	jw_u64_field(w, "max_parks", wk.max_parks);
-	if (au_model_unseen(m) & AU_UNSEEN_QUEUEING) {
-		jw_null_field(w, "local_schedules");
-		jw_null_field(w, "remote_schedules");
-	} else {
-		jw_u64_field(w, "local_schedules", wk.local_schedules);
-		jw_u64_field(w, "remote_schedules", wk.remote_schedules);
-	}
-	if (au_model_unseen(m) & AU_UNSEEN_STEALS)
-		jw_null_field(w, "stolen_polls");
-	else
-		jw_u64_field(w, "stolen_polls", wk.stolen_polls);
+	seen_count_field(w, m, AU_UNSEEN_QUEUEING, "local_schedules", wk.local_schedules);
+	seen_count_field(w, m, AU_UNSEEN_QUEUEING, "remote_schedules", wk.remote_schedules);
+	seen_count_field(w, m, AU_UNSEEN_STEALS, "stolen_polls", wk.stolen_polls);
 	jw_u64_field(w, "budget_yields", wk.budget_yields);
 	jw_end_object(w);
 }
