@@ -13,16 +13,17 @@ import collections
 import json
 import subprocess
 
+import aulib
 from aulib import AU, check, done, fixture, marker_line, polls_of, profiled, waits_of
 
 
 def timer_wait(value, ms):
-    """aulib's timer_wait, later by half: this program's tasks keep
+    """aulib's timer_wait, late by up to half: this program's tasks keep
     several timers at once, and their waits read up to 1.5x late on a
     loaded machine (15.06 ms for a 10 ms timeout, once in a dozen runs);
     a wait on the wrong thing (the 100 ms call, the 15 ms interval for a
     3 ms sleep) reads more."""
-    return value is not None and ms * 0.9 <= value <= ms * 1.5 + 3
+    return aulib.timer_wait(value, ms, late=0.5)
 
 SRC_FILE = "loops/src/main.rs"
 res, s, trace = profiled("loops")
