@@ -149,6 +149,7 @@ struct au_model {
 	uint64_t first_time, last_time, records, truncated, switches;
 	uint64_t slow_poll_ns;   /* a task poll this long is slow */
 	bool warned_noself;
+	bool at_end;             /* closing the frames open at the end */
 	/* an abort in a panic outside any task: where (thread, the panic
 	 * function, the program's function that called into it), else -1 */
 	int32_t panic_thread, panic_func, panic_caller;
@@ -754,6 +755,7 @@ static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 	if (t->outcome == AU_OUTCOME_PENDING)
 		t->outcome = outcome_of(t, t->polls && !t->root_future ? AU_OUTCOME_FREED
 								     : AU_OUTCOME_DROPPED);
+	t->ended = end;
 	/* a guard dropped with its task (an abort) is no lock held */
 	while (t->nr_held_locks) {
 		uint64_t lock = t->held_locks[--t->nr_held_locks];
@@ -1452,8 +1454,13 @@ static void runtime_exit(struct au_model *m, uint32_t thread, struct frame *fr,
 
 			th->task = fr->saved_task;
 			t->running = false;
-			t->completed = end;
 			t->last_poll_end = end;
+			/* (still running when the recording ended: it did not
+			 * return, its future is left waiting, it ends with the
+			 * other tasks alive then) */
+			if (m->at_end)
+				break;
+			t->completed = end;
 			task_end(m, t, end);
 		}
 		break;
@@ -2317,6 +2324,78 @@ static int cmp_future_id(const void *a, const void *b)
 	return fa->id < fb->id ? -1 : fa->id > fb->id;
 }
 
+/* When the task that did not complete stopped waiting: the end of the
+ * recording if it was still alive, else when it was cancelled (aborted,
+ * shut down: its future dropped) or freed; 0 if it completed, or if its
+ * last poll was still running at the end. */
+uint64_t au_model_left_waiting_until(const struct au_model *m, const struct au_task *t)
+{
+	if (t->ended_in_poll)
+		return 0;
+	if (!t->ended)
+		return t->completed ? 0 : m->last_time;
+	if (t->outcome != AU_OUTCOME_ABORTED && t->outcome != AU_OUTCOME_SHUT_DOWN &&
+	    t->outcome != AU_OUTCOME_DROPPED)
+		return 0;
+	return t->completed && t->completed < t->ended ? t->completed : t->ended;
+}
+
+static struct au_future *find_by_id(struct au_future **sorted, size_t n, uint64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && sorted[lo]->id == id ? sorted[lo] : NULL;
+}
+
+/*
+ * Which of the futures alive at the end (@all, in id order) were left
+ * waiting, and until when: those whose last poll returned Pending inside
+ * the last poll of the future that polled them, itself left waiting, up
+ * to the root of a task that did not complete, polled in that task's last
+ * poll.  They waited until the recording ended, or until their task did
+ * (aborted, shut down by its runtime).  A future its parent stopped
+ * polling (a select!'s other branch, a dropped timeout's) or whose task
+ * moved on is left out: it may have been dropped unseen.  A parent's id is
+ * below its children's (its first poll began first), so parents come first.
+ */
+static void mark_left_waiting(struct au_model *m, struct au_future **all, size_t n)
+{
+	size_t nr_tasks;
+	const struct au_task **task = au_tasks_by_id(m->tasks, &nr_tasks);
+
+	for (size_t i = 0; i < n; i++) {
+		struct au_future *f = all[i], *parent;
+		const struct au_task *t = f->task < nr_tasks ? task[f->task] : NULL;
+		uint64_t until;
+
+		f->waiting_until = 0;
+		if (f->completed || f->last_result != AU_POLL_PENDING || !t)
+			continue;
+		parent = f->parent_id ? find_by_id(all, i, f->parent_id) : NULL;
+		if (parent && parent->task == f->task) {
+			if (f->parent_polls + 1 == parent->polls)
+				f->waiting_until = parent->waiting_until;
+			continue;
+		}
+		/* else the root of its task (or of its thread's block_on); a
+		 * future whose parent is gone went with it */
+		if (t->root_future != f->id && f->parent_id)
+			continue;
+		until = au_model_left_waiting_until(m, t);
+		if (f->last_end >= t->last_poll_start && until > f->last_end)
+			f->waiting_until = until;
+	}
+	free(task);
+}
+
 /* Is @t's innermost open call in the panic machinery (core::panicking,
  * std's begin_panic)?  Only its generic entries are recorded, which the
  * program's crates instantiate. */
@@ -2433,6 +2512,7 @@ static unsigned find_unseen(const struct au_model *m)
 void au_model_finish(struct au_model *m)
 {
 	aborted_in_poll(m);
+	m->at_end = true;
 	for (size_t i = 0; i < m->nr_threads; i++) {
 		struct thread_state *t = &m->threads[i];
 
@@ -2471,6 +2551,7 @@ void au_model_finish(struct au_model *m)
 				all[n++] = f;
 		}
 		qsort(all, n, sizeof(*all), cmp_future_id);
+		mark_left_waiting(m, all, n);
 		for (size_t i = 0; i < n; i++)
 			future_end(m, all[i], all[i]->last_end);
 		free(all);

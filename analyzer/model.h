@@ -115,6 +115,10 @@ struct au_future {
 	enum au_poll_result last_result;
 	bool completed;          /* a poll returned Ready */
 	struct au_await await;   /* where it waits now */
+	/* alive at the end of the trace and left waiting at @await: when
+	 * that wait ended (the recording's end, or its task's end: aborted,
+	 * shut down); 0 when it was not left waiting (au_model_finish) */
+	uint64_t waiting_until;
 	uint64_t task;           /* id of the task that first polled it, 0 if none */
 	uint32_t first_thread;   /* where it was first polled: its process */
 	/* Children of each kind that completed inside its polls: when one
@@ -292,6 +296,10 @@ unsigned au_model_unseen(const struct au_model *m);
  */
 bool au_model_panic_outside_task(const struct au_model *m, uint32_t *thread, int32_t *func,
 				 int32_t *caller);
+/** When task @t, which did not complete, stopped waiting after its last
+ *  poll: the end of the recording, or its cancellation (aborted, shut
+ *  down); 0 if it completed or was inside a poll at the end. */
+uint64_t au_model_left_waiting_until(const struct au_model *m, const struct au_task *t);
 /** Readable name of function @func (or "0x<addr>" style for -1). */
 const char *au_model_func_name(const struct au_model *m, int32_t func);
 

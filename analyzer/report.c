@@ -381,14 +381,15 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 			    future_hidden(filter, &au_model_funcs(m)->v[s->func], UINT64_MAX))
 				continue;
 			if (!header) {
-				fprintf(fp, "\nLongest waits of your futures (poll end to next poll):\n");
+				fprintf(fp, "\nLongest waits of your futures (poll end to next poll, or "
+					    "to the end: still waiting):\n");
 				header = true;
 			}
 			fprintf(fp, "  %12s  %s #%llu", dur(b1, sizeof(b1), s->dur),
 				au_model_funcs(m)->v[s->func].label,
 				(unsigned long long)s->instance);
 			print_await(fp, m, &s->await);
-			fputc('\n', fp);
+			fputs(s->still_waiting ? " (still waiting)\n" : "\n", fp);
 		}
 	}
 	print_tasks(fp, m, sum, filter);

@@ -46,6 +46,7 @@ struct au_sum_span {
 	uint64_t start, dur;
 	uint32_t thread;
 	struct au_await await;
+	bool still_waiting;      /* a wait the recording (or its task) ended in */
 };
 
 /* Wake-to-poll delays: a log-linear histogram (8 steps per power of two,

@@ -84,6 +84,30 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 	}
 }
 
+/* A future left waiting: its last wait, the one it is stuck in, is
+ * among the longest (it has no next poll to end it). */
+static void on_future_end(struct au_sink *s, const struct au_model *m, const struct au_future *f,
+			  uint64_t end)
+{
+	struct au_summary *sum = container_of(s, struct au_summary, sink);
+	struct au_sum_span span = {
+		.func = f->func,
+		.task = f->task,
+		.instance = f->id,
+		.thread = f->first_thread,
+		.start = f->last_end,
+		.await = f->await,
+		.still_waiting = true,
+	};
+
+	(void)end;
+	if (f->waiting_until <= f->last_end ||
+	    !(au_model_funcs(m)->v[f->func].flags & ASYM_F_USER))
+		return;
+	span.dur = f->waiting_until - f->last_end;
+	keep_longest(sum->waits, &sum->nr_waits, AU_TOP_WAITS, &span);
+}
+
 static void on_lost(struct au_sink *s, const struct au_model *m, uint32_t thread, uint64_t time,
 		    uint64_t count)
 {
@@ -208,6 +232,7 @@ static void on_call(struct au_sink *s, const struct au_model *m, const struct au
 static const struct au_sink_ops summary_ops = {
 	.call = on_call,
 	.poll = on_poll,
+	.future_end = on_future_end,
 	.lost = on_lost,
 	.park = on_park,
 	.off_cpu = on_off_cpu,

@@ -195,6 +195,26 @@ uint64_t au_tasks_runnable(const struct au_tasks *ts) { return ts->runnable > 0 
 uint64_t au_tasks_live(const struct au_tasks *ts) { return ts->live; }
 void au_tasks_runnable_add(struct au_tasks *ts, int delta) { ts->runnable += delta; }
 
+const struct au_task **au_tasks_by_id(const struct au_tasks *ts, size_t *nr)
+{
+	const struct au_task **by_id;
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < ts->nr_done; i++)
+		max = ts->done[i].id > max ? ts->done[i].id : max;
+	for (size_t i = 0; i < ts->hash_size; i++)
+		for (const struct au_task *t = ts->hash[i]; t; t = t->hnext)
+			max = t->id > max ? t->id : max;
+	*nr = max + 1;
+	by_id = xcalloc(*nr, sizeof(*by_id));
+	for (size_t i = 0; i < ts->nr_done; i++)
+		by_id[ts->done[i].id] = &ts->done[i];
+	for (size_t i = 0; i < ts->hash_size; i++)
+		for (const struct au_task *t = ts->hash[i]; t; t = t->hnext)
+			by_id[t->id] = t;
+	return by_id;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
 	const struct au_task *x = *(struct au_task *const *)a, *y = *(struct au_task *const *)b;

@@ -55,6 +55,7 @@ struct au_task {
 	uint32_t spawn_thread;
 	uint64_t spawned;        /* 0 if spawned before the recording began */
 	uint64_t first_poll, last_poll_start, last_poll_end, completed;
+	uint64_t ended;          /* when it was freed (or shut down), 0 while alive */
 	uint32_t polls;
 	uint64_t busy_ns, idle_ns, scheduled_ns, max_wake_to_poll_ns;
 	uint64_t max_idle_ns;    /* longest poll end to next wake */
@@ -163,6 +164,9 @@ void au_tasks_remove(struct au_tasks *ts, struct au_task *t);
  *  @live true for the ones still alive, in id order. */
 size_t au_tasks_count(const struct au_tasks *ts);
 const struct au_task *au_tasks_at(const struct au_tasks *ts, size_t idx);
+/** Every task, live and removed, indexed by id (NULL where none has that
+ *  id): an array of *@nr entries, to free(); the tasks stay the table's. */
+const struct au_task **au_tasks_by_id(const struct au_tasks *ts, size_t *nr);
 /** Move every live task to the finished list (end of the trace). */
 void au_tasks_finish(struct au_tasks *ts, void (*each)(struct au_task *t, void *arg), void *arg);
 /** Tasks currently woken and not yet polled, and alive. */

@@ -404,11 +404,28 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	const struct au_funcinfo *fi = &au_model_funcs(m)->v[f->func];
 
+	uint32_t pid = thread_pid(m, f->first_thread);
+
 	if (!f->polls || (tj->filter.task && f->task != tj->filter.task))
 		return;
+	/* Left waiting: the wait the recording (or its task) ended in, where
+	 * a stuck future shows where it is stuck. */
+	if (f->waiting_until > f->last_end) {
+		track_event(tj->w, "future", "b", "wait", pid, f->id, f->last_end);
+		jw_name(tj->w, "args");
+		jw_begin_object(tj->w);
+		jw_u64_field(tj->w, "wait_ns", f->waiting_until - f->last_end);
+		jw_bool_field(tj->w, "still_waiting", true);
+		await_args(tj->w, m, &f->await);
+		jw_end_object(tj->w);
+		jw_end_object(tj->w);
+		track_event(tj->w, "future", "e", "wait", pid, f->id, f->waiting_until);
+		jw_end_object(tj->w);
+		end = f->waiting_until;
+	}
 	/* The lifetime slice's pid: the main process; futures of other
 	 * processes are rare enough (fork) to share it. */
-	track_event(tj->w, "future", "e", fi->label, thread_pid(m, f->first_thread), f->id, end);
+	track_event(tj->w, "future", "e", fi->label, pid, f->id, end);
 	jw_name(tj->w, "args");
 	jw_begin_object(tj->w);
 	jw_u64_field(tj->w, "polls", f->polls);
@@ -613,6 +630,36 @@ static void on_wake(struct au_sink *s, const struct au_model *m, const struct au
 	jw_end_object(w);
 }
 
+/* A task that did not complete, after its last poll: waiting where its
+ * innermost future of the program's own waits, to the end of the
+ * recording or to its own (aborted, shut down); and, once woken, waiting
+ * for a worker. */
+static void left_waiting(struct jw *w, const struct au_model *m, const struct au_task *t,
+			 uint64_t end)
+{
+	struct au_await aw = {
+		.child_func = t->await_child,
+		.on_task = t->await_task,
+		.held_by = t->await_held_by,
+		.site = t->await_site,
+		.nr_inner = t->await_nr_inner,
+	};
+	uint64_t woken = t->woken_at > t->last_poll_end && t->woken_at < end ? t->woken_at : 0;
+
+	memcpy(aw.inner, t->await_inner, sizeof(aw.inner));
+	track_event(w, "task", "b", "waiting", task_pid(m, t), t->id, t->last_poll_end);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_bool_field(w, "still_waiting", !woken);
+	await_args(w, m, &aw);
+	jw_end_object(w);
+	jw_end_object(w);
+	track_event(w, "task", "e", "waiting", task_pid(m, t), t->id, woken ? woken : end);
+	jw_end_object(w);
+	if (woken)
+		task_slice(w, m, t, "scheduled", woken, end);
+}
+
 static void on_task_end(struct au_sink *s, const struct au_model *m, const struct au_task *t,
 			uint64_t end)
 {
@@ -630,6 +677,8 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			return;
 		task_track_begin(tj->w, m, t, t->spawned);
 		task_slice(tj->w, m, t, "never polled", t->spawned, end);
+	} else if (t->kind != AU_TASK_BLOCK_ON && au_model_left_waiting_until(m, t) > t->last_poll_end) {
+		left_waiting(tj->w, m, t, au_model_left_waiting_until(m, t));
 	}
 	track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end > t->last_poll_end ? end : t->last_poll_end);
 	jw_end_object(tj->w);

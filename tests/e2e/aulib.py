@@ -180,6 +180,35 @@ def waits_of(trace, future_name):
                    and json.dumps(e.get("id2")) in ids), key=lambda e: e["ts"])
 
 
+def left_waiting(trace):
+    """The waits futures were left in at the end ('wait' slices with
+    still_waiting): (future name, await line, wait ms, the wait's args)."""
+    names = {json.dumps(e.get("id2")): e["name"] for e in trace["traceEvents"]
+             if e.get("cat") == "future" and e.get("ph") == "b" and "function" in e.get("args", {})}
+    return [(names.get(json.dumps(e.get("id2"))), e["args"].get("await", {}).get("line"),
+             e["args"]["wait_ns"] / 1e6, e["args"])
+            for e in trace["traceEvents"]
+            if e.get("cat") == "future" and e.get("ph") == "b" and e.get("name") == "wait"
+            and e["args"].get("still_waiting")]
+
+
+def task_left_waiting(trace):
+    """The 'waiting' slices tasks end in: {task id: (await line, ms, args)}."""
+    begins = {}
+    out = {}
+    for e in sorted((e for e in trace["traceEvents"]
+                     if e.get("cat") == "task" and e.get("name") == "waiting"),
+                    key=lambda e: (e["ts"], e["ph"] != "b")):
+        key = e["id2"]["local"]
+        if e["ph"] == "b":
+            begins[key] = e
+        elif key in begins:
+            b = begins.pop(key)
+            out[int(key, 16)] = (b["args"].get("await", {}).get("line"),
+                                 (e["ts"] - b["ts"]) / 1e3, b["args"])
+    return out
+
+
 def check_trace_file(path):
     """Runs tests/check-trace.py (Perfetto's import rules) on a trace."""
     checker = os.path.join(SRC, "tests", "check-trace.py")

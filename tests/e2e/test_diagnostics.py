@@ -13,8 +13,8 @@ import signal
 import subprocess
 import time
 
-from aulib import (AU, SRC, check, check_trace_file, done, fixture, load, marker_line, profile,
-                   tmpdir, undocumented_keys)
+from aulib import (AU, SRC, check, check_trace_file, done, fixture, left_waiting, load, marker_line,
+                   profile, task_left_waiting, tmpdir, undocumented_keys)
 
 
 def diags(summary, kind):
@@ -118,9 +118,22 @@ if dl:
     check(dl[0]["message"].startswith("2 tasks are stuck") and tw and
           "blocked behind them: task %d (deadlock::waiter)" % tw[0] in dl[0]["message"],
           "the deadlock is a's and b's; the waiter is blocked behind them (%s)" % dl[0]["message"])
-pending = [t for t in s["tasks"] if t["outcome"] == "pending_at_end"]
+pending = [t for t in s["tasks"] if t["outcome"] == "pending_at_end" and t["kind"] == "task"]
 check(sorted(t["name"] for t in pending) == ["deadlock::a", "deadlock::b", "deadlock::waiter"],
       "tasks a, b and the waiter are pending at the end")
+# (main's block_on too: the program exited inside it, from exit_after)
+check([t["outcome"] for t in s["tasks"] if t["kind"] == "block_on"] == ["pending_at_end"],
+      "main's block_on is pending at the end: the program exited inside it (%s)" %
+      [(t["name"], t["outcome"]) for t in s["tasks"] if t["kind"] == "block_on"])
+# where each stuck future is stuck, in the trace: the wait it was left in,
+# from its last poll to the end
+trace = load(res["trace"])
+left = {(name, line): ms for name, line, ms, _ in left_waiting(trace)}
+expect = {("deadlock::a", marker_line("deadlock/src/main.rs", "a send")),
+          ("deadlock::b", marker_line("deadlock/src/main.rs", "b send")),
+          ("deadlock::waiter", marker_line("deadlock/src/main.rs", "waiter join"))}
+check(expect <= set(left) and all(left[k] >= 150 for k in expect),
+      "a, b and the waiter are left waiting at their lines until the end, ~200 ms (%s)" % left)
 # which task blocks which: the waiter waits on a's task, and says so
 ta = [t["id"] for t in s["tasks"] if t["name"] == "deadlock::a"]
 wn = [d for d in nc if d["future"] == "deadlock::waiter"]
@@ -253,6 +266,28 @@ if os.path.exists(summary):
                                  for d in cons),
           "service: each consumer waits at its recv no longer than before (%s)" %
           [(d["await"], d["message"][-80:]) for d in cons])
+    # in the trace: each server's future left waiting at its read to the
+    # end, ~2 s, the supervisor's on its server's task; their tasks' tracks
+    # end waiting there too; and the report lists those waits first
+    trace = load(summary.replace(".summary.json", ".json"))
+    left = left_waiting(trace)
+    at_read = [(n, ms) for n, line, ms, _ in left
+               if n == "deadlock::serve" and line == marker_line("deadlock/src/main.rs", "serve read")]
+    sup_left = [a.get("on_task") for n, line, ms, a in left if n == "deadlock::supervise" and
+                line == marker_line("deadlock/src/main.rs", "supervise") and ms >= 1500]
+    check(len(at_read) == 2 and all(ms >= 1500 for _, ms in at_read) and
+          len(sup_left) == 1 and sup_left[0] in serves,
+          "service: both servers left waiting at their read ~2 s, the supervisor on one of "
+          "their tasks (%s)" % [(n, line, round(ms), a.get("on_task")) for n, line, ms, a in left])
+    tw = task_left_waiting(trace)
+    check(all(i in tw and tw[i][0] == marker_line("deadlock/src/main.rs", "serve read") and
+              tw[i][1] >= 1500 and tw[i][2].get("still_waiting") for i in serves),
+          "service: the servers' task tracks end waiting ~2 s at their read (%s)" %
+          {i: tw.get(i) for i in serves})
+    waits = text[text.find("Longest waits"):].splitlines()[1:4]
+    check(len(waits) == 3 and all(w.endswith("(still waiting)") for w in waits) and
+          sum("deadlock::serve" in w for w in waits) >= 1,
+          "service: the report's longest waits begin with those still waiting (%s)" % waits)
 else:
     check(False, "service: analyzed after the interrupt (%s)" % text[-300:])
 

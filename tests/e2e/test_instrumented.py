@@ -11,7 +11,8 @@ found, and its wait is placed in its body."""
 import collections
 
 import aulib
-from aulib import check, done, future, marker_line, polls_of, profiled, waits_of
+from aulib import (check, done, future, left_waiting, marker_line, polls_of, profiled,
+                   task_left_waiting, waits_of)
 
 SRC_FILE = "instrumented/src/main.rs"
 FETCH_BODY = "instrumented::fetch::{closure#0}::{async_block#0}"
@@ -49,6 +50,27 @@ check(all(t["polls"] == 2 and t["outcome"] == "completed" for t in tasks),
       "each task polled twice (its start, its timer) and completed (%s)" %
       [(t["name"], t["polls"], t["outcome"]) for t in tasks])
 
+# in the trace, where the stuck task is stuck: its body's future left
+# waiting at its line, from its one poll to its shutdown (after the
+# handles' 50 ms), inside the #[instrument] fn's wait on the wrapper; no
+# other future is left waiting (every other task completed)
+left = left_waiting(trace)
+stuck_at = marker_line(SRC_FILE, "stuck-recv")
+body = [w for w in left if w[0] == "instrumented::stuck::{closure#0}::{async_block#0}"]
+check(len(body) == 1 and body[0][1] == stuck_at and
+      body[0][3].get("on") == "<tokio::sync::oneshot::Receiver as Future>" and
+      aulib.timer_wait(body[0][2], 50, late=1.0),
+      "the stuck body is left waiting at line %d on the Receiver, ~50 ms, to its shutdown (%s)" %
+      (stuck_at, body))
+check({w[0] for w in left} <= {"instrumented::stuck", "instrumented::stuck::{closure#0}::{async_block#0}",
+                               WRAPPER, "<tokio::sync::oneshot::Receiver as Future>"} and
+      any(w[0] == "instrumented::stuck" and w[3].get("on") == WRAPPER for w in left),
+      "only the stuck task's futures are left waiting, the fn on its wrapper (%s)" %
+      [(w[0], w[1], round(w[2], 1)) for w in left])
+tw = task_left_waiting(trace)
+check(stuck and set(tw) == {stuck[0]["id"]} and tw[stuck[0]["id"]][0] == stuck_at,
+      "the stuck task's track ends waiting at line %d, and only its (%s)" % (stuck_at, tw))
+
 # the bodies: each waits at its await, as long as its timer
 fetch = waits(FETCH_BODY)
 check(len(fetch) == 3 and all(w[0] == marker_line(SRC_FILE, "fetch-sleep") and
@@ -78,8 +100,9 @@ for fn, body in (("instrumented::fetch", FETCH_BODY), ("instrumented::handle", H
 # workers, 1 stuck), polled with it: as often as the futures inside it
 STUCK_BODY = "instrumented::stuck::{closure#0}::{async_block#0}"
 inner = {w["args"].get("on") for w in waits_of(trace, WRAPPER)}
-check(inner == {FETCH_BODY, HANDLE_BODY, "instrumented::worker"},
-      "the wrappers' waits are on the bodies and the workers (%s)" % inner)
+check(inner == {FETCH_BODY, HANDLE_BODY, STUCK_BODY, "instrumented::worker"},
+      "the wrappers' waits are on the bodies and the workers, the stuck one's until its "
+      "shutdown (%s)" % inner)
 wrapper = future(s, WRAPPER)
 inside = sum(len(polls_of(trace, n))
              for n in (FETCH_BODY, HANDLE_BODY, STUCK_BODY, "instrumented::worker"))
