@@ -2330,14 +2330,19 @@ static int cmp_future_id(const void *a, const void *b)
  * last poll was still running at the end. */
 uint64_t au_model_left_waiting_until(const struct au_model *m, const struct au_task *t)
 {
+	/* (a live task's outcome is set at the end: what it will be) */
+	enum au_task_outcome o = t->ended ? t->outcome : outcome_of(t, AU_OUTCOME_PENDING);
+	uint64_t end = t->ended ? t->ended : m->last_time;
+
 	if (t->ended_in_poll)
 		return 0;
-	if (!t->ended)
-		return t->completed ? 0 : m->last_time;
-	if (t->outcome != AU_OUTCOME_ABORTED && t->outcome != AU_OUTCOME_SHUT_DOWN &&
-	    t->outcome != AU_OUTCOME_DROPPED)
+	if (o == AU_OUTCOME_PENDING)
+		return end;
+	if (o != AU_OUTCOME_ABORTED && o != AU_OUTCOME_SHUT_DOWN && o != AU_OUTCOME_DROPPED)
 		return 0;
-	return t->completed && t->completed < t->ended ? t->completed : t->ended;
+	/* (a cancellation completes it, with its JoinError: that is when its
+	 * future was dropped) */
+	return t->completed && t->completed < end ? t->completed : end;
 }
 
 static struct au_future *find_by_id(struct au_future **sorted, size_t n, uint64_t id)

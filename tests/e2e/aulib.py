@@ -172,12 +172,14 @@ def polls_of(trace, future_name):
 
 
 def waits_of(trace, future_name):
-    """Wait slices ('b' named wait) on the async tracks of a future name."""
+    """Wait slices ('b' named wait) on the async tracks of a future name,
+    poll end to next poll (not the one it was left in: left_waiting())."""
     ids = {json.dumps(e.get("id2")) for e in trace["traceEvents"]
            if e.get("ph") == "b" and e.get("name") == future_name}
     return sorted((e for e in trace["traceEvents"]
                    if e.get("ph") == "b" and e.get("name") == "wait"
-                   and json.dumps(e.get("id2")) in ids), key=lambda e: e["ts"])
+                   and json.dumps(e.get("id2")) in ids and not e["args"].get("still_waiting")),
+                  key=lambda e: e["ts"])
 
 
 def left_waiting(trace):

@@ -10,7 +10,7 @@ are no guess.  A task stuck on one future of its FuturesUnordered never
 completes, and its diagnostic names that future."""
 import subprocess
 
-from aulib import AU, check, done, marker_line, profiled, waits_of
+from aulib import AU, check, done, left_waiting, marker_line, profiled, waits_of
 
 SRC_FILE = "streams/src/main.rs"
 res, s, trace = profiled("streams")
@@ -95,6 +95,13 @@ g = [w for w in waits("streams::gather") if w[1] > 1]
 check(len(g) == 1 and near(g[0][1], 5) and fine(g, "gather", NEXT % FU) and
       sorted(g[0][3] or []) == ["streams::fetch", "streams::stuck"],
       "gather: waits 5 ms on the fetch and the stuck call (%s)" % g)
+# in the trace, gather's track ends in that wait, at its next() on the
+# stuck call, until its runtime shut it down at exit
+left = [w for w in left_waiting(trace) if w[0] == "streams::gather"]
+check(len(left) == 1 and left[0][1] == marker_line(SRC_FILE, "gather") and
+      left[0][3].get("inner") == ["streams::stuck"] and left[0][2] > 1,
+      "gather: left waiting at line %d on the stuck call until its shutdown (%s)" %
+      (marker_line(SRC_FILE, "gather"), left))
 nc = [d for d in s["diagnostics"] if d["kind"] == "never_completed"]
 # (a parked worker's wake delay is tokio's doing under load: not counted)
 others = [d for d in s["diagnostics"] if d["kind"] != "never_completed" and
