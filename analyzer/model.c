@@ -2328,10 +2328,15 @@ static int cmp_future_id(const void *a, const void *b)
  * recording if it was still alive, else when it was cancelled (aborted,
  * shut down: its future dropped) or freed; 0 if it completed, or if its
  * last poll was still running at the end. */
+/* A task's outcome, also before it is set (a live task's, at the end) */
+static enum au_task_outcome outcome_now(const struct au_task *t)
+{
+	return t->ended ? t->outcome : outcome_of(t, AU_OUTCOME_PENDING);
+}
+
 uint64_t au_model_left_waiting_until(const struct au_model *m, const struct au_task *t)
 {
-	/* (a live task's outcome is set at the end: what it will be) */
-	enum au_task_outcome o = t->ended ? t->outcome : outcome_of(t, AU_OUTCOME_PENDING);
+	enum au_task_outcome o = outcome_now(t);
 	uint64_t end = t->ended ? t->ended : m->last_time;
 
 	if (t->ended_in_poll)
@@ -2394,8 +2399,13 @@ static void mark_left_waiting(struct au_model *m, struct au_future **all, size_t
 		 * future whose parent is gone went with it */
 		if (t->root_future != f->id && f->parent_id)
 			continue;
+		/* (an aborted tokio task is cancelled in a poll of its own,
+		 * which drops its future unpolled: its root's last poll was
+		 * the one before) */
 		until = au_model_left_waiting_until(m, t);
-		if (f->last_end >= t->last_poll_start && until > f->last_end)
+		if ((f->last_end >= t->last_poll_start ||
+		     (outcome_now(t) == AU_OUTCOME_ABORTED && t->root_future == f->id)) &&
+		    until > f->last_end)
 			f->waiting_until = until;
 	}
 	free(task);

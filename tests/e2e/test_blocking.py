@@ -12,7 +12,8 @@ its poll; it was running, not waiting, and the diagnostics say where.
 id tokio printed in its JoinError ("task N was cancelled")."""
 import re
 
-from aulib import SRC, check, check_trace_file, done, fixture, load, profile
+from aulib import (SRC, check, check_trace_file, done, fixture, left_waiting, load, marker_line,
+                   profile)
 
 with open(SRC + "/fixtures/blocking/src/main.rs") as f:
     source = f.read()
@@ -110,4 +111,10 @@ check(len(sl) == 1 and sl[0]["outcome"] == "aborted",
       [t["outcome"] for t in sl])
 check(not [d for d in s["diagnostics"] if d.get("future") == "blocking::sleeper"],
       "abort: no diagnostic for the aborted task")
+# in the trace: its future left waiting at its 5 s sleep from its first
+# poll to the abort (main's yield_now between them: well under a second)
+left = [w for w in left_waiting(load(res["trace"])) if w[0] == "blocking::sleeper"]
+check(len(left) == 1 and left[0][1] == marker_line("blocking/src/main.rs", "sleeper") and
+      left[0][3].get("on") == "<tokio::time::sleep::Sleep as Future>" and 0 < left[0][2] < 500,
+      "abort: the sleeper is left waiting at its sleep until the abort, not 5 s (%s)" % left)
 done()
