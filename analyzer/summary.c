@@ -266,7 +266,7 @@ const char *au_summary_kind(const struct au_funcinfo *fi)
 	case ASYM_ROLE_ASYNC_FN:
 		return "async_fn";
 	case ASYM_ROLE_ASYNC_BLOCK:
-		return "async_block";
+		return fi->flags & ASYM_F_ASYNC_CLOSURE ? "async_closure" : "async_block";
 	default:
 		return "future_impl";
 	}

@@ -34,6 +34,7 @@ void asym_pr(enum asym_print_level level, const char *fmt, ...)
 
 /* demangle.c: label and crate of a function from its readable name */
 char *asym_label_of(const char *name, enum asym_role role, int block_index);
+char *asym_async_closure_label(const char *name);
 char *asym_crate_of(const char *name);
 /* the label of the poll function of a future of DWARF type @type_name */
 char *asym_awaitee_label(const char *type_name);

@@ -186,6 +186,9 @@ const char *asym_role_name(enum asym_role role);
 #define ASYM_F_DRIVER_LOOP (1u << 26)
 /* The flags of runtime calls the analysis keys on (recorded with their
  * arguments; not the program's annotations) */
+/* An ASYNC_BLOCK that is an async closure's body (`async |x| ..`): a
+ * future each call of the closure makes */
+#define ASYM_F_ASYNC_CLOSURE (1u << 27)
 #define ASYM_F_RUNTIME_CALLS                                                     \
 	(ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL | \
 	 ASYM_F_TASK_ID | ASYM_F_JOIN | ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_BLOCK_IN_PLACE |  \

@@ -385,8 +385,13 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 	ename = dwarf_diename(&env);
 	if (ename && !strncmp(ename, "{async_fn_env#", 14)) {
 		f->role = ASYM_ROLE_ASYNC_FN;
-	} else if (ename && !strncmp(ename, "{async_block_env#", 17)) {
+	} else if (ename && (!strncmp(ename, "{async_block_env#", 17) ||
+			     !strncmp(ename, "{async_closure_env#", 19))) {
+		/* (an async closure's body is an async block the closure
+		 * makes at each call) */
 		f->role = ASYM_ROLE_ASYNC_BLOCK;
+		if (!strncmp(ename, "{async_closure_env#", 19))
+			f->flags |= ASYM_F_ASYNC_CLOSURE;
 	} else if (f->role != ASYM_ROLE_FUTURE_IMPL) {
 		return;
 	}
@@ -396,8 +401,10 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 	if (w->nr_envs < w->cap_envs)
 		w->envs[w->nr_envs++] = (struct env_of){ dwarf_dieoffset(&env), f };
 	if (f->role != ASYM_ROLE_FUTURE_IMPL) {
-		char *label = asym_label_of(f->name, f->role,
-					    f->role == ASYM_ROLE_ASYNC_BLOCK ? atoi(ename + 17) : 0);
+		char *label = f->flags & ASYM_F_ASYNC_CLOSURE
+				      ? asym_async_closure_label(f->name)
+				      : asym_label_of(f->name, f->role,
+						      f->role == ASYM_ROLE_ASYNC_BLOCK ? atoi(ename + 17) : 0);
 
 		if (label) {
 			if (f->label && f->label != f->name)

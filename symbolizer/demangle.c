@@ -349,6 +349,31 @@ char *asym_label_of(const char *name, enum asym_role role, int block_index)
 	return out;
 }
 
+/* An async closure's body: "app::main::{closure#0}::{closure#0}<i16>" (the
+ * closure, then its body's coroutine; the generic is the closure's kind)
+ * reads "app::main::{async_closure#0}". */
+char *asym_async_closure_label(const char *name)
+{
+	size_t len = strlen(name) + 1, body;
+	char *plain = malloc(len), *out = NULL;
+
+	if (!plain)
+		return NULL;
+	asym_strip_generics(name, plain, len);
+	body = closure_suffix(plain);
+	if (body) {
+		size_t closure;
+
+		plain[body] = '\0';
+		closure = closure_suffix(plain);
+		if (closure && asprintf(&out, "%.*s::{async_closure#%s", (int)closure, plain,
+					plain + closure + strlen("::{closure#")) < 0)
+			out = NULL;
+	}
+	free(plain);
+	return out;
+}
+
 static char *label_of_plain(const char *name, enum asym_role role, int block_index)
 {
 	size_t base;

@@ -130,6 +130,20 @@ TEST(stream_futures_name_their_stream)
 	return TEST_OK;
 }
 
+/* An async closure's body: the closure's path, its body's segment and the
+ * closure-kind generic gone; a name that is no closure's body: none. */
+TEST(async_closure_labels)
+{
+	TEST_TRUE(label_is(asym_async_closure_label("app::main::{closure#0}::{closure#1}::"
+						    "{closure#0}::<i16>"),
+			   "app::main::{closure#0}::{async_closure#1}"));
+	TEST_TRUE(label_is(asym_async_closure_label("app::run::{closure#2}::{closure#0}<i32>"),
+			   "app::run::{async_closure#2}"));
+	TEST_TRUE(asym_async_closure_label("app::run::{closure#0}") == NULL);
+	TEST_TRUE(asym_async_closure_label("app::run") == NULL);
+	return TEST_OK;
+}
+
 TEST(role_names)
 {
 	TEST_STREQ(asym_role_name(ASYM_ROLE_ASYNC_FN), "async_fn");
