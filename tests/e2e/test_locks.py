@@ -59,12 +59,15 @@ check(len(users) == 3 and len(cw) == 3 and wait_near(cw[0][0], 30, 0.15) and not
       "for the initializer, task %s (%s)" % (line, users[:1], cw))
 # the report's library table: get_or_init's name shortened to fit its
 # column keeps the "::" before the method (the table shows the five
-# busiest: in a patched recording the semaphore's own futures, slowed by
-# their recorded wait list locks, can push it out)
+# busiest: busier library futures can push it out, the semaphore's own in
+# a patched recording, slowed by their recorded wait list locks, and on a
+# loaded machine others; the table then says how many more the summary
+# has)
 report = subprocess.run([AU, "report", res["data"]], capture_output=True, text=True).stdout
 table = report.split("Library and runtime futures", 1)[-1].split("\n\n", 1)[0]
 listed = [l for l in table.splitlines() if "get_or_init" in l]
-check(all(l.startswith("  <OnceCell>::get_or_init ") for l in listed) and (listed or PATCHABLE),
+check(all(l.startswith("  <OnceCell>::get_or_init ") for l in listed) and
+      (listed or PATCHABLE or "more in the summary JSON" in table),
       "report: <tokio::sync::once_cell::OnceCell>::get_or_init reads <OnceCell>::get_or_init (%s)" %
       listed[:2])
 check(not s["diagnostics"], "no diagnostics (%s)" % [d["kind"] for d in s["diagnostics"]])

@@ -16,7 +16,7 @@ import json
 import subprocess
 
 from aulib import (AU, PATCHABLE, check, done, fixture, marker_line, profiled, timer_wait,
-                   wait_near, waits_of, within)
+                   wait_near, waits_of)
 
 SRC_FILE = "patterns/src/main.rs"
 res, s, trace = profiled("patterns")
@@ -123,8 +123,11 @@ blocking = [t for t in tasks if t["kind"] == "blocking" and
             t["spawn_site"]["function"].startswith("patterns::main::")]
 # (rustc's name for it is patterns::main::{closure#0}::{closure#0}: the
 # block it sits in is labelled as the block)
+# (20 ms of computing takes longer when the machine is loaded: the suite
+# runs two tests at once on two cores, and a preempted poll stays busy;
+# 24.7 ms once in a CI run)
 check(len(blocking) == 1 and blocking[0]["name"] == "patterns::main::{async_block#0}::{closure#0}" and
-      within(blocking[0]["busy_ns"] / 1e6, 20, 0.15) and
+      wait_near(blocking[0]["busy_ns"] / 1e6, 20, 0.15) and
       blocking[0]["spawn_site"]["line"] == marker_line(SRC_FILE, "blocking", "SPAWN"),
       "the spawn_blocking task is named by its closure, busy 20 ms, spawned at its line (%s)" %
       [(t["name"], t["busy_ns"], t["spawn_site"]) for t in blocking])
