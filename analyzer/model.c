@@ -2376,25 +2376,59 @@ static struct au_future *find_by_id(struct au_future **sorted, size_t n, uint64_
  * moved on is left out: it may have been dropped unseen.  A parent's id is
  * below its children's (its first poll began first), so parents come first.
  */
+/* Left waiting as its parent is: polled, and left Pending, in the
+ * parent's last poll.  True when it has a parent in its own task
+ * (found among @all's first @i, in id order), whatever the answer. */
+static bool waits_with_parent(struct au_future **all, size_t i)
+{
+	struct au_future *f = all[i];
+	const struct au_future *parent = f->parent_id ? find_by_id(all, i, f->parent_id) : NULL;
+
+	if (!parent || parent->task != f->task)
+		return false;
+	if (f->parent_polls + 1 == parent->polls && f->last_result == AU_POLL_PENDING &&
+	    !f->completed)
+		f->waiting_until = parent->waiting_until;
+	return true;
+}
+
+/* The futures a library future the waiting @w awaits left pending inside
+ * and that have not completed since (a FuturesUnordered's, which polls
+ * only the woken ones) wait with it.  Returns how many it marked. */
+static unsigned waiting_inside(const struct au_model *m, const struct au_future *w)
+{
+	unsigned marked = 0;
+
+	if (!w->waiting_until || !w->inside || w->await.child_func != w->inside->via)
+		return 0;
+	for (unsigned k = 0; k < w->inside->n; k++) {
+		struct au_future *kid = future_find(m, w->inside->kid[k].func, w->inside->kid[k].self);
+
+		if (kid && !kid->waiting_until && !kid->completed && kid->task == w->task &&
+		    kid->last_result == AU_POLL_PENDING) {
+			kid->waiting_until = w->waiting_until;
+			marked++;
+		}
+	}
+	return marked;
+}
+
 static void mark_left_waiting(struct au_model *m, struct au_future **all, size_t n)
 {
 	size_t nr_tasks;
 	const struct au_task **task = au_tasks_by_id(m->tasks, &nr_tasks);
+	unsigned marked = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct au_future *f = all[i], *parent;
+		struct au_future *f = all[i];
 		const struct au_task *t = f->task < nr_tasks ? task[f->task] : NULL;
 		uint64_t until;
 
 		f->waiting_until = 0;
 		if (f->completed || f->last_result != AU_POLL_PENDING || !t)
 			continue;
-		parent = f->parent_id ? find_by_id(all, i, f->parent_id) : NULL;
-		if (parent && parent->task == f->task) {
-			if (f->parent_polls + 1 == parent->polls)
-				f->waiting_until = parent->waiting_until;
+		if (waits_with_parent(all, i))
 			continue;
-		}
 		/* else the root of its task (or of its thread's block_on); a
 		 * future whose parent is gone went with it */
 		if (t->root_future != f->id && f->parent_id)
@@ -2407,6 +2441,13 @@ static void mark_left_waiting(struct au_model *m, struct au_future **all, size_t
 		     (outcome_now(t) == AU_OUTCOME_ABORTED && t->root_future == f->id)) &&
 		    until > f->last_end)
 			f->waiting_until = until;
+	}
+	/* then those inside a library future, and what they polled last */
+	for (size_t i = 0; i < n; i++)
+		marked += waiting_inside(m, all[i]);
+	for (size_t i = 0; marked && i < n; i++) {
+		if (!all[i]->waiting_until)
+			waits_with_parent(all, i);
 	}
 	free(task);
 }
