@@ -231,9 +231,13 @@ check(len(nc) == 1 and forever and nc[0]["task"] == forever[0]["id"] and
       "never_completed: forever was shut down while it waited at %s on Notified (%s)" %
       (where, [d["message"] for d in nc]))
 # Spawning the child blocks its poll until the exec (a fork under uftrace
-# takes 1-3 ms): a long_poll there is the truth, and the only one allowed.
+# takes 1-3 ms): a long_poll there is the truth, and the only one allowed,
+# but for one under 10 ms, which a loaded machine can make of any poll
+# (freeing tokio::fs's 64 KiB buffer took 4 ms once, the ASan suite
+# running beside it): no poll of this program computes for long.
 others = [d for d in s["diagnostics"] if d["kind"] != "never_completed" and
           not (d["kind"] == "long_poll" and ("spawn_child" in d["message"] or
-                                             "patterns::child" in d["message"]))]
+                                             "patterns::child" in d["message"] or
+                                             d["dur_ns"] < 10e6))]
 check(not others, "no other diagnostic (%s)" % [(d["kind"], d["message"][:100]) for d in others])
 done()
