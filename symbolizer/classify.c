@@ -385,13 +385,13 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 	ename = dwarf_diename(&env);
 	if (ename && !strncmp(ename, "{async_fn_env#", 14)) {
 		f->role = ASYM_ROLE_ASYNC_FN;
-	} else if (ename && (!strncmp(ename, "{async_block_env#", 17) ||
-			     !strncmp(ename, "{async_closure_env#", 19))) {
+	} else if (ename && !strncmp(ename, "{async_block_env#", 17)) {
+		f->role = ASYM_ROLE_ASYNC_BLOCK;
+	} else if (ename && !strncmp(ename, "{async_closure_env#", 19)) {
 		/* (an async closure's body is an async block the closure
 		 * makes at each call) */
 		f->role = ASYM_ROLE_ASYNC_BLOCK;
-		if (!strncmp(ename, "{async_closure_env#", 19))
-			f->flags |= ASYM_F_ASYNC_CLOSURE;
+		f->flags |= ASYM_F_ASYNC_CLOSURE;
 	} else if (f->role != ASYM_ROLE_FUTURE_IMPL) {
 		return;
 	}
