@@ -191,10 +191,10 @@ static const char *ended_blocked(char *buf, size_t len, const struct au_model *m
 /* Where task @t waits on, as it was at its last poll. */
 static struct wait_on task_wait(const struct au_task *t)
 {
-	struct wait_on w = { t->await_child, t->await_task, t->await_held_by, { 0 },
-			     t->await_nr_inner };
+	struct wait_on w = { t->await.child_func, t->await.on_task, t->await.held_by, { 0 },
+			     t->await.nr_inner };
 
-	memcpy(w.inner, t->await_inner, sizeof(w.inner));
+	memcpy(w.inner, t->await.inner, sizeof(w.inner));
 	return w;
 }
 
@@ -524,15 +524,15 @@ static void waiting_task(struct au_diag *g, const struct au_task *t, const char 
 	g->task = t->id;
 	g->future = name;
 	g->ts = t->last_poll_end;
-	g->await = t->await_site;
-	g->on_task = t->await_task;
-	g->held_by = t->await_held_by;
-	g->nr_inner = t->await_nr_inner;
-	memcpy(g->inner, t->await_inner, sizeof(g->inner));
+	g->await = t->await.site;
+	g->on_task = t->await.on_task;
+	g->held_by = t->await.held_by;
+	g->nr_inner = t->await.nr_inner;
+	memcpy(g->inner, t->await.inner, sizeof(g->inner));
 	if (t->await_func >= 0) {
 		g->stack[g->stack_len++] = t->await_func;
-		if (t->await_child >= 0)
-			g->stack[g->stack_len++] = t->await_child;
+		if (t->await.child_func >= 0)
+			g->stack[g->stack_len++] = t->await.child_func;
 	}
 }
 
@@ -548,8 +548,8 @@ static void shut_down_waiting(struct diagnose *d, const struct au_model *m,
 
 	if (!g)
 		return;
-	if (t->await_site)
-		snprintf(at, sizeof(at), " at %s", waits_at(b2, sizeof(b2), m, t->await_site, &on));
+	if (t->await.site)
+		snprintf(at, sizeof(at), " at %s", waits_at(b2, sizeof(b2), m, t->await.site, &on));
 	g->message = msg("task %llu (%s) never completed: its runtime shut it down while it "
 			 "waited%s, %s after its last poll",
 			 (unsigned long long)t->id, name ? name : "?", at,
@@ -624,8 +624,8 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 				 "poll); the future it waits on%s%s lost its waker",
 				 (unsigned long long)t->id, name ? name : "?",
 				 ms(b1, sizeof(b1), elapsed(t->last_poll_end, end)),
-				 t->await_child >= 0 ? ", " : "",
-				 t->await_child >= 0 ? label(m, t->await_child) : "");
+				 t->await.child_func >= 0 ? ", " : "",
+				 t->await.child_func >= 0 ? label(m, t->await.child_func) : "");
 	} else {
 		uint64_t since = elapsed(t->last_poll_end, end);
 		/* Not stuck: waiting for its timer (a loop's tick, a timeout),
@@ -639,9 +639,9 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 
 		/* every stuck task counts for a deadlock, also those whose
 		 * never_completed the kept ten leave out */
-		if (!t->woken_at && t->await_site) {
+		if (!t->woken_at && t->await.site) {
 			au_grow(&d->stuck, &d->cap_stuck, d->nr_stuck, sizeof(*d->stuck));
-			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await_site,
+			d->stuck[d->nr_stuck++] = (struct stuck){ t->id, name, t->await.site,
 								  task_wait(t), kind, CAND_UNKNOWN };
 		}
 		g = add(d, AU_DIAG_NEVER_COMPLETED, since);
@@ -658,11 +658,11 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 				 wait_words[kind], ms(b3, sizeof(b3), t->max_idle_before_end_ns));
 		else
 			snprintf(why, sizeof(why), "%s", wait_words[kind]);
-		if (t->await_site)
+		if (t->await.site)
 			g->message = msg("task %llu (%s) never completed: it waits at %s, "
 					 "last polled %s before the end, %s",
 					 (unsigned long long)t->id, name ? name : "?",
-					 waits_at(b2, sizeof(b2), m, t->await_site, &on),
+					 waits_at(b2, sizeof(b2), m, t->await.site, &on),
 					 ms(b1, sizeof(b1), since), why);
 		else
 			g->message = msg("task %llu (%s) never completed: last polled %s before the "

@@ -1822,12 +1822,7 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (t->task && !t->task->await_fresh && res != AU_POLL_READY &&
 		    (fi->flags & ASYM_F_USER) && poll.await.site) {
 			t->task->await_func = fr->func;
-			t->task->await_child = poll.await.child_func;
-			t->task->await_task = poll.await.on_task;
-			t->task->await_held_by = poll.await.held_by;
-			t->task->await_nr_inner = poll.await.nr_inner;
-			memcpy(t->task->await_inner, poll.await.inner, sizeof(poll.await.inner));
-			t->task->await_site = poll.await.site;
+			t->task->await = poll.await;
 			t->task->await_fresh = true;
 		}
 
@@ -2324,16 +2319,16 @@ static int cmp_future_id(const void *a, const void *b)
 	return fa->id < fb->id ? -1 : fa->id > fb->id;
 }
 
-/* When the task that did not complete stopped waiting: the end of the
- * recording if it was still alive, else when it was cancelled (aborted,
- * shut down: its future dropped) or freed; 0 if it completed, or if its
- * last poll was still running at the end. */
 /* A task's outcome, also before it is set (a live task's, at the end) */
 static enum au_task_outcome outcome_now(const struct au_task *t)
 {
 	return t->ended ? t->outcome : outcome_of(t, AU_OUTCOME_PENDING);
 }
 
+/* When the task that did not complete stopped waiting: the end of the
+ * recording if it was still alive, else when it was cancelled (aborted,
+ * shut down: its future dropped) or freed; 0 if it completed, or if its
+ * last poll was still running at the end. */
 uint64_t au_model_left_waiting_until(const struct au_model *m, const struct au_task *t)
 {
 	enum au_task_outcome o = outcome_now(t);
@@ -2365,17 +2360,6 @@ static struct au_future *find_by_id(struct au_future **sorted, size_t n, uint64_
 	return lo < n && sorted[lo]->id == id ? sorted[lo] : NULL;
 }
 
-/*
- * Which of the futures alive at the end (@all, in id order) were left
- * waiting, and until when: those whose last poll returned Pending inside
- * the last poll of the future that polled them, itself left waiting, up
- * to the root of a task that did not complete, polled in that task's last
- * poll.  They waited until the recording ended, or until their task did
- * (aborted, shut down by its runtime).  A future its parent stopped
- * polling (a select!'s other branch, a dropped timeout's) or whose task
- * moved on is left out: it may have been dropped unseen.  A parent's id is
- * below its children's (its first poll began first), so parents come first.
- */
 /* Left waiting as its parent is: polled, and left Pending, in the
  * parent's last poll.  True when it has a parent in its own task
  * (found among @all's first @i, in id order), whatever the answer. */
@@ -2413,6 +2397,19 @@ static unsigned waiting_inside(const struct au_model *m, const struct au_future 
 	return marked;
 }
 
+/*
+ * Which of the futures alive at the end (@all, in id order) were left
+ * waiting, and until when: those whose last poll returned Pending inside
+ * the last poll of the future that polled them, itself left waiting, up
+ * to the root of a task that did not complete, polled in that task's last
+ * poll.  They waited until the recording ended, or until their task did
+ * (aborted, shut down by its runtime).  A future its parent stopped
+ * polling (a select!'s other branch, a dropped timeout's) or whose task
+ * moved on is left out: it may have been dropped unseen; but not one a
+ * library future it awaits holds pending inside (waiting_inside).  A
+ * parent's id is below its children's (its first poll began first), so
+ * parents come first.
+ */
 static void mark_left_waiting(struct au_model *m, struct au_future **all, size_t n)
 {
 	size_t nr_tasks;

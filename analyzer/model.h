@@ -45,22 +45,6 @@ struct au_call {
 	int32_t user_caller;     /* the caller, when it is the program's own function, else -1 */
 };
 
-/* What a Pending poll was waiting on: the innermost future below it that
- * returned Pending last. */
-struct au_await {
-	int32_t child_func;      /* -1 if no child poll was seen */
-	uint64_t on_task;        /* the task it awaits (a JoinHandle), 0 if none */
-	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
-	const struct asym_await *site; /* matched await point, or NULL */
-	/* 0, or how many awaits of the same kind at the same place site is
-	 * the likeliest of, by source order: the code's order did not tell */
-	uint8_t guessed_among;
-	/* When child_func is the library's (a select!'s poll_fn, a join, a
-	 * timeout): the futures left pending inside it, what it waits on. */
-	int32_t inner[AU_AWAIT_INNER];
-	uint8_t nr_inner;
-};
-
 /* One poll of a future instance. */
 struct au_poll {
 	struct au_future *future;

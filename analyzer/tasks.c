@@ -158,7 +158,7 @@ struct au_task *au_tasks_add(struct au_tasks *ts, uint64_t ptr, uint64_t time)
 	t->spawned_future = -1;
 	t->poll_func = -1;
 	t->await_func = -1;
-	t->await_child = -1;
+	t->await.child_func = -1;
 	t->last_waker_root = -1;
 	t->hnext = ts->hash[h];
 	ts->hash[h] = t;

@@ -18,6 +18,23 @@
 
 struct asym_await;
 
+#define AU_AWAIT_INNER 4
+/* What a Pending poll was waiting on: the innermost future below it that
+ * returned Pending last. */
+struct au_await {
+	int32_t child_func;      /* -1 if no child poll was seen */
+	uint64_t on_task;        /* the task it awaits (a JoinHandle), 0 if none */
+	uint64_t held_by;        /* the task holding the lock it waits for, 0 if none */
+	const struct asym_await *site; /* matched await point, or NULL */
+	/* 0, or how many awaits of the same kind at the same place site is
+	 * the likeliest of, by source order: the code's order did not tell */
+	uint8_t guessed_among;
+	/* When child_func is the library's (a select!'s poll_fn, a join, a
+	 * timeout): the futures left pending inside it, what it waits on. */
+	int32_t inner[AU_AWAIT_INNER];
+	uint8_t nr_inner;
+};
+
 enum au_task_kind { AU_TASK_TASK, AU_TASK_BLOCKING, AU_TASK_BLOCK_ON };
 enum au_task_outcome {
 	AU_OUTCOME_PENDING,      /* still alive at the end of the trace */
@@ -105,22 +122,14 @@ struct au_task {
 	bool dropped;            /* freed inside its own poll: ends with it */
 	bool root_user;          /* root_func is the program's own future */
 	/* where it waits: the innermost of its own futures that returned
-	 * Pending in its last poll */
+	 * Pending in its last poll, and that poll's await */
 	int32_t await_func;      /* that future's poll function, -1 if none */
-	int32_t await_child;     /* what it waits on, -1 if unknown */
-	uint64_t await_task;     /* the task it waits on (a JoinHandle), 0 if none */
-	uint64_t await_held_by;  /* the task holding the lock it waits for, 0 if none */
-	/* what await_child waits on inside, when it is the library's (a
-	 * select!): struct au_await's inner */
-#define AU_AWAIT_INNER 4
-	int32_t await_inner[AU_AWAIT_INNER];
-	uint8_t await_nr_inner;
+	struct au_await await;
 	/* locks it holds (addresses), in the order taken: a guard's drop
 	 * releases the last */
 #define AU_HELD_LOCKS 4
 	uint64_t held_locks[AU_HELD_LOCKS];
 	uint8_t nr_held_locks;
-	const struct asym_await *await_site;
 	bool await_fresh;        /* set during the current poll */
 	int64_t wakers;          /* waker clones alive (clone - drop - wake) */
 	uint32_t waker_clones, waker_drops; /* tokio-console's waker counts */

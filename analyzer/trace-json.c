@@ -344,6 +344,24 @@ static void track_event(struct jw *w, const char *cat, const char *ph, const cha
 	jw_us_field(w, "ts", ts);
 }
 
+/* A wait on future @id's track, at @aw; @still: the one it was left in,
+ * which no poll ended. */
+static void future_wait(struct jw *w, const struct au_model *m, uint32_t pid, uint64_t id,
+			uint64_t start, uint64_t end, const struct au_await *aw, bool still)
+{
+	track_event(w, "future", "b", "wait", pid, id, start);
+	jw_name(w, "args");
+	jw_begin_object(w);
+	jw_u64_field(w, "wait_ns", end - start);
+	if (still)
+		jw_bool_field(w, "still_waiting", true);
+	await_args(w, m, aw);
+	jw_end_object(w);
+	jw_end_object(w);
+	track_event(w, "future", "e", "wait", pid, id, end);
+	jw_end_object(w);
+}
+
 static void on_poll(struct au_sink *s, const struct au_model *m, const struct au_poll *p)
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
@@ -373,15 +391,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		jw_end_object(w);
 		jw_end_object(w);
 	} else if (p->wait_start && p->start >= p->wait_start) {
-		track_event(w, "future", "b", "wait", pid, p->future->id, p->wait_start);
-		jw_name(w, "args");
-		jw_begin_object(w);
-		jw_u64_field(w, "wait_ns", p->start - p->wait_start);
-		await_args(w, m, &p->prev_await);
-		jw_end_object(w);
-		jw_end_object(w);
-		track_event(w, "future", "e", "wait", pid, p->future->id, p->start);
-		jw_end_object(w);
+		future_wait(w, m, pid, p->future->id, p->wait_start, p->start, &p->prev_await, false);
 	}
 	if (p->end - p->start < tj->filter.min_poll_ns)
 		return;
@@ -403,7 +413,6 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 {
 	struct trace_json *tj = container_of(s, struct trace_json, sink);
 	const struct au_funcinfo *fi = &au_model_funcs(m)->v[f->func];
-
 	uint32_t pid = thread_pid(m, f->first_thread);
 
 	if (!f->polls || (tj->filter.task && f->task != tj->filter.task))
@@ -411,16 +420,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 	/* Left waiting: the wait the recording (or its task) ended in, where
 	 * a stuck future shows where it is stuck. */
 	if (f->waiting_until > f->last_end) {
-		track_event(tj->w, "future", "b", "wait", pid, f->id, f->last_end);
-		jw_name(tj->w, "args");
-		jw_begin_object(tj->w);
-		jw_u64_field(tj->w, "wait_ns", f->waiting_until - f->last_end);
-		jw_bool_field(tj->w, "still_waiting", true);
-		await_args(tj->w, m, &f->await);
-		jw_end_object(tj->w);
-		jw_end_object(tj->w);
-		track_event(tj->w, "future", "e", "wait", pid, f->id, f->waiting_until);
-		jw_end_object(tj->w);
+		future_wait(tj->w, m, pid, f->id, f->last_end, f->waiting_until, &f->await, true);
 		end = f->waiting_until;
 	}
 	/* The lifetime slice's pid: the main process; futures of other
@@ -637,21 +637,13 @@ static void on_wake(struct au_sink *s, const struct au_model *m, const struct au
 static void left_waiting(struct jw *w, const struct au_model *m, const struct au_task *t,
 			 uint64_t end)
 {
-	struct au_await aw = {
-		.child_func = t->await_child,
-		.on_task = t->await_task,
-		.held_by = t->await_held_by,
-		.site = t->await_site,
-		.nr_inner = t->await_nr_inner,
-	};
 	uint64_t woken = t->woken_at > t->last_poll_end && t->woken_at < end ? t->woken_at : 0;
 
-	memcpy(aw.inner, t->await_inner, sizeof(aw.inner));
 	track_event(w, "task", "b", "waiting", task_pid(m, t), t->id, t->last_poll_end);
 	jw_name(w, "args");
 	jw_begin_object(w);
 	jw_bool_field(w, "still_waiting", !woken);
-	await_args(w, m, &aw);
+	await_args(w, m, &t->await);
 	jw_end_object(w);
 	jw_end_object(w);
 	track_event(w, "task", "e", "waiting", task_pid(m, t), t->id, woken ? woken : end);
@@ -677,8 +669,12 @@ static void on_task_end(struct au_sink *s, const struct au_model *m, const struc
 			return;
 		task_track_begin(tj->w, m, t, t->spawned);
 		task_slice(tj->w, m, t, "never polled", t->spawned, end);
-	} else if (t->kind != AU_TASK_BLOCK_ON && au_model_left_waiting_until(m, t) > t->last_poll_end) {
-		left_waiting(tj->w, m, t, au_model_left_waiting_until(m, t));
+	} else {
+		/* (block_on's task is its thread, which has no waits of its own) */
+		uint64_t until = t->kind == AU_TASK_BLOCK_ON ? 0 : au_model_left_waiting_until(m, t);
+
+		if (until > t->last_poll_end)
+			left_waiting(tj->w, m, t, until);
 	}
 	track_event(tj->w, "task", "e", label, task_pid(m, t), t->id, end > t->last_poll_end ? end : t->last_poll_end);
 	jw_end_object(tj->w);
