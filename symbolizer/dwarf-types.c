@@ -100,6 +100,54 @@ static void add_place(struct places *p, uint64_t off, uint64_t size)
 
 static void add_places(Dwarf_Die *type, uint64_t base, struct places *p, int depth);
 
+/* A variant's struct holds data: a field of some size (the struct itself
+ * is as large as the whole enum). */
+static bool variant_has_data(Dwarf_Die *variant)
+{
+	Dwarf_Die m, vt, f, ft;
+
+	if (dwarf_child(variant, &m) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member || !asym_die_type(&m, &vt) ||
+		    !asym_strip_type(&vt) || dwarf_child(&vt, &f) != 0)
+			continue;
+		do {
+			if (dwarf_tag(&f) == DW_TAG_member && asym_die_type(&f, &ft) &&
+			    asym_type_size(&ft))
+				return true;
+		} while (dwarf_siblingof(&f, &f) == 0);
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+/*
+ * An enum laid out around a niche (one variant without a discriminant
+ * value of its own: the one whose field holds the niche) is a Scalar or
+ * ScalarPair only when its other variants hold nothing (Poll<T>'s
+ * Pending, Option's None).  Result<Dispatched, hyper::Error> keeps its Err
+ * in Dispatched's spare tag values: 16 bytes in two places, but Memory,
+ * and hyper's poll of it returns through memory.
+ */
+static bool niche_with_data(Dwarf_Die *variant_part)
+{
+	Dwarf_Die v;
+	Dwarf_Attribute at;
+	bool niche = false, others_data = false;
+
+	if (dwarf_child(variant_part, &v) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&v) != DW_TAG_variant)
+			continue;
+		if (!dwarf_attr(&v, DW_AT_discr_value, &at))
+			niche = true;
+		else if (variant_has_data(&v))
+			others_data = true;
+	} while (dwarf_siblingof(&v, &v) == 0);
+	return niche && others_data;
+}
+
 /* The members of a struct, a union or an enum's variant part (its
  * discriminant and every variant's fields). */
 static void add_members(Dwarf_Die *parent, uint64_t base, struct places *p, int depth)
@@ -118,6 +166,12 @@ static void add_members(Dwarf_Die *parent, uint64_t base, struct places *p, int 
 			add_places(&type, base + asym_member_offset(&child), p, depth + 1);
 			break;
 		case DW_TAG_variant_part:
+			if (niche_with_data(&child)) {
+				p->memory = true;
+				return;
+			}
+			add_members(&child, base, p, depth + 1);
+			break;
 		case DW_TAG_variant:
 			add_members(&child, base, p, depth + 1);
 			break;
