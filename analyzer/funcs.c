@@ -224,6 +224,7 @@ void au_funcs_free(struct au_funcs *funcs)
 		if (!funcs->v[i].sym)
 			free((char *)funcs->v[i].name);
 		free(funcs->v[i].task_label);
+		free(funcs->v[i].task_type);
 	}
 	for (uint32_t m = 0; m < funcs->nr_bins; m++)
 		asym_binary_free(funcs->bins[m]);

@@ -29,6 +29,10 @@ struct au_funcinfo {
 	 * a task whose future's poll was inlined into it (an optimized
 	 * build).  Owned. */
 	char *task_label;
+	/* a task poll: the library future type it runs, as a label ("<hyper::
+	 * server::server::new_svc::NewSvcTask as Future>"), or NULL; names
+	 * a task whose own future's poll was not recorded.  Owned. */
+	char *task_type;
 	/* a wrapper whose poll only polls the future inside (Pin<P>, &mut F,
 	 * Box<F>, AssertUnwindSafe<F>, futures' MaybeDone): that future's
 	 * poll is the same poll, and what it waits on is what the wrapper

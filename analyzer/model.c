@@ -747,7 +747,8 @@ static void task_end(struct au_model *m, struct au_task *t, uint64_t end)
 	 * Output came back through memory: async_std::fs::read's task's
 	 * Result<Vec<u8>>): that poll finished it.  A task cancelled while
 	 * it waited is freed after a run that drops its future unpolled. */
-	if (!t->completed && t->root_last_unknown && t->root_last_end >= t->last_poll_start)
+	if (!t->completed && t->root_last_unknown && !t->root_partial &&
+	    t->root_last_end >= t->last_poll_start)
 		t->completed = t->root_last_end;
 	/* Run, but none of its futures' polls recorded (a patched build
 	 * of async-std, whose spawn wrapper is not patched): whether it
@@ -1694,11 +1695,41 @@ static void add_pending_kid(struct frame *fr, int32_t func)
 static int body_result(const struct au_model *m, const struct au_funcinfo *fi,
 		       const struct frame *fr)
 {
-	if (!fi || (fi->role != ASYM_ROLE_ASYNC_FN && fi->role != ASYM_ROLE_ASYNC_BLOCK) ||
-	    fr->last_child_result < 0 ||
+	if (!fi)
+		return AU_POLL_UNKNOWN;
+	/* a wrapper returns what the future inside it did (Pin<Box<dyn
+	 * Future<Output = String>>>, an #[async_trait] method's) */
+	if (fi->forwards && fi->role == ASYM_ROLE_FUTURE_IMPL)
+		return fr->last_child_result >= 0 ? fr->last_child_result : AU_POLL_UNKNOWN;
+	if ((fi->role != ASYM_ROLE_ASYNC_FN && fi->role != ASYM_ROLE_ASYNC_BLOCK) ||
 	    (m->funcs->patched && !(fi->flags & (ASYM_F_USER | ASYM_F_LOCK_BODY))))
 		return AU_POLL_UNKNOWN;
-	return fr->last_child_result;
+	if (fr->last_child_result >= 0)
+		return fr->last_child_result;
+	/* Polled nothing: it ran to its end, as a body returns Pending only
+	 * from an awaited future's Pending; known where each await's poll is
+	 * a call of its own, which every recording takes for the program's
+	 * bodies (hyper's handler answering at once, its next request's
+	 * then a new instance at the same address) */
+	if (fr->last_child_result == NO_CHILD && (fi->flags & ASYM_F_USER) && fi->sym) {
+		for (unsigned i = 0; i < fi->sym->n_awaits; i++) {
+			if (!fi->sym->awaits[i].call_addr)
+				return AU_POLL_UNKNOWN;
+		}
+		return AU_POLL_READY;
+	}
+	return AU_POLL_UNKNOWN;
+}
+
+/* @task's root future is not all of it: its Ready, if seen already, was
+ * no end of the task (the runtime's completion call, or its free, is). */
+static void root_partial(struct au_task *task)
+{
+	task->root_partial = true;
+	if (task->completed_by_root) {
+		task->completed = 0;
+		task->completed_by_root = false;
+	}
 }
 
 static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool has_ret,
@@ -1998,6 +2029,13 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			t->task->root_last_end = end;
 			t->task->root_last_unknown = poll.result == AU_POLL_UNKNOWN && !truncated;
 		}
+		/* the future around the root (a library one: hyper's
+		 * Graceful around the program's shutdown signal) still
+		 * pending: the root's Ready did not end the task */
+		if (t->task && t->task->id == f->task && t->task->outer_future == f->id &&
+		    t->task->outer_future != t->task->root_future &&
+		    poll.result == AU_POLL_PENDING && t->task->completed_by_root)
+			root_partial(t->task);
 		if (poll.result == AU_POLL_READY) {
 			struct au_task *task = t->task;
 
@@ -2008,8 +2046,10 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 			/* (the instance: a recursive walk's inner walks are
 			 * futures of its root's function) */
 			if (task && task->id == f->task && task->root_future == f->id &&
-			    !task->completed)
+			    !task->completed && !task->root_partial) {
 				task->completed = end;
+				task->completed_by_root = true;
+			}
 			future_end(m, f, end);
 		}
 	}
@@ -2126,14 +2166,23 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			/* A task's root is the outermost future it polls, or
 			 * rather the program's own first one when the outermost
 			 * is a runtime wrapper (block_on's Pin<&mut F>). */
+			bool outer = task && task->root_func < 0 && is_task_root(t, task);
+
 			if (task && fi->role <= ASYM_ROLE_FUTURE_IMPL &&
-			    (task->root_func < 0 ? is_task_root(t, task)
-			     : !task->root_user && (fi->flags & ASYM_F_USER))) {
+			    (outer || (task->root_func >= 0 && !task->root_user &&
+				       (fi->flags & ASYM_F_USER)))) {
 				task->root_func = rec->func;
 				task->root_future = fr->future->id;
 				task->root_user = (fi->flags & ASYM_F_USER) != 0;
+				if (outer)
+					task->outer_future = fr->future->id;
 			}
 		}
+		/* another future at the task's own level: the task's own
+		 * future is not in the recording */
+		if (t->task && t->task->outer_future && fr->future->id != t->task->outer_future &&
+		    !t->task->root_partial && is_task_root(t, t->task))
+			root_partial(t->task);
 		/* A top-level poll starts: rank self time inside it.  A task's
 		 * poll is one also inside another task's (tokio's workers
 		 * poll tasks inside a blocking task's): that one resumes
@@ -2361,17 +2410,23 @@ static struct au_future *find_by_id(struct au_future **sorted, size_t n, uint64_
 }
 
 /* Left waiting as its parent is: polled, and left Pending, in the
- * parent's last poll.  True when it has a parent in its own task
- * (found among @all's first @i, in id order), whatever the answer. */
+ * parent's last poll.  A poll whose result came back through memory
+ * (hyper's ProtoServer and Dispatcher return Poll<Result<..>> so) was
+ * Pending when its parent, left waiting, waits on it.  True when it has
+ * a parent in its own task (found among @all's first @i, in id order),
+ * whatever the answer. */
 static bool waits_with_parent(struct au_future **all, size_t i)
 {
 	struct au_future *f = all[i];
 	const struct au_future *parent = f->parent_id ? find_by_id(all, i, f->parent_id) : NULL;
+	bool pending;
 
 	if (!parent || parent->task != f->task)
 		return false;
-	if (f->parent_polls + 1 == parent->polls && f->last_result == AU_POLL_PENDING &&
-	    !f->completed)
+	pending = f->last_result == AU_POLL_PENDING ||
+		  (f->last_result == AU_POLL_UNKNOWN && parent->waiting_until &&
+		   parent->await.child_func == f->func);
+	if (f->parent_polls + 1 == parent->polls && pending && !f->completed)
 		f->waiting_until = parent->waiting_until;
 	return true;
 }
@@ -2422,9 +2477,9 @@ static void mark_left_waiting(struct au_model *m, struct au_future **all, size_t
 		uint64_t until;
 
 		f->waiting_until = 0;
-		if (f->completed || f->last_result != AU_POLL_PENDING || !t)
+		if (f->completed || f->last_result == AU_POLL_READY || !t)
 			continue;
-		if (waits_with_parent(all, i))
+		if (waits_with_parent(all, i) || f->last_result != AU_POLL_PENDING)
 			continue;
 		/* else the root of its task (or of its thread's block_on); a
 		 * future whose parent is gone went with it */

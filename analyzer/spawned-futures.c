@@ -279,13 +279,64 @@ static void link_spawned(struct au_funcs *funcs)
 	free(by_name);
 }
 
+static bool first_arg(const char *arg, size_t len, int depth, void *ctx)
+{
+	const char **span = ctx;
+
+	(void)depth;
+	span[0] = arg;
+	span[1] = arg + len;
+	return true;
+}
+
+/* The future type a task poll runs, from its first generic argument, less
+ * the boxes around it, as a library future's poll is labelled:
+ * "<hyper::server::server::new_svc::NewSvcTask as Future>" for
+ * `tokio::runtime::task::raw::poll::<hyper::...::NewSvcTask<...>, ...>`.
+ * NULL for the program's own bodies (their label is better) and trait
+ * objects. */
+static char *task_type_label(const char *name, const char *crates)
+{
+	static const char *const boxes[] = { "core::pin::Pin<", "alloc::boxed::Box<",
+					     "std::pin::Pin<" };
+	const char *span[2] = { NULL, NULL }, *b, *e, *lt;
+	bool peeled = true;
+
+	if (!each_generic_arg(name, first_arg, span))
+		return NULL;
+	b = span[0];
+	e = span[1];
+	while (peeled) {
+		peeled = false;
+		for (size_t i = 0; i < sizeof(boxes) / sizeof(*boxes); i++) {
+			size_t bl = strlen(boxes[i]);
+
+			if ((size_t)(e - b) > bl + 1 && !strncmp(b, boxes[i], bl) && e[-1] == '>') {
+				b += bl;
+				e--;
+				peeled = true;
+			}
+		}
+	}
+	if (e == b || !strncmp(b, "dyn ", 4) || *b == '&' || *b == '<' || *b == '(' ||
+	    (crates && user_body(b, e - b, crates)))
+		return NULL;
+	lt = memchr(b, '<', e - b);
+	if (lt)
+		e = lt;
+	return xasprintf("<%.*s as Future>", (int)(e - b), b);
+}
+
 void au_funcs_link_spawns(struct au_funcs *funcs)
 {
 	char *crates = user_crates(funcs);
 
-	for (uint32_t i = 0; i < funcs->n && crates; i++) {
-		if (funcs->v[i].role == ASYM_ROLE_TASK_POLL && funcs->v[i].name)
+	for (uint32_t i = 0; i < funcs->n; i++) {
+		if (funcs->v[i].role != ASYM_ROLE_TASK_POLL || !funcs->v[i].name)
+			continue;
+		if (crates)
 			funcs->v[i].task_label = user_future_label(funcs->v[i].name, crates);
+		funcs->v[i].task_type = task_type_label(funcs->v[i].name, crates);
 	}
 	free(crates);
 	link_spawned(funcs);

@@ -500,6 +500,11 @@ const char *au_summary_task_name(const struct au_model *m, const struct au_task 
 
 	if (t->runs_func >= 0)
 		return funcs->v[t->runs_func].label;
+	/* its root is one of several futures its own future polls: that
+	 * one's type (hyper's connection task, not the program's
+	 * make-service future it starts with) */
+	if (t->root_partial && t->poll_func >= 0 && funcs->v[t->poll_func].task_type)
+		return funcs->v[t->poll_func].task_type;
 	if (t->root_func >= 0)
 		return funcs->v[t->root_func].label;
 	/* never polled: the future its spawn took */

@@ -58,6 +58,16 @@ struct au_task {
 	enum au_task_outcome outcome;
 	int32_t root_func;       /* its root future's poll function, -1 unknown */
 	uint64_t root_future;    /* and its instance (struct au_future's id) */
+	/* The first future polled at the task's own level (the root,
+	 * unless a future of the program's own inside it names the task),
+	 * and whether that level polls others too: the task's own future
+	 * was not recorded (hyper's NewSvcTask polls the program's
+	 * make-service future, then the connection), so no future's Ready
+	 * is the task's end; the runtime's completion call tells it. */
+	uint64_t outer_future;
+	bool root_partial;
+	/* completed is the root future's Ready, not the runtime's word */
+	bool completed_by_root;
 	/* its root's last poll: when it ended, and whether it was an
 	 * unreadable one (Poll<Output> through memory, neither way known) */
 	uint64_t root_last_end;
