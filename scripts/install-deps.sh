@@ -8,7 +8,8 @@ set -euo pipefail
 packages=(uftrace libdw-dev libelf-dev libcapstone-dev libcjson-dev libiberty-dev
 	  meson ninja-build pkg-config gcc python3 binutils
 	  librust-tokio-dev librust-tokio-macros-dev librust-async-std-dev
-	  librust-futures-dev librust-smol-dev librust-tracing-dev xz-utils time)
+	  librust-futures-dev librust-smol-dev librust-tracing-dev librust-hyper-dev
+	  librust-async-trait-dev xz-utils time)
 if [[ "${1:-}" == "--browser" ]]; then
 	packages+=(chromium)
 fi
