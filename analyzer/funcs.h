@@ -29,9 +29,11 @@ struct au_funcinfo {
 	 * a task whose future's poll was inlined into it (an optimized
 	 * build).  Owned. */
 	char *task_label;
-	/* a task poll: the library future type it runs, as a label ("<hyper::
-	 * server::server::new_svc::NewSvcTask as Future>"), or NULL; names
-	 * a task whose own future's poll was not recorded.  Owned. */
+	/* a task poll: the library future type it runs, less wrappers
+	 * (Pin<Box<F>>, Map<F, _>), as a label ("<hyper::server::server::
+	 * new_svc::NewSvcTask as Future>"); a wrapper's poll: the type it
+	 * wraps; else NULL.  Names a task whose own future is a library
+	 * one.  Owned. */
 	char *task_type;
 	/* a wrapper whose poll only polls the future inside (Pin<P>, &mut F,
 	 * Box<F>, AssertUnwindSafe<F>, futures' MaybeDone): that future's

@@ -289,35 +289,77 @@ static bool first_arg(const char *arg, size_t len, int depth, void *ctx)
 	return true;
 }
 
-/* The future type a task poll runs, from its first generic argument, less
- * the boxes around it, as a library future's poll is labelled:
- * "<hyper::server::server::new_svc::NewSvcTask as Future>" for
- * `tokio::runtime::task::raw::poll::<hyper::...::NewSvcTask<...>, ...>`.
- * NULL for the program's own bodies (their label is better) and trait
- * objects. */
-static char *task_type_label(const char *name, const char *crates)
+/* Futures whose future is their first generic argument and whose poll
+ * polls only it, passing or mapping its output on: a task is what they
+ * wrap (hyper's client connection task runs a Pin<Box<Map<MapErr<
+ * Connection<..>, ..>, ..>>>: a Connection). */
+static const char *const wrappers[] = {
+	"core::pin::Pin<", "std::pin::Pin<", "alloc::boxed::Box<",
+	"core::panic::unwind_safe::AssertUnwindSafe<",
+	"futures_util::future::future::Map<", "futures_util::future::future::map::Map<",
+	"futures_util::future::future::Then<", "futures_util::future::future::Inspect<",
+	"futures_util::future::future::Flatten<", "futures_util::future::future::flatten::Flatten<",
+	"futures_util::future::future::Fuse<", "futures_util::future::future::CatchUnwind<",
+	"futures_util::future::try_future::MapErr<", "futures_util::future::try_future::MapOk<",
+	"futures_util::future::try_future::MapOkOrElse<", "futures_util::future::try_future::AndThen<",
+	"futures_util::future::try_future::OrElse<", "futures_util::future::try_future::ErrInto<",
+	"futures_util::future::try_future::OkInto<", "futures_util::future::try_future::InspectOk<",
+	"futures_util::future::try_future::InspectErr<",
+	"futures_util::future::try_future::UnwrapOrElse<",
+	"futures_util::future::try_future::TryFlatten<",
+	"futures_util::future::try_future::IntoFuture<",
+	"futures_util::future::try_future::into_future::IntoFuture<",
+};
+
+/* The end of the generic argument starting at @p (a ',' or the '>'
+ * closing its list), or NULL if none before @e. */
+static const char *arg_end(const char *p, const char *e)
 {
-	static const char *const boxes[] = { "core::pin::Pin<", "alloc::boxed::Box<",
-					     "std::pin::Pin<" };
-	const char *span[2] = { NULL, NULL }, *b, *e, *lt;
-	bool peeled = true;
+	int depth = 0;
 
-	if (!each_generic_arg(name, first_arg, span))
-		return NULL;
-	b = span[0];
-	e = span[1];
-	while (peeled) {
+	for (const char *q = p; q < e; q++) {
+		if (*q == '<') {
+			depth++;
+		} else if (closes(p, q)) {
+			if (!depth)
+				return q;
+			depth--;
+		} else if (*q == ',' && !depth) {
+			return q;
+		}
+	}
+	return NULL;
+}
+
+/* [*b, *e) less the wrappers around it; whether there were some. */
+static bool peel_wrappers(const char **b, const char **e)
+{
+	bool any = false;
+
+	for (bool peeled = true; peeled;) {
 		peeled = false;
-		for (size_t i = 0; i < sizeof(boxes) / sizeof(*boxes); i++) {
-			size_t bl = strlen(boxes[i]);
+		for (size_t i = 0; i < sizeof(wrappers) / sizeof(*wrappers); i++) {
+			size_t wl = strlen(wrappers[i]);
+			const char *end;
 
-			if ((size_t)(e - b) > bl + 1 && !strncmp(b, boxes[i], bl) && e[-1] == '>') {
-				b += bl;
-				e--;
-				peeled = true;
+			if ((size_t)(*e - *b) > wl && !strncmp(*b, wrappers[i], wl) &&
+			    (end = arg_end(*b + wl, *e))) {
+				*b += wl;
+				*e = end;
+				peeled = any = true;
 			}
 		}
 	}
+	return any;
+}
+
+/* "<path as Future>" for the type [b, e), as a library future's poll is
+ * labelled; NULL for the program's own bodies (their label is better),
+ * trait objects, references and tuples. */
+static char *type_label(const char *b, const char *e, const char *crates)
+{
+	const char *lt;
+
 	if (e == b || !strncmp(b, "dyn ", 4) || *b == '&' || *b == '<' || *b == '(' ||
 	    (crates && user_body(b, e - b, crates)))
 		return NULL;
@@ -327,12 +369,43 @@ static char *task_type_label(const char *name, const char *crates)
 	return xasprintf("<%.*s as Future>", (int)(e - b), b);
 }
 
+/* The future type a task poll runs, from its first generic argument, less
+ * the wrappers around it: "<hyper::server::server::new_svc::NewSvcTask as
+ * Future>" for `tokio::runtime::task::raw::poll::<hyper::...::NewSvcTask<
+ * ...>, ...>`. */
+static char *task_type_label(const char *name, const char *crates)
+{
+	const char *span[2] = { NULL, NULL };
+
+	if (!each_generic_arg(name, first_arg, span))
+		return NULL;
+	peel_wrappers(&span[0], &span[1]);
+	return type_label(span[0], span[1], crates);
+}
+
+/* A wrapper's poll (`<Map<MapErr<Connection<..>, ..>, ..> as Future>::
+ * poll`): the type inside it, as a label; NULL for others. */
+static char *wrapped_label(const char *name, const char *crates)
+{
+	size_t len = strlen(name), sl = strlen(FUTURE_POLL_SUFFIX);
+	const char *b = name + 1, *e = name + len - sl;
+
+	if (len < sl + 2 || name[0] != '<' || strcmp(e, FUTURE_POLL_SUFFIX) ||
+	    !peel_wrappers(&b, &e))
+		return NULL;
+	return type_label(b, e, crates);
+}
+
 void au_funcs_link_spawns(struct au_funcs *funcs)
 {
 	char *crates = user_crates(funcs);
 
 	for (uint32_t i = 0; i < funcs->n; i++) {
-		if (funcs->v[i].role != ASYM_ROLE_TASK_POLL || !funcs->v[i].name)
+		if (!funcs->v[i].name)
+			continue;
+		if (funcs->v[i].role == ASYM_ROLE_FUTURE_IMPL && !(funcs->v[i].flags & ASYM_F_USER))
+			funcs->v[i].task_type = wrapped_label(funcs->v[i].name, crates);
+		if (funcs->v[i].role != ASYM_ROLE_TASK_POLL)
 			continue;
 		if (crates)
 			funcs->v[i].task_label = user_future_label(funcs->v[i].name, crates);

@@ -505,6 +505,10 @@ const char *au_summary_task_name(const struct au_model *m, const struct au_task 
 	 * make-service future it starts with) */
 	if (t->root_partial && t->poll_func >= 0 && funcs->v[t->poll_func].task_type)
 		return funcs->v[t->poll_func].task_type;
+	/* a library root: what its wrappers wrap (hyper's client connection
+	 * task, a Map<MapErr<Connection<..>>>) */
+	if (t->root_func >= 0 && !t->root_user && funcs->v[t->root_func].task_type)
+		return funcs->v[t->root_func].task_type;
 	if (t->root_func >= 0)
 		return funcs->v[t->root_func].label;
 	/* never polled: the future its spawn took */

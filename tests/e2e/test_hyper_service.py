@@ -5,7 +5,8 @@ tokio services of Barbara's kind run on.  hyper spawns a connection task
 whose future (NewSvcTask) first polls the program's make-service future,
 which completes at once, then serves the connection: the task is named
 after hyper's future and lives until the runtime's shutdown, idle between
-requests.  hyper's dispatcher returns its Poll<Result<..>> through memory
+requests.  The client's connection task is named after the Connection
+that hyper's combinators wrap.  hyper's dispatcher returns its Poll<Result<..>> through memory
 (a niche-filled enum with data in two variants): each is one instance,
 polled as often as its connection was served.  Each request's handler is
 a new instance at the same address, also one that answered at once; it
@@ -42,6 +43,14 @@ check(conn.get("outcome") == "shut_down" and conn.get("polls", 0) >= 6 and
       "the connection task: polled for each request, idle over 150 ms between them, shut "
       "down at the end, no wake after its end (%s)" %
       {k: conn.get(k) for k in ("polls", "idle_ns", "outcome", "wakes_after_end")})
+
+# the client's connection task: named after what hyper's combinators
+# around it wrap (a Pin<Box<Map<MapErr<Connection<..>, ..>, ..>>>)
+client = by_name.get("<hyper::client::conn::Connection as Future>", [])
+check(len(client) == 1 and client[0]["outcome"] == "shut_down" and client[0]["polls"] >= 6,
+      "one client connection task named <hyper::client::conn::Connection as Future>, "
+      "polled for each request, shut down at the end (%s)" %
+      [(t["name"], t["polls"], t["outcome"]) for t in client])
 
 # hyper's futures whose poll returns through memory: one instance each per
 # side of the connection, not one per poll (a patched recording leaves
