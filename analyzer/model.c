@@ -813,6 +813,7 @@ static void task_poll_begin(struct au_model *m, uint32_t thread, struct frame *f
 		if (d > t->max_wake_to_poll_ns)
 			t->max_wake_to_poll_ns = d;
 	}
+	t->poll_woken_by = t->woken_at ? t->woken_by_task : 0;
 	t->polls++;
 	if (t->poll_func < 0)
 		t->poll_func = fr->func;
@@ -987,10 +988,12 @@ static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, u
 		 * park is no task's doing, though block_on's task is current
 		 * around it; a task's poll holds no park: no stack walk on
 		 * the wakes tasks make) */
+		t->woken_by_task = 0;
 		if (th->task && th->task != t && th->task->kind != AU_TASK_BLOCKING &&
 		    (th->task->kind != AU_TASK_BLOCK_ON || !inside_role(m, th, ASYM_ROLE_PARK))) {
 			t->last_waker = th->task->id;
 			t->last_waker_root = th->task->root_func;
+			t->woken_by_task = th->task->id;
 		}
 		add_idle(t, time);
 		au_tasks_runnable_add(m->tasks, 1);
@@ -1812,6 +1815,9 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 		if (poll.top && t->task && t->task->kind != AU_TASK_BLOCK_ON)
 			t->task->blocked_ns += fr->blocked_ns;
 		poll.prev_await = f->await;
+		/* (another task's wake: the one it waited for) */
+		if (t->task)
+			poll.woken_by = t->task->poll_woken_by;
 		f->polls++;
 		poll.number = f->polls;
 		f->busy_ns += dur > fr->parked_inside ? dur - fr->parked_inside : 0;
@@ -2055,6 +2061,20 @@ static void pop_frame(struct au_model *m, uint32_t thread, uint64_t end, bool ha
 	}
 }
 
+/* block_on's thread polls its future with no task poll around it: each
+ * poll at its top answers the wake before it (and the task is no longer
+ * runnable). */
+static void block_on_poll_begin(struct au_model *m, struct au_task *t, uint64_t time)
+{
+	bool woken = t->woken_at && t->woken_at <= time;
+
+	t->poll_woken_by = woken ? t->woken_by_task : 0;
+	if (woken) {
+		t->woken_at = 0;
+		au_tasks_runnable_add(m->tasks, -1);
+	}
+}
+
 /* Is the frame on top the first future polled inside @task's poll? */
 static bool is_task_root(const struct thread_state *t, const struct au_task *task)
 {
@@ -2194,6 +2214,8 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			t->gen++;
 			t->max_self = 0;
 			t->hot_depth = 0;
+			if (t->task && t->task->kind == AU_TASK_BLOCK_ON)
+				block_on_poll_begin(m, t->task, rec->time);
 		}
 	} else if (fi && (fi->flags & ASYM_F_USER) && t->task &&
 		   t->task->kind == AU_TASK_BLOCKING && t->task->runs_func < 0) {

@@ -55,6 +55,9 @@ struct au_poll {
 	uint64_t wait_start;     /* end of the previous poll (0 for the first) */
 	struct au_await await;   /* for Pending polls */
 	struct au_await prev_await; /* where the wait that ended at start was */
+	/* the task whose wake of this one's task ended that wait, 0 if none
+	 * (a timer's, I/O's, its own) */
+	uint64_t woken_by;
 	bool outermost;          /* not inside another poll on its thread */
 	/* A top-level poll: the outermost future poll of a task poll (or of
 	 * the thread, without tasks).  Long polls are judged on these, and

@@ -373,6 +373,8 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 
 	{
 		bool header = false;
+		size_t nr_ids;
+		const struct au_task **by_id = au_tasks_by_id(au_model_tasks(m), &nr_ids);
 
 		for (size_t i = 0; i < sum->nr_waits; i++) {
 			const struct au_sum_span *s = &sum->waits[i];
@@ -389,8 +391,19 @@ void au_report_write(struct au_sink *sink, const struct au_model *m, const struc
 				au_model_funcs(m)->v[s->func].label,
 				(unsigned long long)s->instance);
 			print_await(fp, m, &s->await);
+			/* the task it waited for, as far as its wake tells */
+			if (s->woken_by) {
+				const struct au_task *by = s->woken_by < nr_ids ? by_id[s->woken_by]
+										: NULL;
+				const char *name = by ? au_summary_task_name(m, by) : NULL;
+
+				fprintf(fp, ", woken by task %llu%s%s",
+					(unsigned long long)s->woken_by, name ? " " : "",
+					name ? name : "");
+			}
 			fputs(s->still_waiting ? " (still waiting)\n" : "\n", fp);
 		}
+		free(by_id);
 	}
 	print_tasks(fp, m, sum, filter);
 	if (sum->nr_polls) {

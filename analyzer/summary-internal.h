@@ -47,6 +47,7 @@ struct au_sum_span {
 	uint32_t thread;
 	struct au_await await;
 	bool still_waiting;      /* a wait the recording (or its task) ended in */
+	uint64_t woken_by;       /* waits: the task whose wake ended it, 0 if none */
 };
 
 /* Wake-to-poll delays: a log-linear histogram (8 steps per power of two,

@@ -80,6 +80,7 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		span.start = p->wait_start;
 		span.dur = p->start - p->wait_start;
 		span.await = p->prev_await;
+		span.woken_by = p->woken_by;
 		keep_longest(sum->waits, &sum->nr_waits, AU_TOP_WAITS, &span);
 	}
 }

@@ -100,6 +100,10 @@ struct au_task {
 	uint64_t woken_at;       /* first wake since its last poll, 0 if none */
 	uint32_t woken_thread;   /* where that wake happened */
 	uint64_t woken_by;       /* task id that woke it, 0 for a thread */
+	/* the task whose wake the running (or last) poll answers: what its
+	 * futures' waits ended on; 0 if none, or no other task's poll's (a
+	 * timer's or I/O's, from a worker's park; its own) */
+	uint64_t woken_by_task, poll_woken_by;
 	/* the program's task (not a worker's loop, a blocking one) whose wake
 	 * led to its latest poll, and that task's root future (-1 unknown): a
 	 * stuck task's likely waker, the one to look at; 0 if none */

@@ -345,9 +345,11 @@ static void track_event(struct jw *w, const char *cat, const char *ph, const cha
 }
 
 /* A wait on future @id's track, at @aw; @still: the one it was left in,
- * which no poll ended. */
+ * which no poll ended; @woken_by: the task whose wake ended it, 0 if
+ * none. */
 static void future_wait(struct jw *w, const struct au_model *m, uint32_t pid, uint64_t id,
-			uint64_t start, uint64_t end, const struct au_await *aw, bool still)
+			uint64_t start, uint64_t end, const struct au_await *aw, bool still,
+			uint64_t woken_by)
 {
 	track_event(w, "future", "b", "wait", pid, id, start);
 	jw_name(w, "args");
@@ -356,6 +358,8 @@ static void future_wait(struct jw *w, const struct au_model *m, uint32_t pid, ui
 	if (still)
 		jw_bool_field(w, "still_waiting", true);
 	await_args(w, m, aw);
+	if (woken_by)
+		jw_u64_field(w, "woken_by_task", woken_by);
 	jw_end_object(w);
 	jw_end_object(w);
 	track_event(w, "future", "e", "wait", pid, id, end);
@@ -391,7 +395,8 @@ static void on_poll(struct au_sink *s, const struct au_model *m, const struct au
 		jw_end_object(w);
 		jw_end_object(w);
 	} else if (p->wait_start && p->start >= p->wait_start) {
-		future_wait(w, m, pid, p->future->id, p->wait_start, p->start, &p->prev_await, false);
+		future_wait(w, m, pid, p->future->id, p->wait_start, p->start, &p->prev_await, false,
+			    p->woken_by);
 	}
 	if (p->end - p->start < tj->filter.min_poll_ns)
 		return;
@@ -420,7 +425,7 @@ static void on_future_end(struct au_sink *s, const struct au_model *m, const str
 	/* Left waiting: the wait the recording (or its task) ended in, where
 	 * a stuck future shows where it is stuck. */
 	if (f->waiting_until > f->last_end) {
-		future_wait(tj->w, m, pid, f->id, f->last_end, f->waiting_until, &f->await, true);
+		future_wait(tj->w, m, pid, f->id, f->last_end, f->waiting_until, &f->await, true, 0);
 		end = f->waiting_until;
 	}
 	/* The lifetime slice's pid: the main process; futures of other

@@ -14,6 +14,7 @@ waits at its own line (a sleep, an #[async_trait] method, a lock held by
 another task), and the one left waiting when the program ends is found
 through hyper's futures, in its connection task, at its line."""
 import json
+import subprocess
 
 import aulib
 from aulib import (check, done, future, left_waiting, marker_line, profiled, task_left_waiting,
@@ -94,14 +95,29 @@ db = [w for w in waits if w[0] == line("db lock")]
 hold = waits_of(trace, "hyper_service::hold_db")
 hold_end = hold[0]["ts"] + hold[0]["args"]["wait_ns"] / 1e3 if hold else None
 check(len(db) == 1 and db[0][2] == "<tokio::sync::mutex::Mutex>::lock" and
-      db[0][3].get("held_by") == holder.get("id") and 20 < db[0][1] < 190,
-      "/db waits at line %d for the Mutex hold_db (task %s) holds over its sleep (%s)" %
+      db[0][3].get("held_by") == holder.get("id") and 150 < db[0][1] < 203,
+      "/db waits ~190 ms at line %d for the Mutex hold_db (task %s) holds over its 200 ms "
+      "sleep (%s)" %
       (line("db lock"), holder.get("id"), db))
 db_wait = [w for w in waits_of(trace, HANDLE)
            if w["args"].get("await", {}).get("line") == line("db lock")]
 check(hold_end is not None and db_wait and
       db_wait[0]["ts"] + db_wait[0]["args"]["wait_ns"] / 1e3 >= hold_end,
       "/db's wait ends after hold_db's 200 ms sleep ends")
+# which task each wait ended on: the lock's release by hold_db; a timer's
+# by no task (the worker's park, not a task's poll)
+check(db_wait and db_wait[0]["args"].get("woken_by_task") == holder.get("id") and
+      slow and "woken_by_task" not in slow[0][3],
+      "/db's wait was ended by hold_db's wake (task %s), /slow's by no task's (%s, %s)" %
+      (holder.get("id"), db_wait and db_wait[0]["args"].get("woken_by_task"),
+       slow and slow[0][3].get("woken_by_task")))
+rep = subprocess.run([aulib.AU, "report", res["data"], "--task", str(conn.get("id"))],
+                     capture_output=True, text=True).stdout
+db_line = [l for l in rep.splitlines() if "%s:%d " % (SRC_FILE, line("db lock")) in l]
+check(len(db_line) == 1 and db_line[0].endswith(", woken by task %s hyper_service::hold_db" %
+                                                 holder.get("id")),
+      "the report's longest waits of the connection task say who woke /db's wait (%s)" %
+      db_line)
 
 # the stuck request: its handler left waiting at its line, through hyper's
 # futures (whose results come back through memory), in the connection
