@@ -1207,6 +1207,13 @@ static void runtime_flags_entry(struct au_model *m, uint32_t thread, const struc
 			chan_waitlist(m, th, ptr);
 		return;
 	}
+	/* block_on parks its thread: that parker's unpark wakes its task */
+	if (fi->flags & ASYM_F_THREAD_PARKER) {
+		ptr = task_arg(fi, fr, &ok);
+		if (ok && th->task && th->task->kind == AU_TASK_BLOCK_ON)
+			au_tasks_alias(m->tasks, ptr, th->task->ptr);
+		return;
+	}
 	if (fi->flags & ASYM_F_JOIN) {
 		ptr = task_arg(fi, fr, &ok);
 		t = ok ? au_tasks_find(m->tasks, ptr) : NULL;
@@ -1331,6 +1338,9 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 		break;
 	case ASYM_ROLE_WAKE:
 	case ASYM_ROLE_WAKE_BY_REF:
+		/* (a parker no block_on parked on: some other thread's) */
+		if (ok && (fi->flags & ASYM_F_THREAD_PARKER) && !au_tasks_find(m->tasks, ptr))
+			break;
 		if (ok)
 			wake(m, thread, th, ptr, fr->start, fi->role == ASYM_ROLE_WAKE_BY_REF);
 		/* wake() consumes its waker */
@@ -2130,7 +2140,8 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 	if (fi && fi->role > ASYM_ROLE_FUTURE_IMPL)
 		runtime_entry(m, thread, fr, fi);
 	else if (fi && (fi->flags & (ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_JOIN |
-				     ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_CHAN_WAITLIST)))
+				     ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_CHAN_WAITLIST |
+				     ASYM_F_THREAD_PARKER)))
 		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;

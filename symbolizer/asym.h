@@ -184,15 +184,20 @@ const char *asym_role_name(enum asym_role role);
 /* a thread's whole life that drives the runtime's I/O and timers and runs
  * no task (async-io's "async-io" thread): its thread is no worker */
 #define ASYM_F_DRIVER_LOOP (1u << 26)
-/* The flags of runtime calls the analysis keys on (recorded with their
- * arguments; not the program's annotations) */
 /* An ASYNC_BLOCK that is an async closure's body (`async |x| ..`): a
  * future each call of the closure makes */
 #define ASYM_F_ASYNC_CLOSURE (1u << 27)
+/* a thread parker's park or unpark (tokio's park::Inner, which block_on's
+ * CachedParkThread parks on): its argument names the parker.  Parked on
+ * a block_on thread, it is another pointer of that block_on task, and
+ * its unpark (a WAKE_BY_REF) is a wake of that task, by whoever calls it */
+#define ASYM_F_THREAD_PARKER (1u << 28)
+/* The flags of runtime calls the analysis keys on (recorded with their
+ * arguments; not the program's annotations) */
 #define ASYM_F_RUNTIME_CALLS                                                     \
 	(ASYM_F_DEFERRED_WAKE | ASYM_F_SCHEDULE_LOCAL | ASYM_F_SCHEDULE_REMOTE | ASYM_F_STEAL | \
 	 ASYM_F_TASK_ID | ASYM_F_JOIN | ASYM_F_LOCK | ASYM_F_UNLOCK | ASYM_F_BLOCK_IN_PLACE |  \
-	 ASYM_F_CHAN_WAITLIST | ASYM_F_DRIVER_LOOP)
+	 ASYM_F_CHAN_WAITLIST | ASYM_F_DRIVER_LOOP | ASYM_F_THREAD_PARKER)
 
 /* How the Ready/Pending discriminant comes back from a poll function. */
 enum asym_ret_kind {

@@ -127,6 +127,11 @@ static const struct asym_runtime_entry entries[] = {
 	/* where a multi-thread runtime's block_on waits (runtime/park.rs) */
 	E(EXACT, "<tokio::runtime::park::CachedParkThread>::park", PARK, 0, 0),
 	E(EXACT, "<tokio::runtime::park::CachedParkThread>::park_timeout", PARK, 0, 0),
+	/* ...on its thread's parker, whose unpark is what block_on's waker
+	 * does: a wake of the block_on task by the caller's task */
+	E(EXACT, "<tokio::runtime::park::Inner>::park", NONE, ASYM_F_THREAD_PARKER, 1),
+	E(EXACT, "<tokio::runtime::park::Inner>::park_timeout", NONE, ASYM_F_THREAD_PARKER, 1),
+	E(EXACT, "<tokio::runtime::park::Inner>::unpark", WAKE_BY_REF, ASYM_F_THREAD_PARKER, 1),
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::park::Parker>::park", PARK, 0, 0),
 	E(EXACT, "<tokio::runtime::scheduler::multi_thread::park::Parker>::park_timeout", PARK, 0,
 	  0),

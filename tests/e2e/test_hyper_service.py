@@ -111,6 +111,15 @@ check(db_wait and db_wait[0]["args"].get("woken_by_task") == holder.get("id") an
       "/db's wait was ended by hold_db's wake (task %s), /slow's by no task's (%s, %s)" %
       (holder.get("id"), db_wait and db_wait[0]["args"].get("woken_by_task"),
        slow and slow[0][3].get("woken_by_task")))
+# main (a block_on, woken by unparking its thread) waited for /db's answer
+# on the client's connection task, which read it
+fetch = [w for w in waits_of(trace, "hyper_service::fetch")
+         if w["args"].get("await", {}).get("line") == line("fetch get")]
+longest = max(fetch, key=lambda w: w["args"]["wait_ns"]) if fetch else {"args": {}}
+check(client and 150 < longest["args"].get("wait_ns", 0) / 1e6 < 203 and
+      longest["args"].get("woken_by_task") == client[0]["id"],
+      "main's longest wait for an answer (/db's, ~190 ms) was ended by the client's "
+      "connection task %s (%s)" % (client and client[0]["id"], longest["args"]))
 rep = subprocess.run([aulib.AU, "report", res["data"], "--task", str(conn.get("id"))],
                      capture_output=True, text=True).stdout
 db_line = [l for l in rep.splitlines() if "%s:%d " % (SRC_FILE, line("db lock")) in l]
