@@ -439,7 +439,12 @@ static void walk(struct cu_walk *w, Dwarf_Die *parent, ssize_t scope)
 				return;
 			w->names[w->nr_names] = (struct type_name){ dwarf_dieoffset(&child), name,
 								    scope };
-			walk(w, &child, (ssize_t)w->nr_names++);
+			/* a namespace holds functions and types; a type's
+			 * children (fields, variants) hold no future or awaitee
+			 * and cost a second read each when skipped over */
+			w->nr_names++;
+			if (tag == DW_TAG_namespace)
+				walk(w, &child, (ssize_t)w->nr_names - 1);
 			break;
 		case DW_TAG_subprogram:
 			subprogram(w, &child);
