@@ -12,6 +12,8 @@
  */
 #include <dwarf.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +236,10 @@ struct pending_awaitee {
 
 struct cu_walk {
 	struct asym_binary *bin;
+	/* bin->funcs' flags, one per function: a walk of another part of
+	 * the compile units took it first (each is defined once; this keeps
+	 * two walks off one function if not) */
+	_Atomic unsigned char *claimed;
 	const char *comp_dir;
 	struct type_name *names;  /* in DIE order: by offset */
 	size_t nr_names, cap_names;
@@ -355,7 +361,8 @@ static void subprogram(struct cu_walk *w, Dwarf_Die *sub)
 	if (dwarf_lowpc(sub, &low) != 0)
 		return;
 	f = asym_func_at(w->bin, low - w->bin->base);
-	if (!f || f->addr != low - w->bin->base)
+	if (!f || f->addr != low - w->bin->base ||
+	    atomic_exchange(&w->claimed[f - w->bin->funcs], 1))
 		return;
 	if (!f->file && (file = dwarf_decl_file(sub))) {
 		f->file = strdup(file);
@@ -559,30 +566,105 @@ static void label_awaitees(struct cu_walk *w)
 		free(w->named[i].qname);
 }
 
-int asym_classify_dwarf(struct asym_binary *bin)
+/* One walk over the compile units numbered @part modulo @parts, with its
+ * own Dwarf handle: libdw's are not to be shared between threads. */
+struct cu_part {
+	struct cu_walk w;
+	Dwarf *dwarf;
+	unsigned part, parts;
+};
+
+static void *walk_part(void *arg)
 {
+	struct cu_part *job = arg;
+	struct cu_walk *w = &job->w;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
-	struct cu_walk w = { .bin = bin };
 
-	while (dwarf_nextcu(bin->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+	for (unsigned i = 0; dwarf_nextcu(job->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0;
+	     i++, off = next) {
 		Dwarf_Die cu;
+		Dwarf_Attribute at;
 
-		if (dwarf_offdie(bin->dwarf, off + hsize, &cu)) {
-			Dwarf_Attribute at;
-
-			w.comp_dir = dwarf_attr(&cu, DW_AT_comp_dir, &at) ? dwarf_formstring(&at) : NULL;
-			walk(&w, &cu, -1);
-			resolve_awaitees(&w);
-		}
-		off = next;
-		if (w.err)
+		if (i % job->parts != job->part || !dwarf_offdie(job->dwarf, off + hsize, &cu))
+			continue;
+		w->comp_dir = dwarf_attr(&cu, DW_AT_comp_dir, &at) ? dwarf_formstring(&at) : NULL;
+		walk(w, &cu, -1);
+		resolve_awaitees(w);
+		if (w->err)
 			break;
 	}
-	label_awaitees(&w);
-	free(w.envs);
-	free(w.named);
-	free(w.names);
-	free(w.pend);
-	return w.err;
+	return NULL;
+}
+
+/*
+ * The walk reads every DIE of the binary, most of the symbolizer's time:
+ * two threads walk half the compile units each, on a second ELF and Dwarf
+ * handle of the same file (two cores: the analysis has not started yet),
+ * then the awaitees are labelled over all of them.
+ */
+int asym_classify_dwarf(struct asym_binary *bin)
+{
+	struct cu_part jobs[2] = { { .w = { .bin = bin }, .dwarf = bin->dwarf, .part = 0 },
+				   { .w = { .bin = bin }, .part = 1 } };
+	_Atomic unsigned char *claimed = calloc(bin->nr_funcs ? bin->nr_funcs : 1, 1);
+	Elf *elf2 = elf_begin(bin->fd, ELF_C_READ_MMAP, NULL);
+	pthread_t thread;
+	unsigned parts = 1;
+	int err;
+
+	if (!claimed) {
+		if (elf2)
+			elf_end(elf2);
+		return -ENOMEM;
+	}
+	jobs[1].dwarf = elf2 ? dwarf_begin_elf(elf2, DWARF_C_READ, NULL) : NULL;
+	if (jobs[1].dwarf)
+		parts = 2;
+	for (unsigned k = 0; k < 2; k++) {
+		jobs[k].parts = parts;
+		jobs[k].w.claimed = claimed;
+	}
+	if (parts == 2 && pthread_create(&thread, NULL, walk_part, &jobs[1]) != 0) {
+		parts = 1;
+		jobs[0].parts = 1;
+	}
+	walk_part(&jobs[0]);
+	if (parts == 2)
+		pthread_join(thread, NULL);
+	/* the awaitees named over both halves */
+	err = jobs[0].w.err ? jobs[0].w.err : jobs[1].w.err;
+	if (jobs[1].w.nr_named) {
+		struct cu_walk *w = &jobs[0].w;
+		size_t n = w->nr_named + jobs[1].w.nr_named;
+		struct env_named *all = reallocarray(w->named, n, sizeof(*all));
+
+		if (all) {
+			memcpy(all + w->nr_named, jobs[1].w.named,
+			       jobs[1].w.nr_named * sizeof(*all));
+			w->named = all;
+			w->nr_named = w->cap_named = n;
+			jobs[1].w.nr_named = 0;
+		} else if (!err) {
+			err = -ENOMEM;
+		}
+	}
+	/* (which frees the names it labels with) */
+	label_awaitees(&jobs[0].w);
+	for (size_t i = 0; i < jobs[1].w.nr_named; i++)
+		free(jobs[1].w.named[i].qname);
+	for (unsigned k = 0; k < 2; k++) {
+		struct cu_walk *w = &jobs[k].w;
+
+		free(w->envs);
+		free(w->named);
+		free(w->names);
+		free(w->pend);
+	}
+	if (jobs[1].dwarf)
+		dwarf_end(jobs[1].dwarf);
+	if (elf2)
+		elf_end(elf2);
+	free((void *)claimed);
+	return err;
 }
