@@ -960,6 +960,23 @@ static bool budget_yield(const struct au_model *m, const struct thread_state *th
 static bool inside_role(const struct au_model *m, const struct thread_state *th,
 			enum asym_role role);
 
+static uint64_t task_arg(const struct au_funcinfo *fi, const struct frame *fr, bool *ok);
+
+/* Is this call (on top of @th) inside a wake by value of task pointer
+ * @ptr, a few calls up: the wake that consumes the waker it drops? */
+static bool in_consuming_wake(const struct au_model *m, const struct thread_state *th,
+			      uint64_t ptr)
+{
+	for (size_t d = th->depth - 1, up = 0; d-- > 0 && up < 4; up++) {
+		const struct au_funcinfo *fi = finfo(m, th->stack[d].func);
+		bool ok;
+
+		if (fi && fi->role == ASYM_ROLE_WAKE && task_arg(fi, &th->stack[d], &ok) == ptr && ok)
+			return true;
+	}
+	return false;
+}
+
 static void wake(struct au_model *m, uint32_t thread, struct thread_state *th, uint64_t ptr,
 		 uint64_t time, bool by_ref)
 {
@@ -1355,7 +1372,10 @@ static void runtime_entry(struct au_model *m, uint32_t thread, struct frame *fr,
 		break;
 	case ASYM_ROLE_WAKER_DROP:
 		if (ok && (t = au_tasks_find(m->tasks, ptr))) {
-			t->wakers--;
+			/* (async-task's wake by value drops its waker
+			 * itself: the wake counted that one) */
+			if (!in_consuming_wake(m, th, ptr))
+				t->wakers--;
 			t->waker_drops++;
 		}
 		break;

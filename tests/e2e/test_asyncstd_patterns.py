@@ -93,4 +93,15 @@ check(len(holder) == 1 and hb == holder,
 tw = wait_at("asyncstd_patterns::timed", "timeout")
 check(tw and wait_near(sum(tw), 20, 0.15) and max(tw) >= 0.85 * 20,
       "timed waits ~20 ms at its timeout (%s)" % tw)
+# a task stuck on the Mutex main keeps to the end, after a timer woke it
+# three times (by value: async-task's wake drops that waker itself, which
+# counted twice read as every waker gone, a lost wake)
+left = [t for t in tasks if t["spawn_site"] and
+        t["spawn_site"]["line"] == marker_line(SRC_FILE, "left behind", "SPAWN")]
+stuck = [d for d in s["diagnostics"] if left and d.get("task") == left[0]["id"]]
+check(len(left) == 1 and left[0]["outcome"] == "pending_at_end" and
+      [d["kind"] for d in stuck] == ["never_completed"] and
+      stuck[0]["await"] == "%s:%d" % (SRC_FILE, marker_line(SRC_FILE, "left lock")),
+      "the task left behind on the held Mutex never completed, waiting at its lock; no "
+      "lost wake claimed (%s)" % [(d["kind"], d["message"][:120]) for d in stuck])
 done()
