@@ -2165,6 +2165,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 		runtime_flags_entry(m, thread, fr, fi);
 	if (fi && (fi->flags & ASYM_F_FUTURE)) {
 		uint64_t self = rec->nargs ? rec->args[0] : 0;
+		bool task_level;
 
 		/* the first future a deferred task poll polls names its task */
 		if (t->depth >= 2 && t->stack[t->depth - 2].deferred && self)
@@ -2204,6 +2205,8 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 		/* only poll frames count off-CPU time */
 		fr->off_ns = fr->blocked_ns = fr->blocked_max_ns = 0;
 		fr->blocked_func = -1;
+		/* polled by its task's poll itself, no future between */
+		task_level = t->task && is_task_root(t, t->task);
 		if (!fr->future->polls) {
 			struct au_task *task = t->task;
 
@@ -2217,7 +2220,7 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 			/* A task's root is the outermost future it polls, or
 			 * rather the program's own first one when the outermost
 			 * is a runtime wrapper (block_on's Pin<&mut F>). */
-			bool outer = task && task->root_func < 0 && is_task_root(t, task);
+			bool outer = task && task->root_func < 0 && task_level;
 
 			if (task && fi->role <= ASYM_ROLE_FUTURE_IMPL &&
 			    (outer || (task->root_func >= 0 && !task->root_user &&
@@ -2231,15 +2234,14 @@ static void push_frame(struct au_model *m, uint32_t thread, const struct au_reco
 		}
 		/* another future at the task's own level: the task's own
 		 * future is not in the recording */
-		if (t->task && t->task->outer_future && fr->future->id != t->task->outer_future &&
-		    !t->task->root_partial && is_task_root(t, t->task))
+		if (task_level && t->task->outer_future && fr->future->id != t->task->outer_future &&
+		    !t->task->root_partial)
 			root_partial(t->task);
 		/* A top-level poll starts: rank self time inside it.  A task's
 		 * poll is one also inside another task's (tokio's workers
 		 * poll tasks inside a blocking task's): that one resumes
 		 * after it. */
-		if (t->task ? is_task_root(t, t->task)
-			    : t->top < 0 && !enclosing_poll(t, t->depth - 1)) {
+		if (t->task ? task_level : t->top < 0 && !enclosing_poll(t, t->depth - 1)) {
 			fr->saved_top = t->top;
 			t->top = t->depth - 1;
 			t->gen++;
