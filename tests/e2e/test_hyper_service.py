@@ -26,7 +26,6 @@ CONN_TASK = "<hyper::server::server::new_svc::NewSvcTask as Future>"
 STORE_BODY = "<hyper_service::SlowStore as hyper_service::Store>::get::{async_block#0}"
 res, s, trace = profiled("hyper-service")
 line = lambda marker: marker_line(SRC_FILE, marker)
-tasks = {t["id"]: t for t in s["tasks"]}
 by_name = {}
 for t in s["tasks"]:
     by_name.setdefault(t["name"], []).append(t)
